@@ -1,0 +1,36 @@
+#pragma once
+// Each subcommand registers itself from its own file; main.cpp only wires them together.
+// A command runs after the effective Settings are loaded (flags > environment > .env > defaults).
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/settings.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace dspm::app {
+
+// Exit codes shared by every command.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_error = 1;
+inline constexpr int exit_usage = 2;
+inline constexpr int exit_non_compliant = 3;
+
+struct Command {
+    CLI::App* subcommand = nullptr;
+    std::function<int(const Settings&)> run;
+};
+
+using Commands = std::vector<Command>;
+
+void register_serve_command(CLI::App& app, Commands& out);     // app/serve_command.cpp
+void register_config_command(CLI::App& app, Commands& out);    // app/config_command.cpp
+void register_aws_commands(CLI::App& app, Commands& out);      // app/aws_commands.cpp
+void register_catalog_commands(CLI::App& app, Commands& out);  // app/catalog_commands.cpp
+void register_audit_command(CLI::App& app, Commands& out);     // app/audit_command.cpp
+
+}  // namespace dspm::app

@@ -1,0 +1,79 @@
+#pragma once
+// The compliance catalog: frameworks → requirements → mapping codes → mapping metadata.
+// Field names follow the Compliance Mapping API so routes can answer in its exact shapes.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/expected.hpp"
+
+namespace dspm::catalog {
+
+struct Mapping {
+    std::string code;  // "2.0-01"
+    std::string category;
+    std::string service;
+    std::string resource_entities;
+    std::string console_path;
+    std::string check_how;
+    std::string cli_cmd;
+    std::string return_field;
+    std::string compliant_value;
+    std::string non_compliant_value;
+    std::string console_fix;
+    std::string cli_fix_cmd;
+    // Engine additions (not part of the Mapping API shape).
+    std::string severity;                  // "critical" | "high" | "medium" | "low"
+    std::vector<std::string> iam_actions;  // IAM actions needed to evaluate it
+};
+
+struct Requirement {
+    int id = 0;             // stable numeric id within its framework
+    std::string item_code;  // "2.7.1"
+    std::string title;
+    std::string title_en;
+    std::string mapping_status;  // "직접매핑" | "해당없음" ...
+    std::string regulation;
+    std::vector<std::string> mapping_codes;
+    std::vector<std::string> mapping_services;
+    bool auditable = true;
+    std::string not_auditable_reason;  // why no AWS check can evaluate it
+};
+
+struct FrameworkStat {
+    std::string framework;
+    int count = 0;
+};
+
+struct RequirementDetail {
+    std::string framework;
+    Requirement requirement;
+    std::vector<Mapping> mappings;
+};
+
+enum class CatalogErrorKind { not_found, upstream };
+
+struct CatalogError {
+    CatalogErrorKind kind = CatalogErrorKind::not_found;
+    std::string detail;  // safe to return to the client: names the URL for upstream failures
+};
+
+// Where the catalog comes from: embedded data, a CATALOG_DIR, or the remote Mapping API.
+class CatalogSource {
+  public:
+    virtual ~CatalogSource() = default;
+    virtual Expected<std::vector<FrameworkStat>, CatalogError> stats() = 0;
+    // Framework code matched case-insensitively; the answer's framework is the canonical spelling.
+    virtual Expected<std::vector<Requirement>, CatalogError> requirements(
+        std::string_view framework) = 0;
+    // id_or_code: the numeric id ("3") or the item code ("2.7.1").
+    virtual Expected<RequirementDetail, CatalogError> requirement(std::string_view framework,
+                                                                  std::string_view id_or_code) = 0;
+    virtual Expected<std::vector<Mapping>, CatalogError> mappings() = 0;
+    // "embedded" | "directory" | "remote"
+    virtual std::string source_name() const = 0;
+};
+
+}  // namespace dspm::catalog

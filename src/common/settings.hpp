@@ -1,0 +1,32 @@
+#pragma once
+// The effective configuration, as plain values. Loading (flags > environment > .env > defaults)
+// lives in src/app/config.*; every other room only reads these values.
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dspm {
+
+struct Settings {
+    std::string aws_region = "ap-northeast-2";
+    std::string mapping_base_url;    // empty: embedded catalog
+    std::string mapping_fallback;    // "" or "embedded"
+    std::string collector_base_url;  // empty: AWS only
+    std::string catalog_dir;         // empty: the catalog compiled into the binary
+    std::string host = "127.0.0.1";
+    unsigned short port = 8103;
+    std::string log_level = "info";
+    std::string audit_api_token;  // secret: never logged or printed
+    std::size_t audit_concurrency = 16;
+    std::vector<std::string> audit_regions;  // empty: aws_region; {"all"}: every enabled region
+    int sso_permission_set_max = 20;
+    std::vector<std::string> sso_admin_allowlist;
+    std::string results_dir;  // where the CLI writes full results; empty: not written
+
+    // For `dspm-audit config`: setting name (environment variable name) → where its value came
+    // from: "flag", "environment", ".env:<line>", "default".
+    std::map<std::string, std::string> origin;
+};
+
+}  // namespace dspm

@@ -1,0 +1,73 @@
+#pragma once
+// The outbound HTTP client (libcurl) used for every call the service makes: Mapping API,
+// Collector API and AWS. Thread-safe; connections are reused across requests and threads.
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/expected.hpp"
+
+namespace dspm::net {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// Case-insensitive header lookup.
+std::optional<std::string> find_header(const Headers& headers, std::string_view name);
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string url;  // absolute, already percent-encoded as it must go on the wire
+    Headers headers;
+    std::string body;
+    // Zero means: use the client's defaults.
+    std::chrono::milliseconds connect_timeout{0};
+    std::chrono::milliseconds total_timeout{0};
+};
+
+struct HttpResponse {
+    int status = 0;
+    Headers headers;  // names as received
+    std::string body;
+    std::optional<std::string> header(std::string_view name) const {
+        return find_header(headers, name);
+    }
+};
+
+enum class TransportErrorKind { connect, timeout, too_large, tls, invalid_request, other };
+
+struct TransportError {
+    TransportErrorKind kind = TransportErrorKind::other;
+    std::string message;  // never contains request headers (they may carry secrets)
+};
+
+std::string_view to_string(TransportErrorKind kind);
+
+struct HttpClientOptions {
+    std::chrono::milliseconds connect_timeout{5000};
+    std::chrono::milliseconds total_timeout{30000};
+    std::size_t max_response_bytes = 64 * 1024 * 1024;
+    std::size_t max_idle_connections = 64;
+    bool verify_tls = true;  // never turned off by configuration; tests use plain http on loopback
+};
+
+class HttpClient {
+  public:
+    explicit HttpClient(HttpClientOptions options = {});
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    Expected<HttpResponse, TransportError> send(const HttpRequest& request) const;
+    const HttpClientOptions& options() const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dspm::net

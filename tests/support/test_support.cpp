@@ -1,0 +1,198 @@
+#include "support/test_support.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace dspm::test {
+namespace fs = std::filesystem;
+
+unsigned short free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        throw std::runtime_error("free_port: bind failed");
+    }
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+std::optional<std::string> shared_dir() {
+    if (const char* env = std::getenv("DSPM_SHARED_DIR")) return std::string(env);
+    const fs::path candidate = fs::path(DSPM_SOURCE_DIR).parent_path() / "shared";
+    if (fs::is_directory(candidate)) return candidate.string();
+    return std::nullopt;
+}
+
+namespace {
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+}  // namespace
+
+Process::Process(std::vector<std::string> argv, std::map<std::string, std::string> env,
+                 std::string working_dir) {
+    const fs::path dir =
+        fs::temp_directory_path() / ("dspm-test-" + std::to_string(::getpid()) + "-" +
+                                     std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    fs::create_directories(dir);
+    out_path_ = (dir / "stdout").string();
+    err_path_ = (dir / "stderr").string();
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+        ::setpgid(0, 0);
+        const int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        const int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        ::dup2(out, 1);
+        ::dup2(err, 2);
+        const int devnull = ::open("/dev/null", O_RDONLY);
+        ::dup2(devnull, 0);
+        for (const auto& [k, v] : env)
+            ::setenv(k.c_str(), v.c_str(), 1);
+        if (!working_dir.empty() && ::chdir(working_dir.c_str()) != 0) ::_exit(127);
+        std::vector<char*> args;
+        for (auto& a : argv)
+            args.push_back(a.data());
+        args.push_back(nullptr);
+        ::execvp(args[0], args.data());
+        ::_exit(127);
+    }
+}
+
+Process::~Process() {
+    if (pid_ > 0 && !status_) {
+        ::kill(-pid_, SIGTERM);
+        ::kill(pid_, SIGTERM);
+        if (wait(std::chrono::milliseconds(3000)) == -1) {
+            ::kill(-pid_, SIGKILL);
+            ::kill(pid_, SIGKILL);
+            wait(std::chrono::milliseconds(3000));
+        }
+    }
+}
+
+bool Process::running() {
+    if (status_) return false;
+    int st = 0;
+    const int r = ::waitpid(pid_, &st, WNOHANG);
+    if (r == pid_) {
+        status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+        return false;
+    }
+    return true;
+}
+
+int Process::wait(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (running()) {
+        if (std::chrono::steady_clock::now() > deadline) return -1;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return *status_;
+}
+
+int Process::signal_and_wait(int sig, std::chrono::milliseconds timeout) {
+    if (running()) ::kill(pid_, sig);
+    return wait(timeout);
+}
+
+std::string Process::stdout_text() const {
+    return read_file(out_path_);
+}
+std::string Process::stderr_text() const {
+    return read_file(err_path_);
+}
+
+bool wait_for_port(unsigned short port, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = htons(port);
+        const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+        ::close(fd);
+        if (ok) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+}
+
+Moto::Moto() : Moto(std::map<std::string, std::string>{}) {}
+
+Moto::Moto(std::map<std::string, std::string> env) {
+    port_ = free_port();
+    process_.emplace(
+        std::vector<std::string>{"moto_server", "-H", "127.0.0.1", "-p", std::to_string(port_)},
+        std::move(env));
+    if (!wait_for_port(port_, std::chrono::seconds(30))) {
+        throw std::runtime_error("moto_server did not start: " + process_->stderr_text());
+    }
+}
+
+Moto::~Moto() = default;
+
+Moto& Moto::instance() {
+    static Moto shared;
+    return shared;
+}
+
+std::string Moto::endpoint() const {
+    return "http://127.0.0.1:" + std::to_string(port_);
+}
+
+void Moto::reset() {
+    run_shell("curl -s -X POST " + endpoint() + "/moto-api/reset >/dev/null");
+}
+
+std::map<std::string, std::string> moto_env(const std::string& endpoint,
+                                            const std::string& region) {
+    return {{"AWS_ACCESS_KEY_ID", "testing"},
+            {"AWS_SECRET_ACCESS_KEY", "testing"},
+            {"AWS_DEFAULT_REGION", region},
+            {"AWS_REGION", region},
+            {"AWS_ENDPOINT_URL", endpoint},
+            {"AWS_EC2_METADATA_DISABLED", "true"},
+            {"AWS_CONFIG_FILE", "/dev/null"},
+            {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"},
+            {"AWS_PAGER", ""}};
+}
+
+int run_shell(const std::string& command, std::string* out) {
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
+    if (!pipe) return -1;
+    std::string text;
+    char buf[4096];
+    size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0)
+        text.append(buf, n);
+    const int status = ::pclose(pipe.release());
+    if (out) *out = std::move(text);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace dspm::test
