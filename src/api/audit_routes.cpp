@@ -1,0 +1,6 @@
+// Placeholder until the owning issue lands.
+#include "api/routes.hpp"
+
+namespace dspm::api {
+void add_audit_routes(Router&, ApiContext&) {}
+}  // namespace dspm::api

@@ -1,0 +1,33 @@
+#pragma once
+// What the routes share, and the functions that add each room's routes to the one route table.
+#include <chrono>
+#include <memory>
+
+#include "api/router.hpp"
+#include "common/settings.hpp"
+
+namespace dspm::net {
+class HttpClient;
+}
+namespace dspm::catalog {
+class CatalogSource;
+}
+
+namespace dspm::api {
+
+// Built once by `serve`; members are added (never removed) as rooms need them.
+struct ApiContext {
+    Settings settings;
+    std::shared_ptr<net::HttpClient> http;
+    std::shared_ptr<catalog::CatalogSource> catalog;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+void add_health_routes(Router& router, ApiContext& context);      // api/health_routes.cpp
+void add_compliance_routes(Router& router, ApiContext& context);  // api/compliance_routes.cpp
+void add_audit_routes(Router& router, ApiContext& context);       // api/audit_routes.cpp
+
+// Every route of the service, /openapi.json included.
+Router build_router(ApiContext& context);
+
+}  // namespace dspm::api
