@@ -1,0 +1,492 @@
+#!/usr/bin/env python3
+"""A loopback AWS simulator for the benchmark.
+
+It answers the read operations of the audit checks for a synthetic account of a chosen size, adds a
+fixed delay to every answer (AWS answers in tens of milliseconds) and throttles each operation above
+a configurable rate with that service's real throttling error. moto is too slow for this (about 300
+requests/s, and it closes every connection), so the account is generated here instead, in the
+documents' real wire formats (query XML, EC2 XML, JSON 1.0/1.1, REST-XML).
+
+Control routes: GET /_sim/stats (calls by operation, throttled answers), POST /_sim/reset.
+"""
+import argparse
+import asyncio
+import json
+import time
+import urllib.parse
+from collections import Counter
+from xml.sax.saxutils import escape
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+
+
+# --------------------------------------------------------------------------------------------
+# The synthetic account
+# --------------------------------------------------------------------------------------------
+class Account:
+    """Resources over S3, RDS, DynamoDB, Redshift and CloudFront; every third one fails."""
+
+    SHARES = {"s3": 0.4, "rds": 0.2, "dynamodb": 0.2, "redshift": 0.1, "cloudfront": 0.1}
+
+    def __init__(self, size):
+        counts = {k: max(1, int(size * v)) for k, v in self.SHARES.items()}
+        self.buckets = [
+            {"name": f"bench-bucket-{i:05d}", "sse": ("AES256" if i % 3 == 0 else "aws:kms")}
+            for i in range(counts["s3"])
+        ]
+        # A few buckets without any default-encryption configuration.
+        for b in self.buckets[1::17]:
+            b["sse"] = None
+        n_rds = counts["rds"]
+        self.db_instances = [
+            {"id": f"bench-db-{i:05d}", "encrypted": i % 3 != 0} for i in range(n_rds - n_rds // 5)
+        ]
+        self.db_clusters = [
+            {"id": f"bench-cluster-{i:05d}", "encrypted": i % 3 != 0} for i in range(n_rds // 5)
+        ]
+        self.tables = [{"name": f"bench-table-{i:05d}", "kms": i % 3 != 0}
+                       for i in range(counts["dynamodb"])]
+        self.redshift = [{"id": f"bench-rs-{i:05d}", "encrypted": i % 3 != 0}
+                         for i in range(counts["redshift"])]
+        self.distributions = [
+            {"id": f"E{i:013d}", "policy": ("allow-all" if i % 3 == 0 else "redirect-to-https")}
+            for i in range(counts["cloudfront"])
+        ]
+        self.table_index = {t["name"]: t for t in self.tables}
+        self.bucket_index = {b["name"]: b for b in self.buckets}
+
+    def resource_count(self):
+        return (len(self.buckets) + len(self.db_instances) + len(self.db_clusters) +
+                len(self.tables) + len(self.redshift) + len(self.distributions))
+
+
+# --------------------------------------------------------------------------------------------
+# Wire formats
+# --------------------------------------------------------------------------------------------
+def xml_value(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return escape(str(v))
+
+
+def query_response(action, namespace, inner):
+    return (f'<?xml version="1.0"?><{action}Response xmlns="{namespace}">'
+            f"<{action}Result>{inner}</{action}Result>"
+            f"<ResponseMetadata><RequestId>sim</RequestId></ResponseMetadata></{action}Response>")
+
+
+def page(items, marker, limit):
+    start = int(marker) if marker else 0
+    end = start + limit
+    nxt = str(end) if end < len(items) else None
+    return items[start:end], nxt
+
+
+class Answer:
+    def __init__(self, status, body, content_type="text/xml", headers=None):
+        self.status = status
+        self.body = body.encode() if isinstance(body, str) else body
+        self.content_type = content_type
+        self.headers = headers or {}
+
+
+def xml(body, status=200, headers=None):
+    return Answer(status, body, "text/xml", headers)
+
+
+def js(doc, status=200, content_type="application/x-amz-json-1.1"):
+    return Answer(status, json.dumps(doc), content_type)
+
+
+# --------------------------------------------------------------------------------------------
+# Operations
+# --------------------------------------------------------------------------------------------
+class Simulator:
+    def __init__(self, account, latency_ms, rate, rates):
+        self.account = account
+        self.latency = latency_ms / 1000.0
+        self.default_rate = rate
+        self.rates = rates
+        self.calls = Counter()
+        self.throttled = Counter()
+        self.buckets_tokens = {}
+        self.in_flight = 0
+        self.peak_in_flight = 0
+
+    # Token bucket per operation; capacity of one second's worth.
+    def allow(self, op):
+        rate = self.rates.get(op, self.default_rate)
+        if rate <= 0:
+            return True
+        now = time.monotonic()
+        tokens, last = self.buckets_tokens.get(op, (rate, now))
+        tokens = min(rate, tokens + (now - last) * rate)
+        if tokens < 1:
+            self.buckets_tokens[op] = (tokens, now)
+            return False
+        self.buckets_tokens[op] = (tokens - 1, now)
+        return True
+
+    def stats(self):
+        return {
+            "calls": dict(self.calls),
+            "throttled": dict(self.throttled),
+            "total_calls": sum(self.calls.values()),
+            "total_throttled": sum(self.throttled.values()),
+            "peak_in_flight": self.peak_in_flight,
+            "resources": self.account.resource_count(),
+        }
+
+    # ---- classification -------------------------------------------------------------------
+    @staticmethod
+    def service_of(headers):
+        auth = headers.get("authorization", "")
+        # Credential=AKID/20250101/us-east-1/s3/aws4_request
+        if "Credential=" in auth:
+            scope = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/")
+            if len(scope) >= 4:
+                return scope[3]
+        return ""
+
+    def classify(self, method, path, query, headers, body):
+        service = self.service_of(headers)
+        target = headers.get("x-amz-target", "")
+        if target:
+            return service, target.split(".", 1)[-1], json.loads(body or b"{}")
+        if service in ("s3",):
+            return service, self.s3_operation(method, path, query), {}
+        if service == "cloudfront":
+            return service, "ListDistributions" if path.endswith("/distribution") else "Unknown", {}
+        form = dict(urllib.parse.parse_qsl(body.decode()))
+        form.update(query)
+        return service, form.get("Action", "Unknown"), form
+
+    @staticmethod
+    def s3_operation(method, path, query):
+        parts = [p for p in path.split("/") if p]
+        if not parts:
+            return "ListBuckets"
+        if method == "HEAD":
+            return "HeadBucket"
+        for key, op in (("encryption", "GetBucketEncryption"), ("location", "GetBucketLocation")):
+            if key in query:
+                return op
+        return "Unknown"
+
+    def throttle_answer(self, service, op):
+        if service in ("dynamodb", "organizations", "sso", "config", "sso-admin"):
+            return js({"__type": "com.amazonaws#ThrottlingException", "message": "Rate exceeded"},
+                      400, "application/x-amz-json-1.0")
+        if service == "s3":
+            return xml("<Error><Code>SlowDown</Code><Message>Please reduce your request rate."
+                       "</Message></Error>", 503)
+        if service == "ec2":
+            return xml("<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>"
+                       "Request limit exceeded.</Message></Error></Errors></Response>", 503)
+        return xml("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>"
+                   "Rate exceeded</Message></Error></ErrorResponse>", 400)
+
+    # ---- answers ----------------------------------------------------------------------------
+    def answer(self, service, op, params, path, query):
+        handler = getattr(self, f"op_{service.replace('-', '_')}_{op}", None)
+        if handler is None:
+            return xml(f"<ErrorResponse><Error><Code>InvalidAction</Code><Message>{escape(op)} is "
+                       f"not simulated for {escape(service)}</Message></Error></ErrorResponse>",
+                       400)
+        return handler(params, path, query)
+
+    def op_sts_GetCallerIdentity(self, *_):
+        return xml(query_response(
+            "GetCallerIdentity", "https://sts.amazonaws.com/doc/2011-06-15/",
+            f"<Arn>arn:aws:iam::{ACCOUNT}:user/bench</Arn><UserId>AIDABENCH</UserId>"
+            f"<Account>{ACCOUNT}</Account>"))
+
+    def op_ec2_DescribeRegions(self, *_):
+        return xml('<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+                   "<requestId>sim</requestId><regionInfo><item><regionName>us-east-1</regionName>"
+                   "<regionEndpoint>ec2.us-east-1.amazonaws.com</regionEndpoint>"
+                   "<optInStatus>opt-in-not-required</optInStatus></item></regionInfo>"
+                   "</DescribeRegionsResponse>")
+
+    def op_iam_GetAccountSummary(self, *_):
+        entries = "".join(f"<entry><key>{k}</key><value>{v}</value></entry>"
+                          for k, v in (("AccountMFAEnabled", 1), ("Users", 3), ("Policies", 5)))
+        return xml(query_response("GetAccountSummary", "https://iam.amazonaws.com/doc/2010-05-08/",
+                                  f"<SummaryMap>{entries}</SummaryMap>"))
+
+    # S3
+    def op_s3_ListBuckets(self, *_):
+        items = "".join(f"<Bucket><Name>{b['name']}</Name><CreationDate>2024-01-01T00:00:00.000Z"
+                        f"</CreationDate></Bucket>" for b in self.account.buckets)
+        return xml('<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+                   f"<Owner><ID>bench</ID></Owner><Buckets>{items}</Buckets>"
+                   "</ListAllMyBucketsResult>")
+
+    def bucket_of(self, path):
+        parts = [p for p in path.split("/") if p]
+        return self.account.bucket_index.get(urllib.parse.unquote(parts[0])) if parts else None
+
+    def no_bucket(self):
+        return xml("<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist"
+                   "</Message></Error>", 404)
+
+    def op_s3_HeadBucket(self, _params, path, _query):
+        if not self.bucket_of(path):
+            return Answer(404, b"")
+        return Answer(200, b"", headers={"x-amz-bucket-region": REGION})
+
+    def op_s3_GetBucketLocation(self, _params, path, _query):
+        if not self.bucket_of(path):
+            return self.no_bucket()
+        return xml('<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>')
+
+    def op_s3_GetBucketEncryption(self, _params, path, _query):
+        bucket = self.bucket_of(path)
+        if not bucket:
+            return self.no_bucket()
+        if bucket["sse"] is None:
+            return xml("<Error><Code>ServerSideEncryptionConfigurationNotFoundError</Code><Message>"
+                       "The server side encryption configuration was not found</Message></Error>",
+                       404)
+        key = ("<KMSMasterKeyID>arn:aws:kms:us-east-1:123456789012:key/bench</KMSMasterKeyID>"
+               if bucket["sse"].startswith("aws:kms") else "")
+        return xml('<ServerSideEncryptionConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+                   f"<Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>{bucket['sse']}"
+                   f"</SSEAlgorithm>{key}</ApplyServerSideEncryptionByDefault>"
+                   "<BucketKeyEnabled>false</BucketKeyEnabled></Rule>"
+                   "</ServerSideEncryptionConfiguration>", headers={"x-amz-bucket-region": REGION})
+
+    # RDS
+    def op_rds_DescribeDBInstances(self, params, *_):
+        items, nxt = page(self.account.db_instances, params.get("Marker"),
+                          int(params.get("MaxRecords", 100)))
+        body = "".join(f"<DBInstance><DBInstanceIdentifier>{d['id']}</DBInstanceIdentifier>"
+                       f"<DBInstanceArn>arn:aws:rds:us-east-1:{ACCOUNT}:db:{d['id']}</DBInstanceArn>"
+                       "<Engine>postgres</Engine><DBInstanceStatus>available</DBInstanceStatus>"
+                       f"<StorageEncrypted>{xml_value(d['encrypted'])}</StorageEncrypted>"
+                       "</DBInstance>" for d in items)
+        marker = f"<Marker>{nxt}</Marker>" if nxt else ""
+        return xml(query_response("DescribeDBInstances", "http://rds.amazonaws.com/doc/2014-10-31/",
+                                  f"<DBInstances>{body}</DBInstances>{marker}"))
+
+    def op_rds_DescribeDBClusters(self, params, *_):
+        items, nxt = page(self.account.db_clusters, params.get("Marker"),
+                          int(params.get("MaxRecords", 100)))
+        body = "".join(f"<DBCluster><DBClusterIdentifier>{d['id']}</DBClusterIdentifier>"
+                       f"<DBClusterArn>arn:aws:rds:us-east-1:{ACCOUNT}:cluster:{d['id']}"
+                       "</DBClusterArn><Engine>aurora-postgresql</Engine>"
+                       f"<StorageEncrypted>{xml_value(d['encrypted'])}</StorageEncrypted>"
+                       "</DBCluster>" for d in items)
+        marker = f"<Marker>{nxt}</Marker>" if nxt else ""
+        return xml(query_response("DescribeDBClusters", "http://rds.amazonaws.com/doc/2014-10-31/",
+                                  f"<DBClusters>{body}</DBClusters>{marker}"))
+
+    # Redshift
+    def op_redshift_DescribeClusters(self, params, *_):
+        items, nxt = page(self.account.redshift, params.get("Marker"),
+                          int(params.get("MaxRecords", 100)))
+        body = "".join(f"<Cluster><ClusterIdentifier>{c['id']}</ClusterIdentifier>"
+                       "<ClusterStatus>available</ClusterStatus>"
+                       f"<Encrypted>{xml_value(c['encrypted'])}</Encrypted></Cluster>"
+                       for c in items)
+        marker = f"<Marker>{nxt}</Marker>" if nxt else ""
+        return xml(query_response("DescribeClusters", "http://redshift.amazonaws.com/doc/2012-12-01/",
+                                  f"<Clusters>{body}</Clusters>{marker}"))
+
+    # DynamoDB
+    def op_dynamodb_ListTables(self, params, *_):
+        names = [t["name"] for t in self.account.tables]
+        start = 0
+        if params.get("ExclusiveStartTableName"):
+            start = names.index(params["ExclusiveStartTableName"]) + 1
+        limit = int(params.get("Limit", 100))
+        chunk = names[start:start + limit]
+        doc = {"TableNames": chunk}
+        if start + limit < len(names):
+            doc["LastEvaluatedTableName"] = chunk[-1]
+        return js(doc, content_type="application/x-amz-json-1.0")
+
+    def op_dynamodb_DescribeTable(self, params, *_):
+        table = self.account.table_index.get(params.get("TableName", ""))
+        if not table:
+            return js({"__type": "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
+                       "message": "Requested resource not found"}, 400,
+                      "application/x-amz-json-1.0")
+        doc = {"TableName": table["name"], "TableStatus": "ACTIVE",
+               "TableArn": f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{table['name']}"}
+        if table["kms"]:
+            doc["SSEDescription"] = {"Status": "ENABLED", "SSEType": "KMS",
+                                     "KMSMasterKeyArn": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/b"}
+        return js({"Table": doc}, content_type="application/x-amz-json-1.0")
+
+    # CloudFront
+    def op_cloudfront_ListDistributions(self, _params, _path, query):
+        items, nxt = page(self.account.distributions, query.get("Marker"),
+                          int(query.get("MaxItems", 100)))
+        body = "".join(
+            f"<DistributionSummary><Id>{d['id']}</Id><ARN>arn:aws:cloudfront::{ACCOUNT}:"
+            f"distribution/{d['id']}</ARN><Status>Deployed</Status><DomainName>{d['id'].lower()}"
+            ".cloudfront.net</DomainName><Enabled>true</Enabled>"
+            "<DefaultCacheBehavior><TargetOriginId>origin</TargetOriginId>"
+            f"<ViewerProtocolPolicy>{d['policy']}</ViewerProtocolPolicy></DefaultCacheBehavior>"
+            "<CacheBehaviors><Quantity>1</Quantity><Items><CacheBehavior>"
+            "<PathPattern>/static/*</PathPattern><TargetOriginId>origin</TargetOriginId>"
+            "<ViewerProtocolPolicy>https-only</ViewerProtocolPolicy></CacheBehavior></Items>"
+            "</CacheBehaviors></DistributionSummary>" for d in items)
+        truncated = "true" if nxt else "false"
+        next_marker = f"<NextMarker>{nxt}</NextMarker>" if nxt else ""
+        return xml('<DistributionList xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">'
+                   f"<Marker>{query.get('Marker', '')}</Marker>{next_marker}"
+                   f"<MaxItems>{query.get('MaxItems', 100)}</MaxItems><IsTruncated>{truncated}"
+                   f"</IsTruncated><Quantity>{len(items)}</Quantity><Items>{body}</Items>"
+                   "</DistributionList>")
+
+    # Identity Center (JSON 1.1)
+    def op_sso_ListInstances(self, *_):
+        return js({"Instances": [{"InstanceArn": "arn:aws:sso:::instance/ssoins-bench",
+                                  "IdentityStoreId": "d-bench", "Status": "ACTIVE"}]})
+
+    def op_sso_ListPermissionSets(self, *_):
+        return js({"PermissionSets": [f"arn:aws:sso:::permissionSet/ssoins-bench/ps-{i}"
+                                      for i in range(5)]})
+
+    def op_sso_DescribePermissionSet(self, params, *_):
+        arn = params.get("PermissionSetArn", "")
+        return js({"PermissionSet": {"Name": "ReadOnly-" + arn.rsplit("-", 1)[-1],
+                                     "PermissionSetArn": arn}})
+
+    def op_sso_ListManagedPoliciesInPermissionSet(self, *_):
+        return js({"AttachedManagedPolicies": [
+            {"Name": "ReadOnlyAccess", "Arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}]})
+
+    def op_sso_GetInlinePolicyForPermissionSet(self, *_):
+        return js({"InlinePolicy": ""})
+
+    # Organizations (JSON 1.1)
+    def op_organizations_DescribeOrganization(self, *_):
+        return js({"Organization": {"Id": "o-bench", "MasterAccountId": ACCOUNT,
+                                    "FeatureSet": "ALL",
+                                    "Arn": f"arn:aws:organizations::{ACCOUNT}:organization/o-bench"}})
+
+    def op_organizations_ListRoots(self, *_):
+        return js({"Roots": [{"Id": "r-bench", "Name": "Root",
+                              "PolicyTypes": [{"Type": "SERVICE_CONTROL_POLICY",
+                                               "Status": "ENABLED"}]}]})
+
+    def op_organizations_ListPolicies(self, *_):
+        return js({"Policies": [
+            {"Id": "p-FullAWSAccess", "Name": "FullAWSAccess", "AwsManaged": True,
+             "Type": "SERVICE_CONTROL_POLICY"},
+            {"Id": "p-denyregions", "Name": "DenyOtherRegions", "AwsManaged": False,
+             "Type": "SERVICE_CONTROL_POLICY"}]})
+
+    def op_organizations_ListTargetsForPolicy(self, *_):
+        return js({"Targets": [{"TargetId": "r-bench", "Name": "Root", "Type": "ROOT",
+                                "Arn": f"arn:aws:organizations::{ACCOUNT}:root/o-bench/r-bench"}]})
+
+    def op_organizations_ListPoliciesForTarget(self, *_):
+        return self.op_organizations_ListPolicies()
+
+    # Config (JSON 1.1)
+    def op_config_DescribeConformancePacks(self, *_):
+        return js({"ConformancePackDetails": [{"ConformancePackName": "kisms",
+                                               "ConformancePackArn": "arn:aws:config:pack/kisms",
+                                               "ConformancePackId": "conformance-pack-bench"}]})
+
+    def op_config_DescribeConformancePackStatus(self, *_):
+        return js({"ConformancePackStatusDetails": [
+            {"ConformancePackName": "kisms", "ConformancePackId": "conformance-pack-bench",
+             "ConformancePackArn": "arn:aws:config:pack/kisms",
+             "ConformancePackState": "CREATE_COMPLETE", "StackArn": "arn:aws:cloudformation:s",
+             "LastUpdateRequestedTime": 1700000000}]})
+
+    def op_config_DescribeConfigurationRecorders(self, *_):
+        return js({"ConfigurationRecorders": [{"name": "default", "roleARN": "arn:aws:iam::r"}]})
+
+    def op_config_DescribeConfigurationRecorderStatus(self, *_):
+        return js({"ConfigurationRecordersStatus": [{"name": "default", "recording": True,
+                                                     "lastStatus": "SUCCESS"}]})
+
+
+# --------------------------------------------------------------------------------------------
+# HTTP/1.1 server with keep-alive
+# --------------------------------------------------------------------------------------------
+async def handle(sim, reader, writer):
+    try:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            method, target, _ = lines[0].split(" ", 2)
+            headers = {}
+            for line in lines[1:]:
+                if ":" in line:
+                    k, v = line.split(":", 1)
+                    headers[k.strip().lower()] = v.strip()
+            length = int(headers.get("content-length", "0"))
+            body = await reader.readexactly(length) if length else b""
+            url = urllib.parse.urlsplit(target)
+            query = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
+            answer = await dispatch(sim, method, url.path, query, headers, body)
+            extra = "".join(f"{k}: {v}\r\n" for k, v in answer.headers.items())
+            writer.write((f"HTTP/1.1 {answer.status} X\r\nContent-Type: {answer.content_type}\r\n"
+                          f"Content-Length: {len(answer.body)}\r\n{extra}"
+                          "x-amzn-RequestId: sim\r\n\r\n").encode() +
+                         (b"" if method == "HEAD" else answer.body))
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
+        pass
+    finally:
+        writer.close()
+
+
+async def dispatch(sim, method, path, query, headers, body):
+    if path == "/_sim/stats":
+        return js(sim.stats(), content_type="application/json")
+    if path == "/_sim/reset":
+        sim.calls.clear()
+        sim.throttled.clear()
+        sim.peak_in_flight = 0
+        return js({"reset": True}, content_type="application/json")
+    sim.in_flight += 1
+    sim.peak_in_flight = max(sim.peak_in_flight, sim.in_flight)
+    try:
+        service, op, params = sim.classify(method, path, query, headers, body)
+        await asyncio.sleep(sim.latency)
+        key = f"{service}:{op}"
+        if not sim.allow(key):
+            sim.throttled[key] += 1
+            return sim.throttle_answer(service, op)
+        sim.calls[key] += 1
+        return sim.answer(service, op, params, path, query)
+    finally:
+        sim.in_flight -= 1
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--size", type=int, default=100, help="number of resources")
+    parser.add_argument("--latency-ms", type=float, default=40.0)
+    parser.add_argument("--rate", type=float, default=0,
+                        help="allowed requests/s per operation (0: unlimited)")
+    parser.add_argument("--op-rate", action="append", default=[],
+                        help="SERVICE:Operation=RATE, overrides --rate for one operation")
+    args = parser.parse_args()
+    rates = {}
+    for spec in args.op_rate:
+        key, value = spec.rsplit("=", 1)
+        rates[key] = float(value)
+    sim = Simulator(Account(args.size), args.latency_ms, args.rate, rates)
+
+    async def serve():
+        server = await asyncio.start_server(lambda r, w: handle(sim, r, w), "127.0.0.1",
+                                            args.port, backlog=1024)
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(serve())
+
+
+if __name__ == "__main__":
+    main()
