@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Generate the trimmed AWS operation models embedded in dspm-audit (data/aws/models/*.json).
+
+Reads botocore's service models installed on this machine and keeps, for a fixed list of
+operations, only what the C++ protocol layer needs: metadata, the HTTP binding of each operation,
+the shapes reachable from its input and output (no documentation), and its paginator.
+
+Usage: scripts/gen_aws_models.py [--out data/aws/models]
+Re-run after adding an operation to OPERATIONS; commit the generated files.
+"""
+import argparse
+import gzip
+import json
+import os
+import sys
+
+# botocore service name -> operations the project calls (more is fine, fewer breaks checks).
+OPERATIONS = {
+    "sts": ["GetCallerIdentity", "AssumeRole", "AssumeRoleWithWebIdentity"],
+    "s3": ["ListBuckets", "GetBucketEncryption", "GetBucketLocation", "HeadBucket",
+           "GetBucketVersioning", "GetPublicAccessBlock", "GetBucketPolicyStatus",
+           "GetBucketLogging", "GetBucketPolicy", "GetBucketAcl", "PutBucketEncryption",
+           "CreateBucket", "ListObjectsV2", "PutObject", "PutBucketPolicy",
+           "PutPublicAccessBlock", "PutBucketVersioning", "DeleteBucket"],
+    "s3control": ["GetPublicAccessBlock"],
+    "iam": ["GetAccountSummary", "ListUsers", "ListRoles", "ListPolicies",
+            "GetAccountPasswordPolicy", "ListMFADevices", "ListAccessKeys", "GetCredentialReport",
+            "GenerateCredentialReport", "ListAttachedUserPolicies", "CreateUser", "PutUserPolicy",
+            "CreateAccessKey", "ListUserPolicies", "GetUser", "CreateRole", "AttachUserPolicy",
+            "CreatePolicy", "ListVirtualMFADevices"],
+    "organizations": ["DescribeOrganization", "ListRoots", "ListPolicies", "ListTargetsForPolicy",
+                      "ListPoliciesForTarget", "DescribePolicy", "ListAccounts",
+                      "ListOrganizationalUnitsForParent", "CreateOrganization"],
+    "sso-admin": ["ListInstances", "ListPermissionSets", "DescribePermissionSet",
+                  "ListManagedPoliciesInPermissionSet", "GetInlinePolicyForPermissionSet",
+                  "ListAccountAssignments"],
+    "rds": ["DescribeDBInstances", "DescribeDBClusters", "DescribeDBSnapshots",
+            "CreateDBInstance"],
+    "dynamodb": ["ListTables", "DescribeTable", "DescribeContinuousBackups", "CreateTable"],
+    "redshift": ["DescribeClusters", "DescribeLoggingStatus"],
+    "cloudfront": ["ListDistributions", "GetDistributionConfig", "GetDistribution"],
+    "config": ["DescribeConformancePacks", "DescribeConformancePackStatus",
+               "DescribeConfigurationRecorders", "DescribeConfigurationRecorderStatus",
+               "DescribeConfigRules"],
+    "ec2": ["DescribeRegions", "DescribeVolumes", "DescribeInstances", "DescribeSecurityGroups",
+            "DescribeVpcs", "DescribeFlowLogs", "GetEbsEncryptionByDefault", "DescribeSnapshots",
+            "CreateVolume", "EnableEbsEncryptionByDefault"],
+    "kms": ["ListKeys", "DescribeKey", "GetKeyRotationStatus", "ListAliases", "CreateKey"],
+    "cloudtrail": ["DescribeTrails", "GetTrailStatus", "GetEventSelectors"],
+    "guardduty": ["ListDetectors", "GetDetector"],
+    "securityhub": ["GetEnabledStandards", "DescribeHub"],
+    "logs": ["DescribeLogGroups"],
+    "elbv2": ["DescribeLoadBalancers", "DescribeListeners"],
+    "acm": ["ListCertificates", "DescribeCertificate"],
+    "lambda": ["ListFunctions"],
+    "efs": ["DescribeFileSystems"],
+    "sns": ["ListTopics", "GetTopicAttributes"],
+    "sqs": ["ListQueues", "GetQueueAttributes"],
+    "secretsmanager": ["ListSecrets"],
+    "backup": ["ListBackupPlans", "ListBackupVaults"],
+    "macie2": ["GetMacieSession"],
+    "wafv2": ["ListWebACLs"],
+    "accessanalyzer": ["ListAnalyzers"],
+    "ecr": ["DescribeRepositories"],
+    "eks": ["ListClusters", "DescribeCluster"],
+    "apigateway": ["GetRestApis"],
+    "elasticache": ["DescribeReplicationGroups"],
+    "opensearch": ["ListDomainNames", "DescribeDomain"],
+}
+
+# Member-level keys the protocol layer reads.
+MEMBER_KEYS = ("location", "locationName", "flattened", "xmlNamespace", "queryName",
+               "timestampFormat", "xmlAttribute", "hostLabel", "jsonvalue")
+SHAPE_KEYS = ("type", "required", "payload", "flattened", "locationName", "xmlNamespace",
+              "timestampFormat", "exception")
+
+
+def latest_model_dir(data_dir, service):
+    root = os.path.join(data_dir, service)
+    versions = sorted(v for v in os.listdir(root)
+                      if os.path.exists(os.path.join(root, v, "service-2.json.gz")))
+    if not versions:
+        raise SystemExit(f"no service-2.json.gz for {service} under {root}")
+    return os.path.join(root, versions[-1])
+
+
+def trim_ref(ref):
+    out = {"shape": ref["shape"]}
+    for k in MEMBER_KEYS:
+        if k in ref:
+            out[k] = ref[k]
+    return out
+
+
+def collect_shapes(shapes, roots):
+    keep = {}
+    todo = [r for r in roots if r]
+    while todo:
+        name = todo.pop()
+        if name in keep:
+            continue
+        src = shapes[name]
+        out = {k: src[k] for k in SHAPE_KEYS if k in src}
+        kind = src["type"]
+        if kind == "structure":
+            out["members"] = {m: trim_ref(ref) for m, ref in src.get("members", {}).items()}
+            todo.extend(ref["shape"] for ref in src.get("members", {}).values())
+        elif kind == "list":
+            out["member"] = trim_ref(src["member"])
+            todo.append(src["member"]["shape"])
+        elif kind == "map":
+            out["key"] = trim_ref(src["key"])
+            out["value"] = trim_ref(src["value"])
+            todo.extend([src["key"]["shape"], src["value"]["shape"]])
+        keep[name] = out
+    return dict(sorted(keep.items()))
+
+
+def global_endpoint(endpoints, endpoint_prefix):
+    """Hostname of the partition endpoint of a non-regionalised service in the aws partition."""
+    for partition in endpoints["partitions"]:
+        if partition["partition"] != "aws":
+            continue
+        svc = partition["services"].get(endpoint_prefix)
+        if not svc or svc.get("isRegionalized", True) is not False:
+            return None
+        pe = svc.get("partitionEndpoint")
+        ep = svc.get("endpoints", {}).get(pe, {})
+        return {"hostname": ep.get("hostname"),
+                "region": ep.get("credentialScope", {}).get("region", "us-east-1")}
+    return None
+
+
+def generate(data_dir, service, operations, endpoints):
+    model_dir = latest_model_dir(data_dir, service)
+    with gzip.open(os.path.join(model_dir, "service-2.json.gz"), "rt") as f:
+        model = json.load(f)
+    pag_path = os.path.join(model_dir, "paginators-1.json")
+    paginators = {}
+    if os.path.exists(pag_path):
+        with open(pag_path) as f:
+            paginators = json.load(f).get("pagination", {})
+
+    meta_src = model["metadata"]
+    meta = {"service": service}
+    for k in ("protocol", "endpointPrefix", "signingName", "apiVersion", "jsonVersion",
+              "targetPrefix", "xmlNamespace", "signatureVersion"):
+        if k in meta_src:
+            meta[k] = meta_src[k]
+    meta.setdefault("signingName", meta_src["endpointPrefix"])
+    ge = global_endpoint(endpoints, meta_src["endpointPrefix"])
+    if ge:
+        meta["globalEndpoint"] = ge["hostname"]
+        meta["globalRegion"] = ge["region"]
+
+    ops_out, roots, missing = {}, [], []
+    for op in operations:
+        src = model["operations"].get(op)
+        if src is None:
+            missing.append(op)
+            continue
+        out = {"http": {"method": src["http"]["method"], "requestUri": src["http"]["requestUri"]}}
+        if "responseCode" in src["http"]:
+            out["http"]["responseCode"] = src["http"]["responseCode"]
+        if "input" in src:
+            out["input"] = trim_ref(src["input"])
+            roots.append(src["input"]["shape"])
+        if "output" in src:
+            out["output"] = trim_ref(src["output"])
+            if "resultWrapper" in src["output"]:
+                out["output"]["resultWrapper"] = src["output"]["resultWrapper"]
+            roots.append(src["output"]["shape"])
+        if "endpoint" in src and "hostPrefix" in src["endpoint"]:
+            out["hostPrefix"] = src["endpoint"]["hostPrefix"]
+        if src.get("httpChecksumRequired") or src.get("httpChecksum", {}).get(
+                "requestChecksumRequired"):
+            out["checksumRequired"] = True
+        if op in paginators:
+            p = paginators[op]
+            out["paginator"] = {k: p[k] for k in ("input_token", "output_token", "result_key",
+                                                  "more_results", "limit_key") if k in p}
+        ops_out[op] = out
+    if missing:
+        raise SystemExit(f"{service}: operations not in botocore: {missing}")
+    return {"metadata": meta, "operations": ops_out, "shapes": collect_shapes(model["shapes"],
+                                                                               roots)}
+
+
+def main():
+    import botocore  # imported here so --help works without it
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser.add_argument("--out", default=os.path.join(here, "..", "data", "aws", "models"))
+    args = parser.parse_args()
+
+    data_dir = os.path.join(os.path.dirname(botocore.__file__), "data")
+    with open(os.path.join(data_dir, "endpoints.json")) as f:
+        endpoints = json.load(f)
+    os.makedirs(args.out, exist_ok=True)
+    total = 0
+    for service, operations in sorted(OPERATIONS.items()):
+        doc = generate(data_dir, service, operations, endpoints)
+        doc["metadata"]["botocoreVersion"] = botocore.__version__
+        path = os.path.join(args.out, f"{service}.json")
+        with open(path, "w") as f:
+            json.dump(doc, f, separators=(",", ":"), sort_keys=True)
+            f.write("\n")
+        total += os.path.getsize(path)
+    print(f"wrote {len(OPERATIONS)} models ({total // 1024} KiB) to {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
