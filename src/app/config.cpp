@@ -1,13 +1,430 @@
-// Placeholder: replaced by the configuration work of the foundation issue.
+// Loading the effective Settings. Every setting is described once in a table (name, default,
+// parser); the sources are consulted in precedence order and the first one that has the name
+// wins. Values are validated strictly: a typo in PORT must stop start-up, not pick a default.
 #include "app/config.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string_view>
+#include <system_error>
+
 namespace dspm::app {
-Expected<Settings, ConfigError> load_settings(const FlagValues&,
-                                              const std::function<const char*(const char*)>&,
-                                              const std::string&) {
-    return Settings{};
+namespace {
+
+// What a parser reports back: nothing on success, else the reason ("expected 1-65535").
+using ParseResult = std::optional<std::string>;
+using Parser = ParseResult (*)(Settings&, const std::string&);
+
+struct SettingSpec {
+    const char* name;
+    const char* default_value;
+    Parser parse;
+    const char* help;
+};
+
+std::string trim(std::string_view s) {
+    const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+    while (!s.empty() && is_space(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back()))
+        s.remove_suffix(1);
+    return std::string(s);
 }
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+bool has_space_or_control(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](unsigned char c) {
+        return std::isspace(c) != 0 || std::iscntrl(c) != 0;
+    });
+}
+
+std::optional<long long> parse_integer(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    long long value = 0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc{} || ptr != end) return std::nullopt;
+    return value;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        std::string item = trim(std::string_view(text).substr(start, comma - start));
+        if (!item.empty()) out.push_back(std::move(item));
+        start = comma + 1;
+    }
+    return out;
+}
+
+bool valid_region(std::string_view region) {
+    if (region.empty() || region.front() == '-' || region.back() == '-') return false;
+    return std::all_of(region.begin(), region.end(), [](unsigned char c) {
+        return std::islower(c) != 0 || std::isdigit(c) != 0 || c == '-';
+    });
+}
+
+ParseResult parse_url(std::string& out, const std::string& value) {
+    if (value.empty()) {
+        out.clear();
+        return std::nullopt;
+    }
+    const std::string low = lower(value);
+    std::size_t scheme_len = 0;
+    if (low.rfind("http://", 0) == 0)
+        scheme_len = 7;
+    else if (low.rfind("https://", 0) == 0)
+        scheme_len = 8;
+    else
+        return "expected an absolute URL starting with http:// or https://";
+    const std::string rest = value.substr(scheme_len);
+    if (rest.empty() || rest.front() == '/' || rest.front() == ':' || rest.front() == '?')
+        return "expected a host after the scheme";
+    if (has_space_or_control(value)) return "expected a URL without spaces";
+    // Paths are appended to the base ("/compliance/stats"), so a trailing slash would double up.
+    std::string normalized = value;
+    while (normalized.size() > scheme_len + 1 && normalized.back() == '/')
+        normalized.pop_back();
+    out = std::move(normalized);
+    return std::nullopt;
+}
+
+ParseResult parse_aws_region(Settings& s, const std::string& v) {
+    if (!valid_region(v)) return "expected an AWS region name such as ap-northeast-2";
+    s.aws_region = v;
+    return std::nullopt;
+}
+
+ParseResult parse_mapping_base_url(Settings& s, const std::string& v) {
+    return parse_url(s.mapping_base_url, v);
+}
+
+ParseResult parse_mapping_fallback(Settings& s, const std::string& v) {
+    const std::string low = lower(v);
+    if (!low.empty() && low != "embedded") return "expected \"\" or \"embedded\"";
+    s.mapping_fallback = low;
+    return std::nullopt;
+}
+
+ParseResult parse_collector_base_url(Settings& s, const std::string& v) {
+    return parse_url(s.collector_base_url, v);
+}
+
+ParseResult parse_catalog_dir(Settings& s, const std::string& v) {
+    if (!v.empty()) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(v, ec)) return "expected an existing directory";
+    }
+    s.catalog_dir = v;
+    return std::nullopt;
+}
+
+ParseResult parse_host(Settings& s, const std::string& v) {
+    if (v.empty() || has_space_or_control(v)) return "expected a host name or IP address";
+    s.host = v;
+    return std::nullopt;
+}
+
+ParseResult parse_port(Settings& s, const std::string& v) {
+    const auto n = parse_integer(v);
+    if (!n || *n < 1 || *n > 65535) return "expected an integer 1-65535";
+    s.port = static_cast<unsigned short>(*n);
+    return std::nullopt;
+}
+
+ParseResult parse_log_level(Settings& s, const std::string& v) {
+    std::string low = lower(v);
+    if (low == "warn") low = "warning";
+    if (low != "debug" && low != "info" && low != "warning" && low != "error")
+        return "expected one of debug, info, warning, error";
+    s.log_level = low;
+    return std::nullopt;
+}
+
+ParseResult parse_token(Settings& s, const std::string& v) {
+    // A token with spaces could never match a "Bearer <token>" header.
+    if (has_space_or_control(v)) return "expected a token without spaces or control characters";
+    s.audit_api_token = v;
+    return std::nullopt;
+}
+
+ParseResult parse_concurrency(Settings& s, const std::string& v) {
+    const auto n = parse_integer(v);
+    if (!n || *n < 1 || *n > 256) return "expected an integer 1-256";
+    s.audit_concurrency = static_cast<std::size_t>(*n);
+    return std::nullopt;
+}
+
+ParseResult parse_regions(Settings& s, const std::string& v) {
+    auto regions = split_list(v);
+    for (auto& r : regions)
+        if (lower(r) == "all") r = "all";
+    const bool has_all = std::find(regions.begin(), regions.end(), "all") != regions.end();
+    if (has_all && regions.size() > 1) return "\"all\" cannot be combined with region names";
+    if (!has_all) {
+        for (const auto& r : regions)
+            if (!valid_region(r)) return "expected a comma list of AWS region names, or \"all\"";
+    }
+    s.audit_regions = std::move(regions);
+    return std::nullopt;
+}
+
+ParseResult parse_sso_max(Settings& s, const std::string& v) {
+    const auto n = parse_integer(v);
+    if (!n || *n < 0 || *n > 100000) return "expected an integer 0-100000";
+    s.sso_permission_set_max = static_cast<int>(*n);
+    return std::nullopt;
+}
+
+ParseResult parse_sso_allowlist(Settings& s, const std::string& v) {
+    s.sso_admin_allowlist = split_list(v);
+    return std::nullopt;
+}
+
+ParseResult parse_results_dir(Settings& s, const std::string& v) {
+    s.results_dir = v;
+    return std::nullopt;
+}
+
+constexpr SettingSpec specs[] = {
+    {"AWS_REGION", "ap-northeast-2", parse_aws_region, "default AWS region"},
+    {"MAPPING_BASE_URL", "", parse_mapping_base_url, "Compliance Mapping API; empty: embedded"},
+    {"MAPPING_FALLBACK", "", parse_mapping_fallback, "\"embedded\": fall back when remote fails"},
+    {"COLLECTOR_BASE_URL", "", parse_collector_base_url, "Resource Collector API; empty: AWS"},
+    {"CATALOG_DIR", "", parse_catalog_dir, "catalog data directory; empty: embedded"},
+    {"HOST", "127.0.0.1", parse_host, "address the server binds"},
+    {"PORT", "8103", parse_port, "port the server listens on"},
+    {"LOG_LEVEL", "info", parse_log_level, "debug, info, warning or error"},
+    {"AUDIT_API_TOKEN", "", parse_token, "bearer token required by the API (secret)"},
+    {"AUDIT_CONCURRENCY", "16", parse_concurrency, "checks run in parallel"},
+    {"AUDIT_REGIONS", "", parse_regions, "comma list of regions, or all"},
+    {"SSO_PERMISSION_SET_MAX", "20", parse_sso_max, "SSO permission sets before flagging"},
+    {"SSO_ADMIN_ALLOWLIST", "", parse_sso_allowlist, "comma list of allowed SSO admins"},
+    {"RESULTS_DIR", "", parse_results_dir, "where the CLI writes full results"},
+};
+
+const SettingSpec* find_spec(std::string_view name) {
+    for (const auto& spec : specs)
+        if (name == spec.name) return &spec;
+    return nullptr;
+}
+
+bool valid_key(std::string_view key) {
+    if (key.empty()) return false;
+    const auto first = static_cast<unsigned char>(key.front());
+    if (std::isalpha(first) == 0 && first != '_') return false;
+    return std::all_of(key.begin(), key.end(),
+                       [](unsigned char c) { return std::isalnum(c) != 0 || c == '_'; });
+}
+
+struct DotenvValue {
+    std::string value;
+    int line = 0;
+};
+
+// After a closing quote only whitespace or a comment may follow.
+bool only_comment_left(std::string_view rest) {
+    const std::string t = trim(rest);
+    return t.empty() || t.front() == '#';
+}
+
+// Parses the text after "KEY=". Returns the reason on a malformed value.
+Expected<std::string, std::string> parse_dotenv_value(std::string_view raw) {
+    std::size_t i = 0;
+    while (i < raw.size() && (raw[i] == ' ' || raw[i] == '\t'))
+        ++i;
+    if (i == raw.size()) return std::string{};
+    const char quote = raw[i];
+    if (quote == '\'') {
+        const std::size_t close = raw.find('\'', i + 1);
+        if (close == std::string_view::npos) return unexpected(std::string("unterminated quote"));
+        if (!only_comment_left(raw.substr(close + 1)))
+            return unexpected(std::string("unexpected text after the closing quote"));
+        return std::string(raw.substr(i + 1, close - i - 1));
+    }
+    if (quote == '"') {
+        std::string out;
+        for (std::size_t j = i + 1; j < raw.size(); ++j) {
+            const char c = raw[j];
+            if (c == '"') {
+                if (!only_comment_left(raw.substr(j + 1)))
+                    return unexpected(std::string("unexpected text after the closing quote"));
+                return out;
+            }
+            if (c == '\\' && j + 1 < raw.size()) {
+                const char e = raw[++j];
+                switch (e) {
+                    case 'n':
+                        out += '\n';
+                        break;
+                    case 't':
+                        out += '\t';
+                        break;
+                    case 'r':
+                        out += '\r';
+                        break;
+                    case '"':
+                    case '\\':
+                        out += e;
+                        break;
+                    default:  // unknown escapes stay as written, like the usual dotenv readers
+                        out += '\\';
+                        out += e;
+                }
+                continue;
+            }
+            out += c;
+        }
+        return unexpected(std::string("unterminated quote"));
+    }
+    // Unquoted: a '#' that follows whitespace starts a comment ("KEY=a#b" keeps the '#').
+    std::size_t end = raw.size();
+    for (std::size_t j = 0; j < raw.size(); ++j) {
+        if (raw[j] == '#' && (j == 0 || raw[j - 1] == ' ' || raw[j - 1] == '\t')) {
+            end = j;
+            break;
+        }
+    }
+    return trim(raw.substr(0, end));
+}
+
+Expected<std::map<std::string, DotenvValue>, ConfigError> read_dotenv(const std::string& path) {
+    std::map<std::string, DotenvValue> values;
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return values;
+    if (std::filesystem::is_directory(path, ec))
+        return unexpected(ConfigError{path + ": is a directory, expected a .env file"});
+    std::ifstream in(path);
+    if (!in) return unexpected(ConfigError{path + ": cannot be read"});
+    std::string line;
+    int number = 0;
+    const auto fail = [&](const std::string& reason) {
+        return unexpected(ConfigError{path + ":" + std::to_string(number) + ": " + reason});
+    };
+    while (std::getline(in, line)) {
+        ++number;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        std::string_view text = line;
+        if (number == 1 && text.rfind("\xEF\xBB\xBF", 0) == 0) text.remove_prefix(3);  // BOM
+        const std::string trimmed = trim(text);
+        if (trimmed.empty() || trimmed.front() == '#') continue;
+        std::string_view rest = trimmed;
+        if (rest.rfind("export", 0) == 0 && rest.size() > 6 && (rest[6] == ' ' || rest[6] == '\t'))
+            rest = std::string_view(trimmed).substr(7);
+        const std::size_t eq = rest.find('=');
+        // The line's text is not quoted back: it may hold a secret.
+        if (eq == std::string_view::npos) return fail("malformed line: expected KEY=VALUE");
+        const std::string key = trim(rest.substr(0, eq));
+        if (!valid_key(key)) return fail("malformed line: invalid variable name");
+        auto value = parse_dotenv_value(rest.substr(eq + 1));
+        if (!value) return fail("malformed line: " + value.error());
+        values[key] = DotenvValue{std::move(*value), number};
+    }
+    return values;
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) out += ',';
+        out += item;
+    }
+    return out;
+}
+
+}  // namespace
+
+Expected<Settings, ConfigError> load_settings(
+    const FlagValues& flags, const std::function<const char*(const char*)>& env_lookup,
+    const std::string& env_file) {
+    for (const auto& [name, value] : flags) {
+        if (find_spec(name) == nullptr) return unexpected(ConfigError{"unknown setting " + name});
+    }
+    auto dotenv = read_dotenv(env_file);
+    if (!dotenv) return unexpected(std::move(dotenv.error()));
+
+    Settings settings;
+    for (const auto& spec : specs) {
+        std::string value = spec.default_value;
+        std::string origin = "default";
+        std::string described = "default";
+        if (auto f = flags.find(spec.name); f != flags.end()) {
+            value = f->second;
+            origin = described = "flag";
+        } else if (const char* env = env_lookup ? env_lookup(spec.name) : nullptr) {
+            value = env;
+            origin = "environment";
+            described = "environment";
+        } else if (auto d = dotenv->find(spec.name); d != dotenv->end()) {
+            value = d->second.value;
+            origin = ".env:" + std::to_string(d->second.line);
+            described = env_file + ":" + std::to_string(d->second.line);
+        }
+        if (auto reason = spec.parse(settings, value)) {
+            const std::string shown = is_secret_setting(spec.name) ? "***" : value;
+            return unexpected(ConfigError{"invalid " + std::string(spec.name) + " \"" + shown +
+                                          "\" (from " + described + "): " + *reason});
+        }
+        settings.origin[spec.name] = origin;
+    }
+    return settings;
+}
+
 bool is_secret_setting(const std::string& name) {
     return name == "AUDIT_API_TOKEN";
 }
+
+std::vector<SettingView> describe_settings(const Settings& s) {
+    std::vector<SettingView> out;
+    for (const auto& spec : specs) {
+        const std::string name = spec.name;
+        std::string value;
+        if (name == "AWS_REGION")
+            value = s.aws_region;
+        else if (name == "MAPPING_BASE_URL")
+            value = s.mapping_base_url;
+        else if (name == "MAPPING_FALLBACK")
+            value = s.mapping_fallback;
+        else if (name == "COLLECTOR_BASE_URL")
+            value = s.collector_base_url;
+        else if (name == "CATALOG_DIR")
+            value = s.catalog_dir;
+        else if (name == "HOST")
+            value = s.host;
+        else if (name == "PORT")
+            value = std::to_string(s.port);
+        else if (name == "LOG_LEVEL")
+            value = s.log_level;
+        else if (name == "AUDIT_API_TOKEN")
+            value = s.audit_api_token;
+        else if (name == "AUDIT_CONCURRENCY")
+            value = std::to_string(s.audit_concurrency);
+        else if (name == "AUDIT_REGIONS")
+            value = join(s.audit_regions);
+        else if (name == "SSO_PERMISSION_SET_MAX")
+            value = std::to_string(s.sso_permission_set_max);
+        else if (name == "SSO_ADMIN_ALLOWLIST")
+            value = join(s.sso_admin_allowlist);
+        else if (name == "RESULTS_DIR")
+            value = s.results_dir;
+        if (is_secret_setting(name) && !value.empty()) value = "***";
+        const auto o = s.origin.find(name);
+        out.push_back(SettingView{name, std::move(value),
+                                  o == s.origin.end() ? std::string("default") : o->second,
+                                  spec.help});
+    }
+    return out;
+}
+
 }  // namespace dspm::app

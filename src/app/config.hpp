@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/expected.hpp"
 #include "common/settings.hpp"
@@ -25,5 +26,16 @@ Expected<Settings, ConfigError> load_settings(
 
 // The names of the settings that are secrets (redacted by `dspm-audit config`).
 bool is_secret_setting(const std::string& name);
+
+// One setting as `dspm-audit config` shows it: lists comma-joined, secrets "***" when set.
+struct SettingView {
+    std::string name;    // the environment variable name
+    std::string value;   // effective value as text
+    std::string origin;  // "flag", "environment", ".env:<line>", "default"
+    std::string help;
+};
+
+// Every setting, in a stable order.
+std::vector<SettingView> describe_settings(const Settings& settings);
 
 }  // namespace dspm::app
