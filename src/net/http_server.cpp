@@ -1,0 +1,650 @@
+// The inbound HTTP/1.1 server. All of Beast/Asio lives in this one translation unit (it is slow to
+// compile). I/O threads only parse and write; handlers run on a separate worker pool so a slow
+// handler never holds up /health or the accept loop.
+#include "net/http_server.hpp"
+
+#include <algorithm>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "common/log.hpp"
+
+namespace dspm::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+std::optional<std::string> ServerRequest::query_param(std::string_view name) const {
+    for (const auto& [k, v] : query) {
+        if (k == name) return v;
+    }
+    return std::nullopt;
+}
+
+ServerResponse ServerResponse::json(int status, std::string body) {
+    ServerResponse r;
+    r.status = status;
+    r.headers.emplace_back("Content-Type", "application/json");
+    r.body = std::move(body);
+    return r;
+}
+
+namespace {
+
+class Session;
+
+// What every connection shares with the server; held by shared_ptr so a connection that outlives
+// a stop() (its last handler still queued) never touches freed memory.
+struct State {
+    ServerOptions options;
+    RequestHandler handler;
+    asio::thread_pool workers;
+    std::atomic<bool> draining{false};
+
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::map<std::uint64_t, std::weak_ptr<Session>> sessions;
+    std::uint64_t next_id = 0;
+
+    State(ServerOptions o, RequestHandler h)
+        : options(std::move(o)),
+          handler(std::move(h)),
+          workers(std::max<std::size_t>(1, options.worker_threads)) {}
+
+    std::size_t open_connections() {
+        std::lock_guard lock(mutex);
+        return sessions.size();
+    }
+};
+
+std::string lowercase(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string error_body(std::string_view detail) {
+    return std::string(R"({"detail":")") + std::string(detail) + "\"}";
+}
+
+// Fills path and query from the raw target; false when the target is not a valid URI reference.
+bool parse_target(std::string_view target, ServerRequest& out) {
+    auto parsed = boost::urls::parse_uri_reference(target);
+    if (!parsed) return false;
+    const auto& url = *parsed;
+    out.path = url.path();
+    if (out.path.empty()) out.path = "/";
+    if (out.path.front() != '/') return false;
+    boost::urls::encoding_opts opts;
+    opts.space_as_plus = true;
+    for (const auto& param : url.params(opts))
+        out.query.emplace_back(param.key, param.has_value ? param.value : std::string());
+    return true;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+  public:
+    Session(tcp::socket socket, std::shared_ptr<State> state, std::uint64_t id)
+        : stream_(std::move(socket)), state_(std::move(state)), id_(id) {
+        beast::error_code ec;
+        const auto ep = stream_.socket().remote_endpoint(ec);
+        if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+    }
+
+    ~Session() {
+        {
+            std::lock_guard lock(state_->mutex);
+            state_->sessions.erase(id_);
+        }
+        state_->changed.notify_all();
+    }
+
+    void start() {
+        asio::dispatch(stream_.get_executor(),
+                       [self = shared_from_this()] { self->wait_for_request(); });
+    }
+
+    // Called (through the strand) when the server starts draining: an idle connection closes
+    // now; a busy one closes after its current response.
+    void on_drain() {
+        if (phase_ == Phase::idle) close();
+    }
+
+    void force_close() {
+        gone_ = true;
+        close();
+    }
+
+    // Runs on the strand: writes one chunk and reports the result to the waiting worker.
+    void write_chunk(std::string_view data, std::shared_ptr<std::promise<bool>> done) {
+        if (gone_) {
+            done->set_value(false);
+            return;
+        }
+        stream_.expires_after(state_->options.write_timeout);
+        chunk_ = std::string(data);
+        asio::async_write(stream_, http::make_chunk(asio::buffer(chunk_)),
+                          [self = shared_from_this(), done](beast::error_code ec, std::size_t) {
+                              if (ec) self->gone_ = true;
+                              done->set_value(!ec);
+                          });
+    }
+
+    bool gone() const { return gone_; }
+    auto executor() { return stream_.get_executor(); }
+
+  private:
+    enum class Phase { idle, reading, handling, writing };
+
+    void wait_for_request() {
+        if (state_->draining) return close();
+        phase_ = Phase::idle;
+        parser_.emplace();
+        parser_->header_limit(static_cast<std::uint32_t>(state_->options.max_header_bytes));
+        parser_->body_limit(state_->options.max_body_bytes);
+        if (buffer_.size() > 0) return read_header();
+        // Waiting for the first byte uses the idle timeout; once a request has begun, the whole
+        // request must arrive within the read timeout.
+        stream_.expires_after(state_->options.idle_timeout);
+        stream_.async_read_some(buffer_.prepare(8192),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                    if (ec) return self->close();
+                                    self->buffer_.commit(n);
+                                    self->read_header();
+                                });
+    }
+
+    void read_header() {
+        phase_ = Phase::reading;
+        started_ = Clock::now();
+        stream_.expires_after(state_->options.read_timeout);
+        http::async_read_header(stream_, buffer_, *parser_,
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                    if (ec) return self->on_read_error(ec);
+                                    self->after_header();
+                                });
+    }
+
+    void after_header() {
+        auto& req = parser_->get();
+        method_ = std::string(req.method_string());
+        path_ = std::string(req.target());
+        if (parser_->is_done()) return on_request();
+        // A client that asked to be told before sending its body is told now, so it can send it.
+        if (beast::iequals(req[http::field::expect], "100-continue")) {
+            continue_ = std::make_unique<http::response<http::empty_body>>(http::status::continue_,
+                                                                           req.version());
+            http::async_write(stream_, *continue_,
+                              [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                  if (ec) return self->close();
+                                  self->read_body();
+                              });
+            return;
+        }
+        read_body();
+    }
+
+    void read_body() {
+        http::async_read(stream_, buffer_, *parser_,
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (ec) return self->on_read_error(ec);
+                             self->on_request();
+                         });
+    }
+
+    void on_read_error(beast::error_code ec) {
+        if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+            ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+            ec == asio::error::eof || ec == http::error::partial_message)
+            return close();
+        if (ec == http::error::header_limit)
+            return send_error(431, "Request header fields too large");
+        if (ec == http::error::body_limit) return send_error(413, "Request body too large");
+        return send_error(400, "Bad Request");
+    }
+
+    void on_request() {
+        phase_ = Phase::handling;
+        auto msg = parser_->release();
+        ServerRequest request;
+        request.method = std::string(msg.method_string());
+        request.target = std::string(msg.target());
+        request.remote_address = remote_;
+        for (const auto& field : msg)
+            request.headers.emplace_back(std::string(field.name_string()),
+                                         std::string(field.value()));
+        request.body = std::move(msg.body());
+        keep_alive_ = msg.keep_alive();
+        version_ = msg.version();
+        if (!parse_target(request.target, request)) return send_error(400, "Bad Request");
+        path_ = request.path;
+
+        asio::post(state_->workers, [self = shared_from_this(), request = std::move(request)] {
+            ServerResponse response;
+            try {
+                response = self->state_->handler(request);
+            } catch (const std::exception& e) {
+                log::error("unhandled exception in request handler",
+                           {{"path", request.path}, {"error", e.what()}});
+                response = ServerResponse::json(500, error_body("Internal Server Error"));
+            } catch (...) {
+                log::error("unhandled exception in request handler", {{"path", request.path}});
+                response = ServerResponse::json(500, error_body("Internal Server Error"));
+            }
+            asio::post(self->stream_.get_executor(),
+                       [self, response = std::move(response)]() mutable {
+                           self->send_response(std::move(response));
+                       });
+        });
+    }
+
+    template <class Message>
+    void copy_headers(const ServerResponse& response, Message& msg) {
+        for (const auto& [name, value] : response.headers) {
+            const auto lower = lowercase(name);
+            if (lower == "content-length" || lower == "transfer-encoding" || lower == "connection")
+                continue;
+            msg.insert(name, value);
+        }
+    }
+
+    bool keep_open() const { return keep_alive_ && !state_->draining && !gone_; }
+
+    void send_response(ServerResponse response) {
+        phase_ = Phase::writing;
+        status_ = response.status;
+        if (response.stream) return start_stream(std::move(response));
+        auto msg = std::make_unique<http::response<http::string_body>>();
+        msg->version(11);
+        msg->result(static_cast<unsigned>(response.status));
+        copy_headers(response, *msg);
+        msg->body() = std::move(response.body);
+        msg->keep_alive(keep_open());
+        msg->prepare_payload();
+        write_message(std::move(msg), false);
+    }
+
+    void write_message(std::unique_ptr<http::response<http::string_body>> msg, bool linger) {
+        stream_.expires_after(state_->options.write_timeout);
+        const bool keep = msg->keep_alive() && !linger;
+        response_ = std::move(msg);
+        http::async_write(
+            stream_, *response_,
+            [self = shared_from_this(), keep, linger](beast::error_code ec, std::size_t) {
+                self->response_.reset();
+                self->log_access();
+                if (ec) return self->close();
+                if (linger) return self->lingering_close();
+                if (!keep) return self->close();
+                self->wait_for_request();
+            });
+    }
+
+    // The request could not be read; answer and close (the stream cannot be resynchronised).
+    void send_error(int status, std::string_view detail) {
+        phase_ = Phase::writing;
+        status_ = status;
+        if (method_.empty()) method_ = "-";
+        auto msg = std::make_unique<http::response<http::string_body>>();
+        msg->version(11);
+        msg->result(static_cast<unsigned>(status));
+        msg->set(http::field::content_type, "application/json");
+        msg->body() = error_body(detail);
+        msg->keep_alive(false);
+        msg->prepare_payload();
+        write_message(std::move(msg), true);
+    }
+
+    void start_stream(ServerResponse response) {
+        stream_header_ = std::make_unique<http::response<http::empty_body>>();
+        stream_header_->version(11);
+        stream_header_->result(static_cast<unsigned>(response.status));
+        copy_headers(response, *stream_header_);
+        stream_header_->keep_alive(keep_open());
+        stream_header_->chunked(true);
+        serializer_ =
+            std::make_unique<http::response_serializer<http::empty_body>>(*stream_header_);
+        stream_.expires_after(state_->options.write_timeout);
+        http::async_write_header(stream_, *serializer_,
+                                 [self = shared_from_this(), producer = std::move(response.stream)](
+                                     beast::error_code ec, std::size_t) mutable {
+                                     if (ec) {
+                                         self->gone_ = true;
+                                         self->log_access();
+                                         return self->close();
+                                     }
+                                     asio::post(self->state_->workers,
+                                                [self, producer = std::move(producer)] {
+                                                    run_producer(self, producer);
+                                                });
+                                 });
+    }
+
+    static void run_producer(const std::shared_ptr<Session>& self,
+                             const std::function<void(ChunkSink&)>& producer);
+
+    void finish_stream(bool ok) {
+        serializer_.reset();
+        const bool keep = stream_header_->keep_alive() && keep_open();
+        stream_header_.reset();
+        if (!ok || gone_) {
+            // Without the terminating chunk the client sees a truncated body, not a complete one.
+            log_access();
+            return close();
+        }
+        stream_.expires_after(state_->options.write_timeout);
+        asio::async_write(stream_, http::make_chunk_last(),
+                          [self = shared_from_this(), keep](beast::error_code ec, std::size_t) {
+                              self->log_access();
+                              if (ec || !keep) return self->close();
+                              self->wait_for_request();
+                          });
+    }
+
+    void log_access() {
+        const auto ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+        log::info("access", {{"method", method_},
+                             {"path", path_},
+                             {"status", status_},
+                             {"duration_ms", static_cast<double>(static_cast<long>(ms * 10)) / 10},
+                             {"remote", remote_}});
+        method_.clear();
+        path_.clear();
+    }
+
+    // After an error response, stop sending and read (and discard) what the client still sends
+    // for a moment: closing with unread data would reset the connection and could destroy the
+    // response before the client reads it.
+    void lingering_close() {
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        if (ec) return close();
+        stream_.expires_after(std::chrono::seconds(2));
+        drain_some();
+    }
+
+    void drain_some() {
+        buffer_.consume(buffer_.size());
+        stream_.async_read_some(buffer_.prepare(64 * 1024),
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                    if (ec) return self->close();
+                                    self->drain_some();
+                                });
+    }
+
+    void close() {
+        phase_ = Phase::idle;
+        gone_ = true;
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        stream_.socket().close(ec);
+    }
+
+    beast::tcp_stream stream_;
+    std::shared_ptr<State> state_;
+    std::uint64_t id_;
+    std::string remote_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::unique_ptr<http::response<http::empty_body>> continue_;
+    std::unique_ptr<http::response<http::string_body>> response_;
+    std::unique_ptr<http::response<http::empty_body>> stream_header_;
+    std::unique_ptr<http::response_serializer<http::empty_body>> serializer_;
+    std::string chunk_;
+    Phase phase_ = Phase::idle;
+    std::atomic<bool> gone_{false};
+    bool keep_alive_ = true;
+    unsigned version_ = 11;
+    Clock::time_point started_ = Clock::now();
+    std::string method_, path_;
+    int status_ = 0;
+};
+
+// Handed to a streaming handler on its worker thread. Each write hops onto the connection's strand
+// (Beast streams are not thread-safe) and waits for the chunk to be written.
+class StrandSink : public ChunkSink {
+  public:
+    explicit StrandSink(std::shared_ptr<Session> session) : session_(std::move(session)) {}
+
+    bool write(std::string_view chunk) override {
+        if (session_->gone()) return false;
+        if (chunk.empty()) return true;  // an empty chunk would end the body
+        auto done = std::make_shared<std::promise<bool>>();
+        auto result = done->get_future();
+        asio::post(session_->executor(),
+                   [session = session_, chunk, done] { session->write_chunk(chunk, done); });
+        try {
+            return result.get();
+        } catch (const std::future_error&) {
+            return false;  // the I/O loop stopped before the write ran
+        }
+    }
+
+    bool client_gone() const override { return session_->gone(); }
+
+  private:
+    std::shared_ptr<Session> session_;
+};
+
+void Session::run_producer(const std::shared_ptr<Session>& self,
+                           const std::function<void(ChunkSink&)>& producer) {
+    bool ok = true;
+    try {
+        StrandSink sink(self);
+        producer(sink);
+    } catch (const std::exception& e) {
+        ok = false;
+        log::error("unhandled exception in streaming handler",
+                   {{"path", self->path_}, {"error", e.what()}});
+    } catch (...) {
+        ok = false;
+        log::error("unhandled exception in streaming handler", {{"path", self->path_}});
+    }
+    asio::post(self->stream_.get_executor(), [self, ok] { self->finish_stream(ok); });
+}
+
+constexpr std::string_view busy_response =
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+    "Content-Length: 46\r\nConnection: close\r\nRetry-After: 1\r\n\r\n"
+    R"({"detail":"Too many open connections, retry"})";
+
+}  // namespace
+
+struct HttpServer::Impl {
+    std::shared_ptr<State> state;
+    asio::io_context ioc;
+    asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
+    asio::strand<asio::io_context::executor_type> accept_strand{asio::make_strand(ioc)};
+    tcp::acceptor acceptor{accept_strand};
+    std::vector<std::thread> io_threads;
+    unsigned short bound_port = 0;
+    bool started = false;
+    bool finished = false;
+
+    std::mutex stop_mutex;
+    std::condition_variable stop_cv;
+    bool stop_requested = false;
+
+    Impl(ServerOptions options, RequestHandler handler)
+        : state(std::make_shared<State>(std::move(options), std::move(handler))),
+          ioc(static_cast<int>(std::max<std::size_t>(1, state->options.io_threads))) {}
+
+    void accept() {
+        acceptor.async_accept(
+            asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+                if (ec) {
+                    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
+                    // Out of descriptors and the like: keep serving the connections already open.
+                    log::warn("accept failed", {{"error", ec.message()}});
+                    return accept();
+                }
+                if (state->draining) return;  // the acceptor is closing; this one is refused
+                on_accepted(std::move(socket));
+                accept();
+            });
+    }
+
+    void on_accepted(tcp::socket socket) {
+        std::shared_ptr<Session> session;
+        {
+            std::lock_guard lock(state->mutex);
+            if (state->sessions.size() < state->options.max_connections) {
+                const auto id = state->next_id++;
+                session = std::make_shared<Session>(std::move(socket), state, id);
+                state->sessions.emplace(id, session);
+            }
+        }
+        if (session) return session->start();
+        // Over the limit: a short answer and close, never a queue that grows without bound.
+        auto sock = std::make_shared<tcp::socket>(std::move(socket));
+        asio::async_write(*sock, asio::buffer(busy_response.data(), busy_response.size()),
+                          [sock](beast::error_code, std::size_t) {
+                              beast::error_code ec;
+                              sock->shutdown(tcp::socket::shutdown_both, ec);
+                              sock->close(ec);
+                          });
+    }
+
+    void start() {
+        if (started) return;
+        const auto& o = state->options;
+        beast::error_code ec;
+        const auto address = asio::ip::make_address(o.host, ec);
+        if (ec) throw std::runtime_error("invalid listen address \"" + o.host + "\"");
+        const tcp::endpoint endpoint{address, o.port};
+        const auto where = o.host + ":" + std::to_string(o.port);
+        acceptor.open(endpoint.protocol(), ec);
+        if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+        if (!ec) acceptor.bind(endpoint, ec);
+        if (ec) throw std::runtime_error("cannot bind " + where + ": " + ec.message());
+        acceptor.listen(asio::socket_base::max_listen_connections, ec);
+        if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+        bound_port = acceptor.local_endpoint().port();
+        started = true;
+        asio::dispatch(accept_strand, [this] { accept(); });
+        const auto n = std::max<std::size_t>(1, o.io_threads);
+        for (std::size_t i = 0; i < n; ++i)
+            io_threads.emplace_back([this] { ioc.run(); });
+    }
+
+    void request_stop() {
+        {
+            std::lock_guard lock(stop_mutex);
+            stop_requested = true;
+        }
+        stop_cv.notify_all();
+    }
+
+    template <class F>
+    void for_each_session(F f) {
+        std::vector<std::shared_ptr<Session>> live;
+        {
+            std::lock_guard lock(state->mutex);
+            for (auto& [id, weak] : state->sessions)
+                if (auto s = weak.lock()) live.push_back(std::move(s));
+        }
+        for (auto& s : live)
+            asio::post(s->executor(), [s, f] { f(*s); });
+    }
+
+    // Stop accepting, let in-flight requests finish within the grace period, then shut down.
+    void drain() {
+        if (finished || !started) return;
+        finished = true;
+        state->draining = true;
+        std::promise<void> closed;
+        asio::post(accept_strand, [this, &closed] {
+            beast::error_code ec;
+            acceptor.close(ec);
+            closed.set_value();
+        });
+        closed.get_future().wait();
+        for_each_session([](Session& s) { s.on_drain(); });
+        {
+            std::unique_lock lock(state->mutex);
+            const bool drained = state->changed.wait_for(lock, state->options.shutdown_grace,
+                                                         [&] { return state->sessions.empty(); });
+            if (!drained)
+                log::warn("shutdown grace period over; closing remaining connections",
+                          {{"open_connections", state->sessions.size()}});
+        }
+        for_each_session([](Session& s) { s.force_close(); });
+        // Handlers still running see client_gone(); the I/O loop keeps going until they return so
+        // their last writes complete (with an error) instead of hanging.
+        state->workers.join();
+        work.reset();
+        ioc.stop();
+        for (auto& t : io_threads)
+            t.join();
+        io_threads.clear();
+    }
+};
+
+HttpServer::HttpServer(ServerOptions options, RequestHandler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() {
+    impl_->drain();
+    if (!impl_->started) impl_->state->workers.join();
+}
+
+void HttpServer::start() {
+    impl_->start();
+}
+
+unsigned short HttpServer::port() const {
+    return impl_->bound_port;
+}
+
+void HttpServer::run(bool install_signal_handlers) {
+    start();
+    std::optional<asio::signal_set> signals;
+    if (install_signal_handlers) {
+        signals.emplace(impl_->ioc, SIGINT, SIGTERM);
+        signals->async_wait([this](beast::error_code ec, int signal) {
+            if (ec) return;
+            log::info("shutting down", {{"signal", signal}});
+            impl_->request_stop();
+        });
+    }
+    {
+        std::unique_lock lock(impl_->stop_mutex);
+        impl_->stop_cv.wait(lock, [&] { return impl_->stop_requested; });
+    }
+    if (signals) {
+        beast::error_code ec;
+        signals->cancel(ec);
+    }
+    impl_->drain();
+    signals.reset();
+}
+
+void HttpServer::stop() {
+    impl_->request_stop();
+}
+
+}  // namespace dspm::net

@@ -1,0 +1,431 @@
+// The inbound server against a tiny blocking socket client: framing limits, keep-alive, streaming,
+// worker isolation and graceful shutdown.
+#include "net/http_server.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+using dspm::net::HttpServer;
+using dspm::net::ServerOptions;
+using dspm::net::ServerRequest;
+using dspm::net::ServerResponse;
+
+// A blocking client socket with a receive timeout, so a broken server fails a test instead of
+// hanging it.
+class Client {
+  public:
+    explicit Client(unsigned short port, std::chrono::milliseconds timeout = 5000ms) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        timeval tv{};
+        tv.tv_sec = static_cast<long>(timeout.count() / 1000);
+        tv.tv_usec = static_cast<long>((timeout.count() % 1000) * 1000);
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(port);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    }
+    ~Client() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    bool connected() const { return connected_; }
+
+    bool send(std::string_view data) {
+        while (!data.empty()) {
+            const auto n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+            if (n <= 0) return false;
+            data.remove_prefix(static_cast<std::size_t>(n));
+        }
+        return true;
+    }
+
+    // Reads one response: the head, then a Content-Length body or a chunked body (returned
+    // de-chunked, with the chunk sizes in `chunks`). Empty on EOF or timeout before a head.
+    std::string read_response(std::vector<std::size_t>* chunks = nullptr) {
+        while (pending_.find("\r\n\r\n") == std::string::npos) {
+            if (!fill()) return {};
+        }
+        const auto head_end = pending_.find("\r\n\r\n") + 4;
+        std::string head = pending_.substr(0, head_end);
+        pending_.erase(0, head_end);
+        std::string lower = head;
+        for (auto& c : lower)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string body;
+        if (lower.find("transfer-encoding: chunked") != std::string::npos) {
+            for (;;) {
+                while (pending_.find("\r\n") == std::string::npos)
+                    if (!fill()) return head + body;
+                const auto line_end = pending_.find("\r\n");
+                const auto size = std::stoul(pending_.substr(0, line_end), nullptr, 16);
+                while (pending_.size() < line_end + 2 + size + 2)
+                    if (!fill()) return head + body;
+                body += pending_.substr(line_end + 2, size);
+                pending_.erase(0, line_end + 2 + size + 2);
+                if (size == 0) break;
+                if (chunks) chunks->push_back(size);
+            }
+            return head + body;
+        }
+        const auto cl = lower.find("content-length: ");
+        if (cl != std::string::npos) {
+            const auto length = std::stoul(lower.substr(cl + 16));
+            while (pending_.size() < length)
+                if (!fill()) break;
+            body = pending_.substr(0, length);
+            pending_.erase(0, body.size());
+        }
+        return head + body;
+    }
+
+    // True when the server closed the connection (EOF or reset) within the timeout.
+    bool closed_by_peer() {
+        char c;
+        const auto n = ::recv(fd_, &c, 1, 0);
+        return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+    }
+
+    bool read_some() { return fill(); }
+
+  private:
+    bool fill() {
+        char buf[8192];
+        const auto n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n <= 0) return false;
+        pending_.append(buf, static_cast<std::size_t>(n));
+        return true;
+    }
+
+    int fd_ = -1;
+    bool connected_ = false;
+    std::string pending_;
+};
+
+int status_of(const std::string& response) {
+    if (response.size() < 12) return 0;
+    return std::stoi(response.substr(9, 3));
+}
+
+std::string body_of(const std::string& response) {
+    const auto p = response.find("\r\n\r\n");
+    return p == std::string::npos ? std::string() : response.substr(p + 4);
+}
+
+std::string get(std::string_view path, bool close = false) {
+    return "GET " + std::string(path) + " HTTP/1.1\r\nHost: x\r\n" +
+           (close ? "Connection: close\r\n" : "") + "\r\n";
+}
+
+// A server running on its own thread with a handler that the tests steer by path.
+class ServerFixture : public ::testing::Test {
+  protected:
+    void start(ServerOptions options = {}) {
+        options.port = 0;
+        server_ = std::make_unique<HttpServer>(
+            options, [this](const ServerRequest& r) { return handle(r); });
+        server_->start();
+        runner_ = std::thread([this] { server_->run(false); });
+    }
+
+    void TearDown() override {
+        release_.set_value();
+        stop_and_join();
+    }
+
+    void stop_and_join() {
+        if (!server_) return;
+        server_->stop();
+        if (runner_.joinable()) runner_.join();
+    }
+
+    ServerResponse handle(const ServerRequest& r) {
+        if (r.path == "/health") return ServerResponse::json(200, R"({"status":"ok"})");
+        if (r.path == "/echo") {
+            auto resp = ServerResponse::json(200, r.method + " " + r.path +
+                                                      " q=" + r.query_param("q").value_or("-") +
+                                                      " body=" + std::to_string(r.body.size()));
+            return resp;
+        }
+        if (r.path == "/slow") {
+            slow_started_ = true;
+            std::this_thread::sleep_for(2s);
+            return ServerResponse::json(200, R"({"slow":true})");
+        }
+        if (r.path == "/wait") {
+            // Blocks until the test releases it, so "in flight" is a fact, not a timing guess.
+            waiting_.store(true);
+            released_.wait();
+            return ServerResponse::json(200, R"({"waited":true})");
+        }
+        if (r.path == "/stream") {
+            ServerResponse resp;
+            resp.headers.emplace_back("Content-Type", "application/x-ndjson");
+            resp.stream = [](dspm::net::ChunkSink& sink) {
+                for (int i = 0; i < 3; ++i)
+                    sink.write("{\"line\":" + std::to_string(i) + "}\n");
+            };
+            return resp;
+        }
+        if (r.path == "/throw") throw std::runtime_error("secret detail");
+        return ServerResponse::json(404, R"({"detail":"Not Found"})");
+    }
+
+    std::unique_ptr<HttpServer> server_;
+    std::thread runner_;
+    std::atomic<bool> slow_started_{false};
+    std::atomic<bool> waiting_{false};
+    std::promise<void> release_;
+    std::shared_future<void> released_{release_.get_future().share()};
+};
+
+TEST_F(ServerFixture, KeepAliveServesTwoRequestsOnOneConnection) {
+    start();
+    Client c(server_->port());
+    ASSERT_TRUE(c.connected());
+    ASSERT_TRUE(c.send(get("/echo?q=a%20b")));
+    const auto first = c.read_response();
+    EXPECT_EQ(status_of(first), 200);
+    EXPECT_EQ(body_of(first), "GET /echo q=a b body=0");
+    ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"));
+    const auto second = c.read_response();
+    EXPECT_EQ(status_of(second), 200);
+    EXPECT_EQ(body_of(second), "POST /echo q=- body=5");
+}
+
+TEST_F(ServerFixture, BodyOverTheLimitIs413) {
+    ServerOptions o;
+    o.max_body_bytes = 1024;
+    start(o);
+    Client c(server_->port());
+    ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" +
+                       std::string(4096, 'x')));
+    const auto r = c.read_response();
+    EXPECT_EQ(status_of(r), 413);
+    EXPECT_NE(body_of(r).find("detail"), std::string::npos);
+}
+
+TEST_F(ServerFixture, ChunkedBodyOverTheLimitIs413) {
+    ServerOptions o;
+    o.max_body_bytes = 1024;
+    start(o);
+    Client c(server_->port());
+    std::string req = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 4; ++i)
+        req += "200\r\n" + std::string(512, 'y') + "\r\n";
+    req += "0\r\n\r\n";
+    ASSERT_TRUE(c.send(req));
+    EXPECT_EQ(status_of(c.read_response()), 413);
+}
+
+TEST_F(ServerFixture, HeadersOverTheLimitAre431) {
+    ServerOptions o;
+    o.max_header_bytes = 2048;
+    start(o);
+    Client c(server_->port());
+    ASSERT_TRUE(
+        c.send("GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(8192, 'h') + "\r\n\r\n"));
+    EXPECT_EQ(status_of(c.read_response()), 431);
+}
+
+TEST_F(ServerFixture, MalformedRequestIs400) {
+    start();
+    {
+        Client c(server_->port());
+        ASSERT_TRUE(c.send("THIS IS NOT HTTP\r\n\r\n"));
+        EXPECT_EQ(status_of(c.read_response()), 400);
+    }
+    {
+        Client c(server_->port());
+        ASSERT_TRUE(c.send("GET /x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"));
+        EXPECT_EQ(status_of(c.read_response()), 400);
+    }
+    // The server is still healthy afterwards.
+    Client c(server_->port());
+    ASSERT_TRUE(c.send(get("/health")));
+    EXPECT_EQ(status_of(c.read_response()), 200);
+}
+
+TEST_F(ServerFixture, HandlerExceptionIs500WithoutTheMessage) {
+    start();
+    Client c(server_->port());
+    ASSERT_TRUE(c.send(get("/throw")));
+    const auto r = c.read_response();
+    EXPECT_EQ(status_of(r), 500);
+    EXPECT_EQ(r.find("secret detail"), std::string::npos);
+}
+
+TEST_F(ServerFixture, StreamingResponseArrivesAsChunks) {
+    start();
+    Client c(server_->port());
+    ASSERT_TRUE(c.send(get("/stream")));
+    std::vector<std::size_t> chunks;
+    const auto r = c.read_response(&chunks);
+    EXPECT_EQ(status_of(r), 200);
+    EXPECT_NE(r.find("application/x-ndjson"), std::string::npos);
+    EXPECT_EQ(body_of(r), "{\"line\":0}\n{\"line\":1}\n{\"line\":2}\n");
+    EXPECT_EQ(chunks.size(), 3u);
+    // The connection stays usable after a streamed response.
+    ASSERT_TRUE(c.send(get("/health")));
+    EXPECT_EQ(status_of(c.read_response()), 200);
+}
+
+TEST_F(ServerFixture, StreamingWriterLearnsTheClientLeft) {
+    std::promise<bool> gone;
+    auto gone_future = gone.get_future();
+    ServerOptions o;
+    o.port = 0;
+    server_ = std::make_unique<HttpServer>(o, [&gone](const ServerRequest&) {
+        ServerResponse resp;
+        resp.stream = [&gone](dspm::net::ChunkSink& sink) {
+            const std::string block(64 * 1024, 'z');
+            const auto deadline = std::chrono::steady_clock::now() + 10s;
+            while (std::chrono::steady_clock::now() < deadline) {
+                if (!sink.write(block)) break;
+            }
+            gone.set_value(sink.client_gone());
+        };
+        return resp;
+    });
+    server_->start();
+    runner_ = std::thread([this] { server_->run(false); });
+    {
+        Client c(server_->port());
+        ASSERT_TRUE(c.send(get("/stream")));
+        ASSERT_TRUE(c.read_some());  // the stream has begun
+    }                                // the client disconnects without reading the rest
+    ASSERT_EQ(gone_future.wait_for(8s), std::future_status::ready);
+    EXPECT_TRUE(gone_future.get());
+}
+
+TEST_F(ServerFixture, SlowHandlerDoesNotDelayHealth) {
+    start();
+    Client slow(server_->port());
+    ASSERT_TRUE(slow.send(get("/slow")));
+    while (!slow_started_)
+        std::this_thread::sleep_for(1ms);
+    const auto t0 = std::chrono::steady_clock::now();
+    Client c(server_->port());
+    ASSERT_TRUE(c.send(get("/health")));
+    EXPECT_EQ(status_of(c.read_response()), 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 500ms);
+    EXPECT_EQ(status_of(slow.read_response()), 200);
+}
+
+TEST_F(ServerFixture, HealthAnswersWhile200IdleConnectionsAreOpen) {
+    start();
+    std::vector<std::unique_ptr<Client>> idle;
+    for (int i = 0; i < 200; ++i) {
+        idle.push_back(std::make_unique<Client>(server_->port()));
+        ASSERT_TRUE(idle.back()->connected());
+    }
+    // Half of them have sent an incomplete request (slow clients), the rest nothing at all.
+    for (int i = 0; i < 100; ++i)
+        ASSERT_TRUE(idle[static_cast<std::size_t>(i)]->send("GET /health HTTP/1.1\r\nHo"));
+    for (int i = 0; i < 20; ++i) {
+        Client c(server_->port());
+        ASSERT_TRUE(c.send(get("/health")));
+        EXPECT_EQ(status_of(c.read_response()), 200);
+    }
+    // The slow ones still complete.
+    ASSERT_TRUE(idle[0]->send("st: x\r\n\r\n"));
+    EXPECT_EQ(status_of(idle[0]->read_response()), 200);
+}
+
+TEST_F(ServerFixture, ConnectionsBeyondTheLimitAreRefused) {
+    ServerOptions o;
+    o.max_connections = 4;
+    start(o);
+    std::vector<std::unique_ptr<Client>> held;
+    for (int i = 0; i < 4; ++i) {
+        held.push_back(std::make_unique<Client>(server_->port()));
+        ASSERT_TRUE(held.back()->send(get("/health")));
+        ASSERT_EQ(status_of(held.back()->read_response()), 200);
+    }
+    Client extra(server_->port());
+    ASSERT_TRUE(extra.connected());
+    EXPECT_EQ(status_of(extra.read_response()), 503);
+    held.clear();
+    // Once connections close, new ones are served again (the count is released).
+    bool served = false;
+    for (int attempt = 0; attempt < 50 && !served; ++attempt) {
+        Client again(server_->port());
+        again.send(get("/health"));
+        served = status_of(again.read_response()) == 200;
+        if (!served) std::this_thread::sleep_for(20ms);
+    }
+    EXPECT_TRUE(served);
+}
+
+TEST_F(ServerFixture, IdleConnectionIsClosedAfterTheIdleTimeout) {
+    ServerOptions o;
+    o.idle_timeout = 200ms;
+    start(o);
+    Client c(server_->port(), 3000ms);
+    ASSERT_TRUE(c.connected());
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_TRUE(c.closed_by_peer());
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 2500ms);
+}
+
+TEST_F(ServerFixture, StopLetsInFlightRequestFinishAndRefusesNewConnections) {
+    start();
+    const auto port = server_->port();
+    Client inflight(port);
+    ASSERT_TRUE(inflight.send(get("/wait")));
+    while (!waiting_)
+        std::this_thread::sleep_for(1ms);
+    Client idle(port);
+    ASSERT_TRUE(idle.connected());
+
+    server_->stop();
+    // The idle keep-alive connection is closed by the drain.
+    EXPECT_TRUE(idle.closed_by_peer());
+    // New connections are refused while the in-flight request is still running.
+    Client refused(port, 1000ms);
+    EXPECT_FALSE(refused.connected());
+
+    release_.set_value();
+    const auto r = inflight.read_response();
+    EXPECT_EQ(status_of(r), 200);
+    EXPECT_EQ(body_of(r), R"({"waited":true})");
+    EXPECT_NE(r.find("Connection: close"), std::string::npos);
+    runner_.join();
+    release_ = std::promise<void>();  // TearDown releases again
+}
+
+TEST(HttpServer, BindFailureThrowsAClearError) {
+    ServerOptions any;
+    any.port = 0;
+    HttpServer first(any, [](const ServerRequest&) { return ServerResponse{}; });
+    first.start();
+    ServerOptions o;
+    o.port = first.port();
+    HttpServer second(o, [](const ServerRequest&) { return ServerResponse{}; });
+    try {
+        second.start();
+        FAIL() << "expected the bind to fail";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find(std::to_string(o.port)), std::string::npos);
+    }
+}
+
+}  // namespace
