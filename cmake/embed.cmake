@@ -7,7 +7,8 @@ function(dspm_embed_files target base_dir files)
     COMMAND ${CMAKE_COMMAND} -DBASE=${base_dir} -DOUT=${out} "-DFILES=${files}"
             -P ${CMAKE_SOURCE_DIR}/cmake/embed_run.cmake
     DEPENDS ${files} ${CMAKE_SOURCE_DIR}/cmake/embed_run.cmake
-    COMMENT "Embedding data files")
+    COMMENT "Embedding data files"
+    VERBATIM)
   add_library(${target} STATIC ${out})
   target_include_directories(${target} PUBLIC ${CMAKE_SOURCE_DIR}/src)
 endfunction()
