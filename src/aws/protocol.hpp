@@ -39,6 +39,9 @@ struct WireRequest {
     net::Headers headers;                                    // e.g. X-Amz-Target, Content-Type
     std::string body;
     std::string bucket;  // S3: the Bucket parameter, for virtual-hosted addressing and regions
+    // botocore's endpoint hostPrefix with its labels filled in ("123456789012." for S3 Control):
+    // prepend it to the endpoint's host. Empty for most operations.
+    std::string host_prefix;
 };
 
 Expected<WireRequest, std::string> serialize_request(const ServiceModel& model,
