@@ -1,0 +1,195 @@
+// The route table: dispatch rules (404, 405 + Allow, 401, 500 without leaks) and an OpenAPI
+// document that lists exactly the routes of the table.
+#include "api/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <set>
+#include <stdexcept>
+#include <utility>
+
+#include "api/routes.hpp"
+
+namespace {
+
+using dspm::api::PathParams;
+using dspm::api::Route;
+using dspm::api::Router;
+using dspm::net::ServerRequest;
+using dspm::net::ServerResponse;
+
+ServerRequest request(std::string method, std::string path, std::string auth = {}) {
+    ServerRequest r;
+    r.method = std::move(method);
+    r.path = path;
+    r.target = std::move(path);
+    if (!auth.empty()) r.headers.emplace_back("Authorization", std::move(auth));
+    return r;
+}
+
+Route route(std::string method, std::string pattern, bool token = true) {
+    Route r;
+    r.method = method;
+    r.pattern = pattern;
+    r.summary = method + " " + pattern;
+    r.requires_token = token;
+    r.handler = [method, pattern](const ServerRequest&, const PathParams& params) {
+        boost::json::object body{{"route", method + " " + pattern}};
+        for (const auto& [k, v] : params)
+            body[k] = v;
+        return dspm::api::json_response(200, body);
+    };
+    return r;
+}
+
+Router sample(std::string token = {}) {
+    Router router(std::move(token));
+    router.add(route("GET", "/health", false));
+    router.add(route("POST", "/audit/{framework}/{req_id}"));
+    router.add(route("POST", "/audit/{framework}/_all"));
+    router.add(route("GET", "/compliance/{code}/requirements"));
+    router.add(route("DELETE", "/compliance/{code}/requirements"));
+    Route boom = route("GET", "/boom");
+    boom.handler = [](const ServerRequest&, const PathParams&) -> ServerResponse {
+        throw std::runtime_error("database password is hunter2");
+    };
+    router.add(std::move(boom));
+    return router;
+}
+
+boost::json::object body(const ServerResponse& r) {
+    return boost::json::parse(r.body).as_object();
+}
+
+TEST(Router, UnknownPathIs404WithDetail) {
+    const auto r = sample().dispatch(request("GET", "/nope"));
+    EXPECT_EQ(r.status, 404);
+    EXPECT_EQ(body(r).at("detail"), "Not Found");
+    EXPECT_EQ(sample().dispatch(request("POST", "/audit/isms-p")).status, 404);
+    EXPECT_EQ(sample().dispatch(request("POST", "/audit/isms-p/1/extra")).status, 404);
+}
+
+TEST(Router, WrongMethodIs405WithAllow) {
+    const auto r = sample().dispatch(request("PUT", "/compliance/gdpr/requirements"));
+    EXPECT_EQ(r.status, 405);
+    EXPECT_EQ(r.headers.size(), 2u);
+    auto allow = dspm::net::find_header(r.headers, "allow");
+    ASSERT_TRUE(allow);
+    EXPECT_EQ(*allow, "DELETE, GET");
+    EXPECT_TRUE(body(r).contains("detail"));
+}
+
+TEST(Router, PathParametersAndLiteralSegmentsWin) {
+    const auto one = sample().dispatch(request("POST", "/audit/ISMS-P/2.7.1"));
+    ASSERT_EQ(one.status, 200);
+    EXPECT_EQ(body(one).at("route"), "POST /audit/{framework}/{req_id}");
+    EXPECT_EQ(body(one).at("framework"), "ISMS-P");
+    EXPECT_EQ(body(one).at("req_id"), "2.7.1");
+    const auto all = sample().dispatch(request("POST", "/audit/gdpr/_all"));
+    ASSERT_EQ(all.status, 200);
+    EXPECT_EQ(body(all).at("route"), "POST /audit/{framework}/_all");
+}
+
+TEST(Router, TokenIsRequiredWhenConfigured) {
+    const auto router = sample("s3cret-token");
+    const auto missing = router.dispatch(request("GET", "/compliance/gdpr/requirements"));
+    EXPECT_EQ(missing.status, 401);
+    EXPECT_EQ(dspm::net::find_header(missing.headers, "WWW-Authenticate").value_or(""), "Bearer");
+    EXPECT_EQ(
+        router.dispatch(request("GET", "/compliance/gdpr/requirements", "Bearer wrong")).status,
+        401);
+    EXPECT_EQ(
+        router.dispatch(request("GET", "/compliance/gdpr/requirements", "Bearer s3cret")).status,
+        401);
+    EXPECT_EQ(
+        router.dispatch(request("GET", "/compliance/gdpr/requirements", "s3cret-token")).status,
+        401);
+    EXPECT_EQ(
+        router.dispatch(request("GET", "/compliance/gdpr/requirements", "Bearer s3cret-token"))
+            .status,
+        200);
+    EXPECT_EQ(
+        router.dispatch(request("GET", "/compliance/gdpr/requirements", "bearer s3cret-token"))
+            .status,
+        200);
+    // /health stays open; the 401 never mentions the token.
+    EXPECT_EQ(router.dispatch(request("GET", "/health")).status, 200);
+    EXPECT_EQ(missing.body.find("s3cret"), std::string::npos);
+}
+
+TEST(Router, NoTokenConfiguredMeansOpen) {
+    EXPECT_EQ(sample().dispatch(request("GET", "/compliance/gdpr/requirements")).status, 200);
+}
+
+TEST(Router, HandlerExceptionIs500WithoutLeakingTheMessage) {
+    const auto r = sample().dispatch(request("GET", "/boom"));
+    EXPECT_EQ(r.status, 500);
+    EXPECT_EQ(body(r).at("detail"), "Internal Server Error");
+    EXPECT_EQ(r.body.find("hunter2"), std::string::npos);
+}
+
+std::set<std::pair<std::string, std::string>> table_of(const Router& router) {
+    std::set<std::pair<std::string, std::string>> out;
+    for (const auto& r : router.routes()) {
+        std::string m = r.method;
+        for (auto& c : m)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out.emplace(r.pattern, m);
+    }
+    return out;
+}
+
+std::set<std::pair<std::string, std::string>> document_of(const boost::json::object& doc) {
+    std::set<std::pair<std::string, std::string>> out;
+    for (const auto& [path, item] : doc.at("paths").as_object())
+        for (const auto& [method, op] : item.as_object())
+            out.emplace(std::string(path), std::string(method));
+    return out;
+}
+
+TEST(Router, OpenApiDocumentDescribesTheTable) {
+    const auto router = sample();
+    const auto doc = router.openapi_document("9.9.9");
+    EXPECT_EQ(doc.at("openapi"), "3.1.0");
+    EXPECT_EQ(doc.at("info").at("version"), "9.9.9");
+    EXPECT_EQ(document_of(doc), table_of(router));
+    const auto& op = doc.at("paths").at("/audit/{framework}/{req_id}").at("post").as_object();
+    std::set<std::string> params;
+    for (const auto& p : op.at("parameters").as_array()) {
+        EXPECT_EQ(p.at("in"), "path");
+        EXPECT_EQ(p.at("required"), true);
+        params.insert(std::string(p.at("name").as_string()));
+    }
+    EXPECT_EQ(params, (std::set<std::string>{"framework", "req_id"}));
+    EXPECT_FALSE(op.at("security").as_array().empty());
+    EXPECT_TRUE(doc.at("paths").at("/health").at("get").at("security").as_array().empty());
+    EXPECT_EQ(doc.at("components").at("securitySchemes").at("bearerAuth").at("scheme"), "bearer");
+}
+
+// The served /openapi.json of the real table (build_router) lists exactly that table.
+TEST(Router, ServedOpenApiMatchesTheBuiltRouter) {
+    dspm::api::ApiContext context;
+    const auto router = dspm::api::build_router(context);
+    const auto r = router.dispatch(request("GET", "/openapi.json"));
+    ASSERT_EQ(r.status, 200);
+    const auto doc = body(r);
+    EXPECT_EQ(document_of(doc), table_of(router));
+    EXPECT_TRUE(document_of(doc).count({"/health", "get"}));
+    EXPECT_TRUE(document_of(doc).count({"/openapi.json", "get"}));
+}
+
+TEST(Router, HealthReportsStatusVersionAndUptime) {
+    dspm::api::ApiContext context;
+    context.settings.audit_api_token = "tok";
+    const auto router = dspm::api::build_router(context);
+    const auto r = router.dispatch(request("GET", "/health"));
+    ASSERT_EQ(r.status, 200);
+    const auto b = body(r);
+    EXPECT_EQ(b.at("status"), "ok");
+    EXPECT_EQ(b.at("version"), DSPM_VERSION);
+    EXPECT_GE(b.at("uptime_s").to_number<double>(), 0.0);
+    EXPECT_EQ(router.dispatch(request("GET", "/openapi.json")).status, 401);
+}
+
+}  // namespace
