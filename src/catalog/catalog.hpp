@@ -40,6 +40,10 @@ struct Requirement {
     std::vector<std::string> mapping_services;
     bool auditable = true;
     std::string not_auditable_reason;  // why no AWS check can evaluate it
+    // Additions: the control a detail checkpoint belongs to ("2.7.1" for "2.7.1.2"), and other
+    // item codes the requirement answers to (the reference's spelling, e.g. "8.24 Use of ...").
+    std::string parent;
+    std::vector<std::string> aliases;
 };
 
 struct FrameworkStat {
@@ -74,6 +78,9 @@ class CatalogSource {
     virtual Expected<std::vector<Mapping>, CatalogError> mappings() = 0;
     // "embedded" | "directory" | "remote"
     virtual std::string source_name() const = 0;
+    // Which source answered this thread's most recent call: differs from source_name() only
+    // when a remote source fell back to the embedded catalog (MAPPING_FALLBACK=embedded).
+    virtual std::string last_source() const { return source_name(); }
 };
 
 }  // namespace dspm::catalog
