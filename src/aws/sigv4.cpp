@@ -144,7 +144,10 @@ SigningResult sign(const SigningRequest& request, const Credentials& credentials
             name == "x-amzn-trace-id")
             continue;
         auto [it, inserted] = canon.emplace(name, canonical_header_value(v));
-        if (!inserted) it->second += "," + canonical_header_value(v);
+        if (!inserted) {
+            it->second.push_back(',');
+            it->second.append(canonical_header_value(v));
+        }
     }
     std::string canonical_headers, signed_headers;
     for (const auto& [k, v] : canon) {

@@ -1,0 +1,498 @@
+#include "aws/client.hpp"
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <mutex>
+
+#include "aws/client_options.hpp"
+#include "aws/endpoints.hpp"
+#include "aws/iam_actions.hpp"
+#include "aws/protocol.hpp"
+#include "aws/retry.hpp"
+#include "aws/sigv4.hpp"
+#include "common/log.hpp"
+#include "net/http_client.hpp"
+
+namespace dspm::aws {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+namespace json = boost::json;
+
+bool contains(std::string_view s, std::string_view part) {
+    return s.find(part) != std::string_view::npos;
+}
+
+std::string query_string(const std::vector<std::pair<std::string, std::string>>& query) {
+    std::string out;
+    for (const auto& [k, v] : query) {
+        out += out.empty() ? "?" : "&";
+        out += uri_encode(k, true);
+        if (!v.empty()) out += "=" + uri_encode(v, true);
+    }
+    return out;
+}
+
+// "DistributionList.NextMarker", "Contents[-1].Key" → the value, or nullptr.
+const json::value* get_path(const json::value& doc, std::string_view path) {
+    const json::value* cur = &doc;
+    std::size_t i = 0;
+    while (i < path.size() && cur != nullptr) {
+        if (path[i] == '.') {
+            ++i;
+            continue;
+        }
+        if (path[i] == '[') {
+            const auto close = path.find(']', i);
+            if (close == std::string_view::npos || !cur->is_array()) return nullptr;
+            const long idx = std::stol(std::string(path.substr(i + 1, close - i - 1)));
+            const auto& arr = cur->as_array();
+            const long n = static_cast<long>(arr.size());
+            const long at = idx < 0 ? n + idx : idx;
+            if (at < 0 || at >= n) return nullptr;
+            cur = &arr[static_cast<std::size_t>(at)];
+            i = close + 1;
+            continue;
+        }
+        const auto end = std::min(path.find_first_of(".[", i), path.size());
+        if (!cur->is_object()) return nullptr;
+        cur = cur->as_object().if_contains(path.substr(i, end - i));
+        i = end;
+    }
+    return cur;
+}
+
+json::value* get_path_mut(json::value& doc, std::string_view path) {
+    return const_cast<json::value*>(get_path(doc, path));
+}
+
+void erase_path(json::value& doc, std::string_view path) {
+    const auto dot = path.rfind('.');
+    json::value* parent =
+        dot == std::string_view::npos ? &doc : get_path_mut(doc, path.substr(0, dot));
+    if (parent && parent->is_object())
+        parent->as_object().erase(dot == std::string_view::npos ? path : path.substr(dot + 1));
+}
+
+// botocore's "A || B" output tokens: the first present, non-empty alternative.
+const json::value* token_value(const json::value& doc, std::string_view expr) {
+    std::size_t pos = 0;
+    while (pos <= expr.size()) {
+        auto bar = expr.find("||", pos);
+        if (bar == std::string_view::npos) bar = expr.size();
+        std::string_view alt = expr.substr(pos, bar - pos);
+        while (!alt.empty() && alt.front() == ' ')
+            alt.remove_prefix(1);
+        while (!alt.empty() && alt.back() == ' ')
+            alt.remove_suffix(1);
+        const auto* v = get_path(doc, alt);
+        if (v && !v->is_null() && !(v->is_string() && v->as_string().empty())) return v;
+        pos = bar + 2;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+ErrorKind classify_error(int status, std::string_view code) {
+    if (code == "AccessDenied" || code == "AccessDeniedException" ||
+        code == "UnauthorizedOperation" || code == "AuthorizationError" ||
+        code == "AllAccessDisabled" || code == "UnauthorizedAccess" ||
+        code == "AuthorizationErrorException" || code == "Forbidden" ||
+        (code.empty() && status == 403))
+        return ErrorKind::permission_denied;
+    if (code == "InvalidClientTokenId" || code == "SignatureDoesNotMatch" ||
+        code == "ExpiredToken" || code == "ExpiredTokenException" ||
+        code == "UnrecognizedClientException" || code == "InvalidAccessKeyId" ||
+        code == "AuthFailure" || code == "InvalidToken" || code == "RequestExpired" ||
+        code == "InvalidSignatureException" || code == "MissingAuthenticationToken" ||
+        code == "IncompleteSignature" || code == "InvalidSecurity")
+        return ErrorKind::invalid_credentials;
+    if (is_throttling_code(code) || status == 429) return ErrorKind::throttled;
+    if (code.starts_with("NoSuch") || contains(code, "NotFound") ||
+        code == "ResourceNotFoundException" || code == "AWSOrganizationsNotInUseException" ||
+        (code.empty() && status == 404))
+        return ErrorKind::not_found;
+    if (code == "ValidationException" || code == "ValidationError" ||
+        code == "InvalidParameterValue" || code == "InvalidParameterCombination" ||
+        code == "MissingParameter" || code == "InvalidRequest" || code == "InvalidInput" ||
+        code == "SerializationException" || code == "InvalidAction" ||
+        code == "InvalidParameterException" || code == "InvalidArgument" ||
+        code == "MalformedPolicyDocument" || code.starts_with("InvalidParameter"))
+        return ErrorKind::invalid_request;
+    return ErrorKind::service;
+}
+
+namespace {
+
+class Client final : public AwsClient {
+  public:
+    Client(AwsClientConfig config, std::shared_ptr<net::HttpClient> http, ClientTuning tuning)
+        : config_(std::move(config)),
+          http_(std::move(http)),
+          env_(tuning.env ? tuning.env : process_env()),
+          credentials_(tuning.credentials),
+          retry_(make_retry(tuning)),
+          limiter_(config_.max_requests_per_second_per_service),
+          max_pages_(tuning.max_pages) {
+        if (!credentials_) {
+            CredentialsOptions o;
+            o.env = env_;
+            o.http = http_;
+            o.region = config_.region;
+            credentials_ = std::make_shared<CredentialsProvider>(std::move(o));
+        }
+    }
+
+    Expected<json::value, AwsError> call(std::string_view service, std::string_view operation,
+                                         const json::object& params,
+                                         const CallOptions& options) override {
+        return call_impl(service, operation, params, options, true);
+    }
+
+    Expected<json::value, AwsError> call_all_pages(std::string_view service,
+                                                   std::string_view operation,
+                                                   const json::object& params,
+                                                   const CallOptions& options) override {
+        const ServiceModel* model = find_service(service);
+        std::optional<Paginator> pag;
+        if (model) pag = find_paginator(*model, operation);
+        if (!pag || pag->input_tokens.empty()) return call(service, operation, params, options);
+
+        json::object page_params = params;
+        std::optional<json::value> acc;
+        std::vector<std::string> previous_tokens;
+        for (int page = 0;; ++page) {
+            auto r = call(service, operation, page_params, options);
+            if (!r) return r;
+            json::value& doc = *r;
+            if (!acc) {
+                acc = doc;
+            } else {
+                for (const auto& key : pag->result_keys) {
+                    const json::value* more = get_path(doc, key);
+                    if (!more || !more->is_array()) continue;
+                    json::value* into = get_path_mut(*acc, key);
+                    if (into && into->is_array()) {
+                        for (const auto& item : more->as_array())
+                            into->as_array().push_back(item);
+                    } else if (!key.empty() && key.find('.') == std::string::npos &&
+                               acc->is_object()) {
+                        (*acc).as_object()[key] = *more;
+                    }
+                }
+            }
+            bool more_pages = true;
+            if (!pag->more_results.empty()) {
+                const auto* m = get_path(doc, pag->more_results);
+                more_pages = m && m->is_bool() && m->as_bool();
+            }
+            std::vector<std::string> tokens;
+            bool any = false;
+            for (std::size_t i = 0; i < pag->output_tokens.size(); ++i) {
+                const auto* t = token_value(doc, pag->output_tokens[i]);
+                tokens.push_back(t ? json::serialize(*t) : "");
+                if (t) any = true;
+            }
+            if (!more_pages || !any) break;
+            if (tokens == previous_tokens) {
+                log::warn("pagination stopped: the next token repeats",
+                          {{"service", service}, {"operation", operation}});
+                break;
+            }
+            if (page + 1 >= max_pages_) {
+                log::warn("pagination stopped at the page limit",
+                          {{"service", service}, {"operation", operation}, {"pages", page + 1}});
+                break;
+            }
+            previous_tokens = tokens;
+            for (std::size_t i = 0; i < pag->input_tokens.size() && i < pag->output_tokens.size();
+                 ++i) {
+                const auto* t = token_value(doc, pag->output_tokens[i]);
+                if (t) {
+                    page_params[pag->input_tokens[i]] = *t;
+                } else {
+                    page_params.erase(pag->input_tokens[i]);
+                }
+            }
+        }
+        // The aggregated document reads as one answer: no continuation tokens left in it.
+        for (const auto& t : pag->output_tokens)
+            if (t.find("||") == std::string::npos && t.find('[') == std::string::npos)
+                erase_path(*acc, t);
+        if (!pag->more_results.empty()) {
+            if (auto* m = get_path_mut(*acc, pag->more_results)) *m = false;
+        }
+        return std::move(*acc);
+    }
+
+    std::string default_region() const override { return config_.region; }
+
+    CallStats stats() const override {
+        std::lock_guard lock(stats_mutex_);
+        return stats_;
+    }
+
+  private:
+    static RetryPolicy make_retry(const ClientTuning& t) {
+        return RetryPolicy(t.retry ? *t.retry : RetryConfig{});
+    }
+
+    int max_attempts() const { return std::max(1, retry_.config().max_attempts); }
+
+    std::optional<std::string> cached_bucket_region(const std::string& bucket) {
+        std::lock_guard lock(region_mutex_);
+        auto it = bucket_regions_.find(bucket);
+        if (it == bucket_regions_.end()) return std::nullopt;
+        return it->second;
+    }
+    void remember_bucket_region(const std::string& bucket, const std::string& region) {
+        if (bucket.empty() || region.empty()) return;
+        std::lock_guard lock(region_mutex_);
+        bucket_regions_[bucket] = region;
+    }
+
+    std::string lookup_bucket_region(const std::string& bucket) {
+        auto r = call_impl("s3", "GetBucketLocation", {{"Bucket", bucket}}, {"us-east-1"}, false);
+        if (!r) return {};
+        const auto* lc = get_path(*r, "LocationConstraint");
+        if (!lc || lc->is_null() || (lc->is_string() && lc->as_string().empty()))
+            return "us-east-1";
+        if (!lc->is_string()) return {};
+        std::string region(lc->as_string());
+        return region == "EU" ? "eu-west-1" : region;
+    }
+
+    Expected<json::value, AwsError> call_impl(std::string_view service_sv,
+                                              std::string_view operation_sv,
+                                              const json::object& params,
+                                              const CallOptions& options, bool follow_region) {
+        const std::string service(service_sv), operation(operation_sv);
+        std::string region = options.region.empty() ? config_.region : options.region;
+        AwsError base;
+        base.service = service;
+        base.operation = operation;
+        base.iam_action = iam_action(service, operation);
+        base.region = region;
+        auto fail = [&](ErrorKind kind, std::string message) {
+            AwsError e = base;
+            e.kind = kind;
+            e.message = std::move(message);
+            return unexpected(std::move(e));
+        };
+        {
+            std::lock_guard lock(stats_mutex_);
+            ++stats_.calls;
+            ++stats_.by_operation[service + ":" + operation];
+        }
+        const ServiceModel* model = find_service(service);
+        if (!model) return fail(ErrorKind::invalid_request, "unknown service " + service);
+        if (!has_operation(*model, operation))
+            return fail(ErrorKind::invalid_request,
+                        "operation " + operation + " is not in the model of " + service);
+        auto wire = serialize_request(*model, operation, params);
+        if (!wire) return fail(ErrorKind::invalid_request, wire.error());
+        const ServiceInfo info = service_info(*model);
+
+        std::string account_id;
+        if (service == "s3control") {
+            if (const auto* a = params.if_contains("AccountId"); a && a->is_string())
+                account_id = std::string(a->as_string());
+        }
+        if (service == "s3" && !wire->bucket.empty()) {
+            if (auto r = cached_bucket_region(wire->bucket)) region = *r;
+        }
+
+        const auto started = SteadyClock::now();
+        const int attempts_allowed = max_attempts();
+        int attempt = 0;
+        int last_cost = 0;
+        bool region_redirected = false;
+        AwsError last = base;
+        while (true) {
+            ++attempt;
+            base.region = region;
+            last = base;
+            last.attempts = attempt;
+            auto creds = credentials_->get();
+            if (!creds) {
+                AwsError e = creds.error();
+                e.service = service;
+                e.operation = operation;
+                e.iam_action = base.iam_action;
+                e.region = region;
+                e.attempts = attempt;
+                return unexpected(std::move(e));
+            }
+            const Endpoint ep = resolve_endpoint({service, info.endpoint_prefix, info.signing_name,
+                                                  region, wire->bucket, account_id},
+                                                 env_);
+            std::string path =
+                ep.s3_virtual_host ? s3_virtual_path(wire->path, wire->bucket) : wire->path;
+            if (path.empty() || path[0] != '/') path = "/" + path;
+            // An override URL with a base path ("http://host/prefix") prefixes every request.
+            const auto scheme_end = ep.base_url.find("://");
+            const auto base_path_at = ep.base_url.find('/', scheme_end + 3);
+            std::string full_path = path;
+            if (base_path_at != std::string::npos)
+                full_path = ep.base_url.substr(base_path_at) + path;
+            const std::string origin = ep.base_url.substr(0, base_path_at);
+
+            SigningRequest sreq;
+            sreq.method = wire->method;
+            sreq.path = full_path;
+            sreq.query = wire->query;
+            sreq.headers = wire->headers;
+            sreq.headers.emplace_back("Host", ep.host);
+            sreq.body = wire->body;
+            SigningParams sp;
+            sp.region = ep.signing_region;
+            sp.service = ep.signing_name.empty() ? info.signing_name : ep.signing_name;
+            sp.time = std::chrono::system_clock::now();
+            sp.s3_rules = sp.service == "s3";
+            const SigningResult signed_req = sign(sreq, *creds, sp);
+
+            net::HttpRequest req;
+            req.method = wire->method;
+            req.url = origin + full_path + query_string(wire->query);
+            req.headers = signed_req.headers;
+            req.body = wire->body;
+            const auto elapsed =
+                std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started);
+            const auto remaining = config_.total_timeout - elapsed;
+            req.total_timeout = std::max(std::chrono::milliseconds(1),
+                                         std::min(config_.attempt_timeout, remaining));
+
+            limiter_.acquire(service + "/" + region, retry_.config().sleeper);
+            {
+                std::lock_guard lock(stats_mutex_);
+                ++stats_.attempts;
+                if (attempt > 1) ++stats_.retries;
+            }
+            auto resp =
+                http_ ? http_->send(req)
+                      : Expected<net::HttpResponse, net::TransportError>(unexpected(
+                            net::TransportError{net::TransportErrorKind::other, "no HTTP client"}));
+            RetryClass cls = RetryClass::none;
+            if (!resp) {
+                cls = classify_attempt(0, "", &resp.error());
+                last.kind = resp.error().kind == net::TransportErrorKind::timeout
+                                ? ErrorKind::timeout
+                                : ErrorKind::network;
+                last.message =
+                    std::string(net::to_string(resp.error().kind)) + ": " + resp.error().message;
+            } else {
+                if (service == "s3" && !wire->bucket.empty()) {
+                    if (auto br = resp->header("x-amz-bucket-region"))
+                        remember_bucket_region(wire->bucket, *br);
+                }
+                auto parsed =
+                    parse_response(*model, operation, resp->status, resp->headers, resp->body);
+                if (parsed) {
+                    if (resp->status >= 200 && resp->status < 300) {
+                        retry_.on_success(last_cost);
+                        return std::move(*parsed);
+                    }
+                }
+                const WireError werr =
+                    parsed ? WireError{"", "unexpected HTTP status", ""} : parsed.error();
+                last.http_status = resp->status;
+                last.code = werr.code;
+                last.message = werr.message;
+                last.request_id = werr.request_id;
+                if (resp->status >= 200 && resp->status < 300) {
+                    last.kind = ErrorKind::malformed;
+                    if (last.message.empty()) last.message = "the answer could not be parsed";
+                    return unexpected(std::move(last));
+                }
+                last.kind = classify_error(resp->status, werr.code);
+                if (last.message.empty())
+                    last.message = "HTTP " + std::to_string(resp->status) +
+                                   (werr.code.empty() ? "" : " " + werr.code);
+
+                // S3 answered from the wrong region: learn the bucket's region, try once there.
+                const bool wrong_region =
+                    resp->status == 301 || werr.code == "PermanentRedirect" ||
+                    werr.code == "AuthorizationHeaderMalformed" ||
+                    werr.code == "IllegalLocationConstraintException" ||
+                    (resp->status == 400 && resp->header("x-amz-bucket-region") &&
+                     *resp->header("x-amz-bucket-region") != region);
+                if (service == "s3" && !wire->bucket.empty() && wrong_region && follow_region &&
+                    !region_redirected) {
+                    std::string right;
+                    if (auto br = resp->header("x-amz-bucket-region")) right = *br;
+                    if (right.empty()) right = lookup_bucket_region(wire->bucket);
+                    if (!right.empty() && right != region) {
+                        remember_bucket_region(wire->bucket, right);
+                        region = right;
+                        region_redirected = true;
+                        continue;
+                    }
+                }
+                cls = classify_attempt(resp->status, werr.code, nullptr);
+            }
+            int cost = 0;
+            auto delay =
+                attempt < attempts_allowed ? retry_.next_delay(attempt, cls, &cost) : std::nullopt;
+            if (!delay) break;
+            const auto spent =
+                std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started);
+            if (spent + *delay >= config_.total_timeout) {
+                last.kind = ErrorKind::timeout;
+                last.message = "total timeout reached after " + std::to_string(attempt) +
+                               " attempts: " + last.message;
+                break;
+            }
+            last_cost = cost;
+            retry_.sleep(*delay);
+        }
+        if (last.kind == ErrorKind::service && is_throttling_code(last.code))
+            last.kind = ErrorKind::throttled;
+        log::debug("aws call failed", {{"service", service},
+                                       {"operation", operation},
+                                       {"kind", to_string(last.kind)},
+                                       {"code", last.code},
+                                       {"attempts", attempt}});
+        return unexpected(std::move(last));
+    }
+
+    AwsClientConfig config_;
+    std::shared_ptr<net::HttpClient> http_;
+    EnvLookup env_;
+    std::shared_ptr<CredentialsProvider> credentials_;
+    RetryPolicy retry_;
+    RateLimiter limiter_;
+    int max_pages_;
+    mutable std::mutex stats_mutex_;
+    CallStats stats_;
+    std::mutex region_mutex_;
+    std::map<std::string, std::string> bucket_regions_;
+};
+
+}  // namespace
+
+std::shared_ptr<AwsClient> make_aws_client(AwsClientConfig config,
+                                           std::shared_ptr<net::HttpClient> http,
+                                           ClientTuning tuning) {
+    if (!tuning.env) tuning.env = process_env();
+    if (!tuning.retry) {
+        RetryConfig r;
+        r.max_attempts = config.max_attempts;
+        // AWS_MAX_ATTEMPTS wins over the configured default, as in the AWS CLI.
+        if (const char* v = tuning.env("AWS_MAX_ATTEMPTS")) {
+            try {
+                if (const int n = std::stoi(v); n >= 1) r.max_attempts = n;
+            } catch (const std::exception&) {
+            }
+        }
+        tuning.retry = r;
+    }
+    return std::make_shared<Client>(std::move(config), std::move(http), std::move(tuning));
+}
+
+std::shared_ptr<AwsClient> make_aws_client(AwsClientConfig config,
+                                           std::shared_ptr<net::HttpClient> http) {
+    return make_aws_client(std::move(config), std::move(http), ClientTuning{});
+}
+
+}  // namespace dspm::aws

@@ -1,0 +1,94 @@
+#pragma once
+// The AWS "standard" retry mode: up to max_attempts (AWS_MAX_ATTEMPTS, default 3), exponential
+// backoff with full jitter, a retry quota so that a failing endpoint is not hammered, and an
+// optional client-side rate limit per service.
+//
+// Backoff: delay = random(0, 1) * min(max_backoff, base_delay * 2^(attempt-1)), base 1 s and cap
+// 20 s as in botocore's standard mode. Tests scale base_delay down and may inject the sleeper.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "net/http_client.hpp"
+
+namespace dspm::aws {
+
+bool is_throttling_code(std::string_view code);
+bool is_transient_code(std::string_view code);
+
+enum class RetryClass { none, throttling, transient, timeout, connection };
+
+// Why an attempt failed, for the retry decision. status 0 = transport failure.
+RetryClass classify_attempt(int http_status, std::string_view error_code,
+                            const net::TransportError* transport);
+
+using Sleeper = std::function<void(std::chrono::milliseconds)>;
+
+struct RetryConfig {
+    int max_attempts = 3;
+    std::chrono::milliseconds base_delay{1000};
+    std::chrono::milliseconds max_backoff{20000};
+    int quota_capacity = 500;
+    int retry_cost = 5;
+    int timeout_retry_cost = 10;
+    Sleeper sleeper;  // default: std::this_thread::sleep_for
+};
+
+// The standard mode's retry quota (a token bucket shared by all calls of one client).
+class RetryQuota {
+  public:
+    explicit RetryQuota(int capacity) : capacity_(capacity), tokens_(capacity) {}
+    bool acquire(int cost);  // false when the bucket cannot pay: do not retry
+    void release(int cost);  // success after a retry refunds its cost; otherwise +1
+    int available() const;
+
+  private:
+    int capacity_;
+    int tokens_;
+    mutable std::mutex mutex_;
+};
+
+class RetryPolicy {
+  public:
+    explicit RetryPolicy(RetryConfig config);
+    const RetryConfig& config() const { return config_; }
+
+    // After attempt number `attempt` (1-based) failed with `cls`: the delay before the next
+    // attempt, or nullopt when no retry is allowed (not retryable, attempts or quota exhausted).
+    // *cost receives the quota cost paid, for release() on a later success.
+    std::optional<std::chrono::milliseconds> next_delay(int attempt, RetryClass cls, int* cost);
+    void on_success(int last_retry_cost);
+    void sleep(std::chrono::milliseconds d) const;
+    RetryQuota& quota() { return quota_; }
+
+  private:
+    RetryConfig config_;
+    RetryQuota quota_;
+    std::mutex rng_mutex_;
+    std::mt19937_64 rng_;
+};
+
+// Token bucket per key (service): at most `rate` requests per second, bursts of max(1, rate).
+class RateLimiter {
+  public:
+    explicit RateLimiter(double rate_per_second) : rate_(rate_per_second) {}
+    // Blocks (through `sleeper` when given) until a request may go; no-op with rate 0.
+    void acquire(const std::string& key, const Sleeper& sleeper = {});
+
+  private:
+    struct Bucket {
+        double tokens = 0;
+        std::chrono::steady_clock::time_point last;
+        bool init = false;
+    };
+    double rate_;
+    std::mutex mutex_;
+    std::map<std::string, Bucket> buckets_;
+};
+
+}  // namespace dspm::aws

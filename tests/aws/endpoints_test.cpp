@@ -1,0 +1,127 @@
+// Endpoint resolution and the operation → IAM action table.
+#include "aws/endpoints.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <map>
+#include <set>
+
+#include "aws/iam_actions.hpp"
+#include "common/embedded.hpp"
+
+using namespace dspm::aws;
+
+namespace {
+EnvLookup map_env(const std::map<std::string, std::string>& m) {
+    return [m](const char* n) -> const char* {
+        auto it = m.find(n);
+        return it == m.end() ? nullptr : it->second.c_str();
+    };
+}
+Endpoint resolve(const std::string& service, const std::string& prefix, const std::string& region,
+                 const std::string& bucket = "",
+                 const std::map<std::string, std::string>& env = {}) {
+    // The map must outlive the lookup: keep a copy inside the lambda.
+    return resolve_endpoint({service, prefix, prefix, region, bucket, ""}, map_env(env));
+}
+}  // namespace
+
+TEST(Endpoints, RegionalAndPartitions) {
+    EXPECT_EQ(resolve("rds", "rds", "ap-northeast-2").base_url,
+              "https://rds.ap-northeast-2.amazonaws.com");
+    EXPECT_EQ(resolve("sso-admin", "sso", "eu-west-1").host, "sso.eu-west-1.amazonaws.com");
+    const auto cn = resolve("ec2", "ec2", "cn-north-1");
+    EXPECT_EQ(cn.host, "ec2.cn-north-1.amazonaws.com.cn");
+    EXPECT_EQ(cn.partition, "aws-cn");
+    EXPECT_EQ(resolve("sts", "sts", "us-gov-west-1").host, "sts.us-gov-west-1.amazonaws.com");
+    EXPECT_EQ(resolve("sts", "sts", "eu-central-1").signing_region, "eu-central-1");
+}
+
+TEST(Endpoints, GlobalServicesSignForTheirHomeRegion) {
+    auto iam = resolve("iam", "iam", "ap-northeast-2");
+    EXPECT_EQ(iam.host, "iam.amazonaws.com");
+    EXPECT_EQ(iam.signing_region, "us-east-1");
+    EXPECT_EQ(resolve("iam", "iam", "cn-northwest-1").host, "iam.cn-north-1.amazonaws.com.cn");
+    EXPECT_EQ(resolve("iam", "iam", "us-gov-east-1").host, "iam.us-gov.amazonaws.com");
+    auto org = resolve("organizations", "organizations", "eu-west-1");
+    EXPECT_EQ(org.host, "organizations.us-east-1.amazonaws.com");
+    EXPECT_EQ(org.signing_region, "us-east-1");
+    auto cf = resolve("cloudfront", "cloudfront", "ap-south-1");
+    EXPECT_EQ(cf.host, "cloudfront.amazonaws.com");
+    EXPECT_EQ(cf.signing_region, "us-east-1");
+}
+
+TEST(Endpoints, S3Addressing) {
+    auto v = resolve("s3", "s3", "eu-west-1", "my-bucket");
+    EXPECT_EQ(v.host, "my-bucket.s3.eu-west-1.amazonaws.com");
+    EXPECT_TRUE(v.s3_virtual_host);
+    EXPECT_EQ(s3_virtual_path("/my-bucket", "my-bucket"), "/");
+    EXPECT_EQ(s3_virtual_path("/my-bucket/a/b", "my-bucket"), "/a/b");
+    auto p = resolve("s3", "s3", "eu-west-1", "My_Bucket");
+    EXPECT_FALSE(p.s3_virtual_host);
+    EXPECT_EQ(p.host, "s3.eu-west-1.amazonaws.com");
+    EXPECT_FALSE(resolve("s3", "s3", "eu-west-1", "dotted.bucket").s3_virtual_host);
+    EXPECT_FALSE(dns_compatible_bucket("ab"));
+    EXPECT_TRUE(dns_compatible_bucket("abc-123"));
+    // With an endpoint override (moto), always path style.
+    auto o = resolve("s3", "s3", "eu-west-1", "my-bucket",
+                     {{"AWS_ENDPOINT_URL", "http://127.0.0.1:5000/"}});
+    EXPECT_FALSE(o.s3_virtual_host);
+    EXPECT_EQ(o.base_url, "http://127.0.0.1:5000");
+    EXPECT_EQ(o.host, "127.0.0.1:5000");
+}
+
+TEST(Endpoints, OverridesPerServiceWinOverGlobal) {
+    const std::map<std::string, std::string> env{
+        {"AWS_ENDPOINT_URL", "http://all:1"},
+        {"AWS_ENDPOINT_URL_SSO_ADMIN", "http://sso:2"},
+        {"AWS_ENDPOINT_URL_CONFIG_SERVICE", "http://config:3"},
+        {"AWS_ENDPOINT_URL_IAM", "https://iam:4/base"}};
+    EXPECT_EQ(resolve("sso-admin", "sso", "us-east-1", "", env).base_url, "http://sso:2");
+    EXPECT_EQ(resolve("config", "config", "us-east-1", "", env).base_url, "http://config:3");
+    EXPECT_EQ(resolve("iam", "iam", "us-east-1", "", env).base_url, "https://iam:4/base");
+    EXPECT_EQ(resolve("rds", "rds", "us-east-1", "", env).base_url, "http://all:1");
+    auto env2 = env;
+    env2["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] = "true";
+    EXPECT_EQ(resolve("rds", "rds", "us-east-1", "", env2).host, "rds.us-east-1.amazonaws.com");
+    EXPECT_EQ(endpoint_env_suffix("dynamodb"), "DYNAMODB");
+    EXPECT_EQ(endpoint_env_suffix("sso-admin"), "SSO_ADMIN");
+    EXPECT_EQ(endpoint_env_suffix("config"), "CONFIG_SERVICE");
+}
+
+TEST(IamActions, Exceptions) {
+    EXPECT_EQ(iam_action("s3", "GetBucketEncryption"), "s3:GetEncryptionConfiguration");
+    EXPECT_EQ(iam_action("s3", "ListBuckets"), "s3:ListAllMyBuckets");
+    EXPECT_EQ(iam_action("s3", "HeadBucket"), "s3:ListBucket");
+    EXPECT_EQ(iam_action("s3", "GetPublicAccessBlock"), "s3:GetBucketPublicAccessBlock");
+    EXPECT_EQ(iam_action("sso-admin", "ListInstances"), "sso:ListInstances");
+    EXPECT_EQ(iam_action("elbv2", "DescribeLoadBalancers"),
+              "elasticloadbalancing:DescribeLoadBalancers");
+    EXPECT_EQ(iam_action("opensearch", "DescribeDomain"), "es:DescribeDomain");
+    EXPECT_EQ(iam_action("cloudfront", "GetDistributionConfig"),
+              "cloudfront:GetDistributionConfig");
+    EXPECT_EQ(iam_action("rds", "DescribeDBInstances"), "rds:DescribeDBInstances");
+}
+
+// Every operation of every embedded model has an explicit entry: adding an operation to the
+// models without deciding its IAM action fails here.
+TEST(IamActions, TableCoversEveryModelOperation) {
+    int models = 0, operations = 0;
+    std::vector<std::string> missing;
+    for (const auto& file : dspm::embedded::all()) {
+        if (!file.path.starts_with("aws/models/") || !file.path.ends_with(".json")) continue;
+        const auto doc = boost::json::parse(file.content).as_object();
+        const std::string service(doc.at("metadata").as_object().at("service").as_string());
+        ++models;
+        for (const auto& [op, _] : doc.at("operations").as_object()) {
+            ++operations;
+            if (!find_iam_action(service, op)) missing.push_back(service + ":" + std::string(op));
+        }
+    }
+    EXPECT_GT(models, 10);
+    EXPECT_GT(operations, 50);
+    EXPECT_TRUE(missing.empty()) << "operations without an IAM action: " << missing.size()
+                                 << (missing.empty() ? "" : " first " + missing.front());
+    std::printf("[ iam      ] %d operations of %d models mapped\n", operations, models);
+}
