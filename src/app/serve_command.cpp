@@ -1,6 +1,64 @@
-// Placeholder until the owning issue lands: the command is not registered yet.
+// `dspm-audit serve`: the HTTP API. Runs until SIGINT/SIGTERM, then drains in-flight requests and
+// exits 0; a port that cannot be bound is reported plainly with exit code 1.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <stdexcept>
+
+#include "api/routes.hpp"
 #include "app/commands.hpp"
+#include "catalog/source.hpp"
+#include "common/log.hpp"
+#include "net/http_client.hpp"
+#include "net/http_server.hpp"
 
 namespace dspm::app {
-void register_serve_command(CLI::App&, Commands&) {}
+namespace {
+
+bool is_loopback(const std::string& host) {
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+int run_serve(const Settings& settings) {
+    api::ApiContext context;
+    context.settings = settings;
+    context.http = std::make_shared<net::HttpClient>();
+    context.catalog = catalog::make_catalog_source(settings, context.http);
+    auto router = std::make_shared<api::Router>(api::build_router(context));
+
+    net::ServerOptions options;
+    options.host = settings.host == "localhost" ? "127.0.0.1" : settings.host;
+    options.port = settings.port;
+    options.worker_threads = std::max<std::size_t>(8, settings.audit_concurrency);
+    net::HttpServer server(
+        options, [router](const net::ServerRequest& request) { return router->dispatch(request); });
+    try {
+        server.start();
+    } catch (const std::runtime_error& e) {
+        log::error("cannot start the server", {{"error", e.what()}});
+        std::fprintf(stderr, "dspm-audit: %s\n", e.what());
+        return exit_error;
+    }
+    if (!is_loopback(settings.host) && settings.audit_api_token.empty())
+        log::warn(
+            "listening on a non-loopback address without AUDIT_API_TOKEN: the API is open "
+            "to anyone who can reach it",
+            {{"host", settings.host}});
+    log::info("listening", {{"host", settings.host},
+                            {"port", server.port()},
+                            {"version", DSPM_VERSION},
+                            {"routes", router->routes().size()}});
+    server.run(true);
+    log::info("stopped");
+    return exit_ok;
+}
+
+}  // namespace
+
+void register_serve_command(CLI::App& app, Commands& out) {
+    auto* sub = app.add_subcommand("serve", "run the HTTP API (port 8103 by default)");
+    out.push_back(Command{sub, run_serve});
+}
+
 }  // namespace dspm::app
