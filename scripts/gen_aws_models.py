@@ -54,7 +54,7 @@ OPERATIONS = {
     "acm": ["ListCertificates", "DescribeCertificate"],
     "lambda": ["ListFunctions"],
     "efs": ["DescribeFileSystems"],
-    "sns": ["ListTopics", "GetTopicAttributes"],
+    "sns": ["ListTopics", "GetTopicAttributes", "CreateTopic"],
     "sqs": ["ListQueues", "GetQueueAttributes"],
     "secretsmanager": ["ListSecrets"],
     "backup": ["ListBackupPlans", "ListBackupVaults"],
@@ -204,7 +204,7 @@ def main():
         doc["metadata"]["botocoreVersion"] = botocore.__version__
         path = os.path.join(args.out, f"{service}.json")
         with open(path, "w") as f:
-            json.dump(doc, f, separators=(",", ":"), sort_keys=True)
+            json.dump(doc, f, separators=(",", ":"))
             f.write("\n")
         total += os.path.getsize(path)
     print(f"wrote {len(OPERATIONS)} models ({total // 1024} KiB) to {args.out}", file=sys.stderr)
