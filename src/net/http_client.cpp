@@ -206,6 +206,9 @@ struct HttpClient::Impl {
     }
 
     void release(EasyHandle h) {
+        // Drops the options that point into the finished request's frame; reset keeps the
+        // handle's connection cache, which is what the pool is for.
+        curl_easy_reset(h.get());
         std::lock_guard lock(pool_mutex);
         // Beyond the bound the handle and its connections are closed: idle sockets are capped.
         if (pool.size() < std::max<std::size_t>(options.max_idle_connections, 1))
@@ -252,8 +255,6 @@ Expected<HttpResponse, TransportError> HttpClient::send(const HttpRequest& reque
 
     EasyHandle handle = impl_->acquire();
     CURL* h = handle.get();
-    // reset() clears options but keeps the handle's connection cache: that is the reuse.
-    curl_easy_reset(h);
     Transfer transfer;
     transfer.max_bytes = opts.max_response_bytes;
     std::array<char, CURL_ERROR_SIZE> errbuf{};
@@ -307,17 +308,12 @@ Expected<HttpResponse, TransportError> HttpClient::send(const HttpRequest& reque
         else
             message += errbuf[0] != '\0' ? std::string(errbuf.data()) : curl_easy_strerror(code);
         const TransportErrorKind kind = classify(code, transfer.too_large);
-        // Pointers into this frame must not outlive it inside a pooled handle.
-        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
         impl_->release(std::move(handle));
         return unexpected(TransportError{kind, std::move(message)});
     }
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     transfer.response.status = static_cast<int>(status);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
     impl_->release(std::move(handle));
     return std::move(transfer.response);
 }

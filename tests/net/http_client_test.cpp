@@ -479,6 +479,36 @@ TEST(HttpClient, InvalidRequestsAreRefusedBeforeSending) {
     EXPECT_EQ(server.connections(), 0);
 }
 
+// TLS verification is on: a self-signed server is refused, and accepted only when verification
+// is switched off (which shows the refusal came from verification, not from a broken server).
+TEST(HttpClient, TlsVerificationRejectsASelfSignedServer) {
+    if (dspm::test::run_shell("command -v openssl >/dev/null 2>&1") != 0)
+        GTEST_SKIP() << "openssl command not installed";
+    ScopedEnv env(no_proxy_env());
+    const std::string dir = ::testing::TempDir() + "dspm-tls-" + std::to_string(::getpid());
+    ASSERT_EQ(dspm::test::run_shell("mkdir -p " + dir + " && cd " + dir +
+                                    " && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem"
+                                    " -out cert.pem -days 1 -subj /CN=127.0.0.1 >/dev/null 2>&1"),
+              0);
+    const auto port = dspm::test::free_port();
+    dspm::test::Process server({"openssl", "s_server", "-accept",
+                                "127.0.0.1:" + std::to_string(port), "-cert", dir + "/cert.pem",
+                                "-key", dir + "/key.pem", "-www", "-quiet"});
+    ASSERT_TRUE(dspm::test::wait_for_port(port, 10s));
+    const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/";
+    HttpClient client;
+    const auto res = client.send(request(url));
+    ASSERT_FALSE(res);
+    EXPECT_EQ(res.error().kind, TransportErrorKind::tls) << res.error().message;
+    HttpClientOptions insecure;
+    insecure.verify_tls = false;
+    HttpClient trusting(insecure);
+    const auto ok = trusting.send(request(url));
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->status, 200);
+    dspm::test::run_shell("rm -rf " + dir);
+}
+
 // A stand-in proxy: answers plain requests itself and refuses CONNECT tunnels.
 ServerResponse proxy_handler(const ServerRequest& req) {
     if (req.method == "CONNECT") {
