@@ -118,7 +118,7 @@ ErrorKind classify_error(int status, std::string_view code) {
         code == "MissingParameter" || code == "InvalidRequest" || code == "InvalidInput" ||
         code == "SerializationException" || code == "InvalidAction" ||
         code == "InvalidParameterException" || code == "InvalidArgument" ||
-        code == "MalformedPolicyDocument" || code.starts_with("InvalidParameter"))
+        code == "MalformedPolicyDocument" || code.starts_with("Invalid"))
         return ErrorKind::invalid_request;
     return ErrorKind::service;
 }
