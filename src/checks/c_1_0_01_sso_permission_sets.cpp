@@ -1,0 +1,202 @@
+// 1.0-01 IAM Identity Center permission sets: an instance must exist; each instance keeps at most
+// SSO_PERMISSION_SET_MAX permission sets; a permission set granting administrator rights (the
+// AWS-managed AdministratorAccess policy, or an inline Allow of Action "*" on Resource "*") fails
+// unless its name is in SSO_ADMIN_ALLOWLIST.
+#include <algorithm>
+#include <boost/json.hpp>
+#include <system_error>
+
+#include "checks/all.hpp"
+#include "checks/helpers.hpp"
+
+namespace dspm::checks {
+
+namespace json = boost::json;
+using engine::Evaluation;
+
+namespace {
+
+constexpr std::string_view kAdminArn = "arn:aws:iam::aws:policy/AdministratorAccess";
+
+bool has_star(const json::value* v) {
+    if (v == nullptr) return false;
+    if (v->is_string()) return v->get_string() == "*";
+    if (v->is_array()) {
+        for (const auto& x : v->get_array())
+            if (x.is_string() && x.get_string() == "*") return true;
+    }
+    return false;
+}
+
+// The index of the first statement allowing "*" on "*", or -1.
+int admin_statement(const json::value& policy) {
+    const auto* st = at_path(policy, "Statement");
+    if (st == nullptr) return -1;
+    json::array statements = st->is_array() ? st->get_array() : json::array{*st};
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+        const auto& s = statements[i];
+        if (string_at(s, "Effect") == "Allow" && has_star(at_path(s, "Action")) &&
+            has_star(at_path(s, "Resource")))
+            return static_cast<int>(i);
+    }
+    return -1;
+}
+
+class SsoPermissionSets final : public Check {
+  public:
+    const CheckInfo& info() const override {
+        static const CheckInfo i{
+            "1.0-01",
+            "IAM Identity Center",
+            "IAM Identity Center",
+            "high",
+            {"sso:ListInstances", "sso:ListPermissionSets", "sso:DescribePermissionSet",
+             "sso:ListManagedPoliciesInPermissionSet", "sso:GetInlinePolicyForPermissionSet"}};
+        return i;
+    }
+
+    engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {
+        std::vector<Evaluation> evals;
+        std::size_t instances = 0, sets = 0, admin = 0, allowlisted = 0;
+        bool list_failed = false;
+        for (const auto& region : scope.regions) {
+            auto list = facts.aws_all_pages("sso-admin", "ListInstances", {}, region);
+            if (!list) {
+                list_failed = true;
+                evals.push_back(error_evaluation("IAM Identity Center", "*", "Instances",
+                                                 list.error(), region, scope.account));
+                continue;
+            }
+            const auto* arr = at_path(*list, "Instances");
+            if (arr == nullptr || !arr->is_array()) continue;
+            for (const auto& inst : arr->get_array()) {
+                ++instances;
+                const std::string arn = string_at(inst, "InstanceArn");
+                auto ps = facts.aws_all_pages("sso-admin", "ListPermissionSets",
+                                              {{"InstanceArn", arn}}, region);
+                if (!ps) {
+                    evals.push_back(error_evaluation("IAM Identity Center", arn, "Permission sets",
+                                                     ps.error(), region, scope.account));
+                    continue;
+                }
+                std::vector<std::string> set_arns;
+                if (const auto* p = at_path(*ps, "PermissionSets"); p && p->is_array()) {
+                    for (const auto& s : p->get_array())
+                        if (s.is_string()) set_arns.emplace_back(s.get_string());
+                }
+                sets += set_arns.size();
+                evals.push_back(evaluate({"IAM Identity Center", arn, "PermissionSets.length",
+                                          "Permission set count", engine::Comparator::le,
+                                          scope.sso_permission_set_max,
+                                          static_cast<std::int64_t>(set_arns.size()),
+                                          engine::Source::aws_sdk, region, scope.account}));
+                std::vector<Evaluation> per_set(set_arns.size());
+                parallel_for(set_arns.size(), scope.fanout, [&](std::size_t i) {
+                    per_set[i] = evaluate_set(facts, scope, region, arn, set_arns[i]);
+                });
+                for (auto& e : per_set) {
+                    if (e.extra.contains("administrator")) {
+                        ++admin;
+                        if (e.passed) ++allowlisted;
+                    }
+                    evals.push_back(std::move(e));
+                }
+            }
+        }
+        if (instances == 0 && !list_failed) {
+            evals.push_back(
+                evaluate({"IAM Identity Center", scope.account, "Instances.length",
+                          "Identity Center instance count", engine::Comparator::ge, 1, 0,
+                          engine::Source::aws_sdk,
+                          scope.regions.empty() ? "" : scope.regions.front(), scope.account,
+                          json::object{{"note",
+                                        "no IAM Identity Center instance in "
+                                        "the audited regions"}}}));
+        }
+        json::object evidence{{"instances", instances},
+                              {"permissionSets", sets},
+                              {"adminPermissionSets", admin},
+                              {"allowlistedAdmin", allowlisted},
+                              {"permissionSetMax", scope.sso_permission_set_max}};
+        return finish(info(), std::move(evals), std::move(evidence), "");
+    }
+
+  private:
+    static Evaluation evaluate_set(inventory::Facts& facts, const CheckScope& scope,
+                                   const std::string& region, const std::string& instance,
+                                   const std::string& set_arn) {
+        const json::object key{{"InstanceArn", instance}, {"PermissionSetArn", set_arn}};
+        const char* field = "Administrator rights";
+        auto desc = facts.aws("sso-admin", "DescribePermissionSet", key, region);
+        if (!desc) {
+            return error_evaluation("IAM Identity Center", set_arn, field, desc.error(), region,
+                                    scope.account);
+        }
+        const std::string name = string_at(*desc, "PermissionSet.Name");
+        const std::string resource = name.empty() ? set_arn : name;
+        auto managed =
+            facts.aws_all_pages("sso-admin", "ListManagedPoliciesInPermissionSet", key, region);
+        if (!managed) {
+            return error_evaluation("IAM Identity Center", resource, field, managed.error(), region,
+                                    scope.account);
+        }
+        std::string admin_path;
+        if (const auto* arr = at_path(*managed, "AttachedManagedPolicies");
+            arr && arr->is_array()) {
+            for (std::size_t i = 0; i < arr->get_array().size() && admin_path.empty(); ++i) {
+                if (string_at(arr->get_array()[i], "Arn") == kAdminArn)
+                    admin_path = indexed("AttachedManagedPolicies", i, ".Arn");
+            }
+        }
+        if (admin_path.empty()) {
+            auto inline_doc =
+                facts.aws("sso-admin", "GetInlinePolicyForPermissionSet", key, region);
+            if (!inline_doc) {
+                return error_evaluation("IAM Identity Center", resource, field, inline_doc.error(),
+                                        region, scope.account);
+            }
+            const std::string text = string_at(*inline_doc, "InlinePolicy");
+            if (!text.empty()) {
+                std::error_code ec;
+                json::value policy = json::parse(text, ec);
+                if (!ec) {
+                    int idx = admin_statement(policy);
+                    if (idx >= 0)
+                        admin_path =
+                            indexed("InlinePolicy.Statement", static_cast<std::size_t>(idx));
+                }
+            }
+        }
+        json::object extra{{"permissionSetArn", set_arn}, {"instanceArn", instance}};
+        if (admin_path.empty()) {
+            return evaluate({"IAM Identity Center", resource,
+                             "AttachedManagedPolicies[*].Arn, InlinePolicy.Statement", field,
+                             engine::Comparator::eq, false, false, engine::Source::aws_sdk, region,
+                             scope.account, std::move(extra)});
+        }
+        extra["administrator"] = true;
+        const auto& allow = scope.sso_admin_allowlist;
+        if (std::find(allow.begin(), allow.end(), name) != allow.end()) {
+            json::array list;
+            for (const auto& a : allow)
+                list.push_back(json::string(a));
+            extra["adminEvidencePath"] = admin_path;
+            return evaluate({"IAM Identity Center", resource, "PermissionSet.Name",
+                             "Administrator permission set in SSO_ADMIN_ALLOWLIST",
+                             engine::Comparator::in, std::move(list), json::string(name),
+                             engine::Source::aws_sdk, region, scope.account, std::move(extra)});
+        }
+        return evaluate({"IAM Identity Center", resource, admin_path, field, engine::Comparator::eq,
+                         false, true, engine::Source::aws_sdk, region, scope.account,
+                         std::move(extra)});
+    }
+};
+
+}  // namespace
+
+const Check& check_1_0_01_sso_permission_sets() {
+    static const SsoPermissionSets check;
+    return check;
+}
+
+}  // namespace dspm::checks

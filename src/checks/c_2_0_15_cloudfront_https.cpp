@@ -1,0 +1,85 @@
+// 2.0-15 CloudFront HTTPS: per distribution, the default cache behaviour and every other cache
+// behaviour must redirect to HTTPS or allow HTTPS only. Each offending path pattern gets its own
+// evaluation so that the fix is obvious.
+#include <boost/json.hpp>
+
+#include "checks/all.hpp"
+#include "checks/helpers.hpp"
+
+namespace dspm::checks {
+
+namespace json = boost::json;
+using engine::Evaluation;
+
+namespace {
+
+class CloudFrontHttps final : public Check {
+  public:
+    const CheckInfo& info() const override {
+        static const CheckInfo i{
+            "2.0-15", "CloudFront", "CloudFront", "medium", {"cloudfront:ListDistributions"}};
+        return i;
+    }
+
+    engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {
+        std::vector<Evaluation> evals;
+        auto doc = facts.aws_all_pages("cloudfront", "ListDistributions", {}, scope.global_region);
+        if (!doc) {
+            evals.push_back(error_evaluation("CloudFront", "*", "Distribution list", doc.error(),
+                                             scope.global_region, scope.account));
+            return finish(info(), std::move(evals), {}, "");
+        }
+        const json::value expected = json::array{"redirect-to-https", "https-only"};
+        const auto* items = at_path(*doc, "DistributionList.Items");
+        std::size_t total = 0, compliant = 0, non_compliant = 0;
+        if (items != nullptr && items->is_array()) {
+            const auto& arr = items->get_array();
+            total = arr.size();
+            for (std::size_t i = 0; i < arr.size(); ++i) {
+                const auto& d = arr[i];
+                const std::string id = string_at(d, "Id");
+                const std::string base = indexed("DistributionList.Items", i);
+                bool ok = true;
+                auto add = [&](const std::string& path, const std::string& field,
+                               const json::value* observed, json::object extra) {
+                    auto e = evaluate({"CloudFront", id, path, field, engine::Comparator::in,
+                                       expected, observed ? *observed : json::value(nullptr),
+                                       engine::Source::aws_sdk, scope.global_region, scope.account,
+                                       std::move(extra)});
+                    ok = ok && e.passed;
+                    evals.push_back(std::move(e));
+                };
+                add(base + ".DefaultCacheBehavior.ViewerProtocolPolicy",
+                    "ViewerProtocolPolicy of the default cache behaviour",
+                    at_path(d, "DefaultCacheBehavior.ViewerProtocolPolicy"),
+                    json::object{{"pathPattern", "*"}, {"domainName", string_at(d, "DomainName")}});
+                if (const auto* cbs = at_path(d, "CacheBehaviors.Items");
+                    cbs != nullptr && cbs->is_array()) {
+                    for (std::size_t j = 0; j < cbs->get_array().size(); ++j) {
+                        const auto& cb = cbs->get_array()[j];
+                        const std::string pattern = string_at(cb, "PathPattern");
+                        add(indexed(base + ".CacheBehaviors.Items", j, ".ViewerProtocolPolicy"),
+                            "ViewerProtocolPolicy of cache behaviour \"" + pattern + "\"",
+                            at_path(cb, "ViewerProtocolPolicy"),
+                            json::object{{"pathPattern", pattern}});
+                    }
+                }
+                ok ? ++compliant : ++non_compliant;
+            }
+        }
+        json::object evidence{{"totalDistributions", total},
+                              {"httpsEnforced", compliant},
+                              {"nonCompliant", non_compliant}};
+        return finish(info(), std::move(evals), std::move(evidence),
+                      "no CloudFront distributions in the account");
+    }
+};
+
+}  // namespace
+
+const Check& check_2_0_15_cloudfront_https() {
+    static const CloudFrontHttps check;
+    return check;
+}
+
+}  // namespace dspm::checks

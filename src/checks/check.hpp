@@ -1,0 +1,43 @@
+#pragma once
+// The one interface the engine knows about checks. A check reads facts and returns evidence; it
+// never speaks HTTP, so it can be tested on recorded documents.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/evaluation.hpp"
+#include "inventory/facts.hpp"
+
+namespace dspm::checks {
+
+struct CheckInfo {
+    std::string code;      // mapping code, "2.0-01"
+    std::string title;     // "S3"
+    std::string service;   // "S3"
+    std::string severity;  // "critical" | "high" | "medium" | "low"
+    std::vector<std::string> iam_actions;
+};
+
+struct CheckScope {
+    std::string account;
+    std::vector<std::string> regions;  // regions audited by regional checks (never empty)
+    std::string global_region = "us-east-1";
+    int sso_permission_set_max = 20;
+    std::vector<std::string> sso_admin_allowlist;
+    std::size_t fanout = 8;  // parallel per-resource reads inside one check
+};
+
+class Check {
+  public:
+    virtual ~Check() = default;
+    virtual const CheckInfo& info() const = 0;
+    // Never throws for AWS failures: they become ERROR evaluations.
+    virtual engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const = 0;
+};
+
+// nullptr when no check implements the code.
+const Check* find_check(std::string_view code);
+std::vector<const Check*> all_checks();
+
+}  // namespace dspm::checks

@@ -1,0 +1,351 @@
+#include "engine/engine.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <utility>
+
+#include "aws/client.hpp"
+#include "checks/check.hpp"
+#include "checks/helpers.hpp"
+#include "common/log.hpp"
+#include "inventory/facts.hpp"
+
+namespace dspm::engine {
+
+namespace json = boost::json;
+
+StatusCounts RequirementResult::counts() const {
+    StatusCounts c;
+    for (const auto& r : results)
+        c.add(r.status);
+    return c;
+}
+
+json::object RequirementResult::to_json() const {
+    json::array rs;
+    for (const auto& r : results)
+        rs.push_back(r.to_json());
+    json::object o{{"requirement_id", requirement.id},    {"item_code", requirement.item_code},
+                   {"title", requirement.title},          {"requirement_status", to_string(status)},
+                   {"status_counts", counts().to_json()}, {"results", std::move(rs)}};
+    if (reason) o["reason"] = *reason;
+    return o;
+}
+
+namespace {
+json::array strings(const std::vector<std::string>& v) {
+    json::array a;
+    for (const auto& s : v)
+        a.push_back(json::string(s));
+    return a;
+}
+}  // namespace
+
+json::object AuditSummary::to_json() const {
+    return {{"status", to_string(status)},
+            {"counts", requirements.to_json()},
+            {"mapping_counts", mappings.to_json()},
+            {"duration_ms", duration_ms},
+            {"aws_calls", aws_calls},
+            {"aws_reads", aws_reads},
+            {"checks_run", checks_run},
+            {"account", account},
+            {"regions", strings(regions)},
+            {"catalog_source", catalog_source},
+            {"collector", collector},
+            {"not_implemented", strings(not_implemented)},
+            {"warnings", strings(warnings)},
+            {"cancelled", cancelled}};
+}
+
+Engine::Engine(Settings settings, std::shared_ptr<aws::AwsClient> aws,
+               std::shared_ptr<catalog::CatalogSource> catalog,
+               std::shared_ptr<inventory::CollectorSource> collector, EngineOptions options)
+    : settings_(std::move(settings)),
+      aws_(std::move(aws)),
+      catalog_(std::move(catalog)),
+      collector_(std::move(collector)),
+      options_(options) {}
+
+Expected<AuditPlan, catalog::CatalogError> Engine::plan(
+    const std::string& framework, const std::optional<std::string>& requirement) {
+    AuditPlan p;
+    p.all = !requirement.has_value();
+    if (!catalog_) {
+        return unexpected(catalog::CatalogError{catalog::CatalogErrorKind::upstream,
+                                                "no catalog source configured"});
+    }
+    if (requirement) {
+        auto detail = catalog_->requirement(framework, *requirement);
+        if (!detail) return unexpected(detail.error());
+        p.framework = detail->framework;
+        for (const auto& m : detail->mappings)
+            p.mapping_titles[m.code] = m.service;
+        p.requirements.push_back(std::move(detail->requirement));
+    } else {
+        auto reqs = catalog_->requirements(framework);
+        if (!reqs) return unexpected(reqs.error());
+        p.framework = framework;
+        p.requirements = std::move(*reqs);
+        if (auto maps = catalog_->mappings()) {
+            for (const auto& m : *maps)
+                p.mapping_titles[m.code] = m.service;
+        }
+        // The canonical spelling comes with a requirement detail.
+        if (!p.requirements.empty()) {
+            auto d = catalog_->requirement(framework, std::to_string(p.requirements.front().id));
+            if (d) p.framework = d->framework;
+        }
+    }
+    return p;
+}
+
+namespace {
+
+MappingResult failed_result(const checks::Check& check, const std::string& why) {
+    MappingResult r;
+    r.mapping_code = check.info().code;
+    r.title = check.info().title;
+    r.status = Status::error;
+    r.reason = why;
+    return r;
+}
+
+// Runs one check on its own thread so that a check stuck past the timeout does not hold its pool
+// slot; the thread keeps the facts alive through the shared_ptr until it ends.
+MappingResult run_with_timeout(const checks::Check& check,
+                               std::shared_ptr<inventory::CachedFacts> facts,
+                               const checks::CheckScope& scope, std::chrono::milliseconds timeout) {
+    auto promise = std::make_shared<std::promise<MappingResult>>();
+    auto future = promise->get_future();
+    std::thread([promise, facts, scope, &check] {
+        try {
+            promise->set_value(check.run(*facts, scope));
+        } catch (const std::exception& e) {
+            log::error("check failed", {{"code", check.info().code}, {"error", e.what()}});
+            promise->set_value(failed_result(check, std::string("check failed: ") + e.what()));
+        }
+    }).detach();
+    if (future.wait_for(timeout) == std::future_status::timeout) {
+        return failed_result(check, "timeout after " + std::to_string(timeout.count()) + " ms");
+    }
+    return future.get();
+}
+
+}  // namespace
+
+AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
+    const auto started = std::chrono::steady_clock::now();
+    AuditRun run;
+    run.plan = plan;
+    auto& summary = run.summary;
+    summary.catalog_source = catalog_ ? catalog_->source_name() : "none";
+    summary.collector =
+        settings_.collector_base_url.empty() ? "none" : settings_.collector_base_url;
+    const std::size_t calls_before = aws_ ? aws_->stats().calls : 0;
+
+    auto facts = std::make_shared<inventory::CachedFacts>(aws_, collector_);
+    checks::CheckScope scope;
+    scope.sso_permission_set_max = settings_.sso_permission_set_max;
+    scope.sso_admin_allowlist = settings_.sso_admin_allowlist;
+    scope.fanout = options_.fanout;
+
+    // Which checks: each distinct implemented code once, whatever number of requirements need it.
+    std::vector<std::string> codes;
+    std::set<std::string> seen, missing;
+    for (const auto& req : plan.requirements) {
+        if (!req.auditable) continue;
+        for (const auto& code : req.mapping_codes) {
+            if (!seen.insert(code).second) continue;
+            if (checks::find_check(code) != nullptr)
+                codes.push_back(code);
+            else
+                missing.insert(code);
+        }
+    }
+    summary.not_implemented.assign(missing.begin(), missing.end());
+
+    if (!codes.empty()) {
+        auto who = facts->aws("sts", "GetCallerIdentity", {});
+        if (who) {
+            scope.account = checks::string_at(*who, "Account");
+        } else {
+            summary.warnings.push_back("account unknown: sts:GetCallerIdentity failed (" +
+                                       who.error().code + " " + who.error().message + ")");
+        }
+        facts->set_account(scope.account);
+
+        std::vector<std::string> regions = options.regions;
+        if (regions.empty()) regions = settings_.audit_regions;
+        if (regions.size() == 1 && regions.front() == "all") {
+            regions.clear();
+            auto doc = facts->aws("ec2", "DescribeRegions", {}, settings_.aws_region);
+            if (doc) {
+                if (const auto* arr = checks::at_path(*doc, "Regions"); arr && arr->is_array()) {
+                    for (const auto& r : arr->get_array())
+                        regions.push_back(checks::string_at(r, "RegionName"));
+                }
+            } else {
+                summary.warnings.push_back("AUDIT_REGIONS=all: ec2:DescribeRegions failed (" +
+                                           doc.error().code + "); auditing " +
+                                           settings_.aws_region + " only");
+            }
+            std::sort(regions.begin(), regions.end());
+        }
+        if (regions.empty()) regions.push_back(settings_.aws_region);
+        scope.regions = regions;
+    } else {
+        scope.regions = options.regions.empty() ? settings_.audit_regions : options.regions;
+        if (scope.regions.empty()) scope.regions.push_back(settings_.aws_region);
+    }
+    summary.account = scope.account;
+    summary.regions = scope.regions;
+
+    // Requirements finish when the last of their checks does; they are reported in that order.
+    std::mutex mutex;
+    std::map<std::string, MappingResult> done_checks;
+    std::vector<std::optional<RequirementResult>> finished(plan.requirements.size());
+    std::size_t finished_count = 0;
+    const std::size_t total = plan.requirements.size();
+
+    auto build = [&](std::size_t i) {
+        const auto& req = plan.requirements[i];
+        RequirementResult rr;
+        rr.requirement = req;
+        if (!req.auditable) {
+            rr.status = Status::skipped;
+            rr.reason = req.not_auditable_reason.empty() ? "not auditable with AWS checks"
+                                                         : req.not_auditable_reason;
+            return rr;
+        }
+        if (req.mapping_codes.empty()) {
+            rr.status = Status::skipped;
+            rr.reason = "no mapping codes";
+            return rr;
+        }
+        std::set<std::string> added;
+        for (const auto& code : req.mapping_codes) {
+            if (!added.insert(code).second) continue;
+            if (auto it = done_checks.find(code); it != done_checks.end()) {
+                rr.results.push_back(it->second);
+                continue;
+            }
+            MappingResult m;
+            m.mapping_code = code;
+            auto t = plan.mapping_titles.find(code);
+            m.title = t != plan.mapping_titles.end() ? t->second : "";
+            m.status = Status::skipped;
+            m.reason = "not implemented: " + code;
+            rr.results.push_back(std::move(m));
+        }
+        rr.status = rr.counts().rolled_up();
+        return rr;
+    };
+    auto ready = [&](std::size_t i) {
+        const auto& req = plan.requirements[i];
+        if (!req.auditable) return true;
+        for (const auto& code : req.mapping_codes) {
+            if (checks::find_check(code) != nullptr && !done_checks.contains(code)) return false;
+        }
+        return true;
+    };
+    // Called with the mutex held; progress callbacks are therefore serialised.
+    auto publish_ready = [&] {
+        for (std::size_t i = 0; i < total; ++i) {
+            if (finished[i] || !ready(i)) continue;
+            finished[i] = build(i);
+            ++finished_count;
+            if (options.progress) {
+                try {
+                    options.progress(*finished[i], finished_count, total);
+                } catch (const std::exception& e) {
+                    log::warn("progress callback failed", {{"error", e.what()}});
+                }
+            }
+        }
+    };
+    {
+        std::lock_guard lock(mutex);
+        publish_ready();
+    }
+
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> cancelled{false};
+    auto worker = [&] {
+        for (std::size_t i = next++; i < codes.size(); i = next++) {
+            const auto* check = checks::find_check(codes[i]);
+            MappingResult result;
+            if (options.stop != nullptr && options.stop->load()) {
+                cancelled = true;
+                result = failed_result(*check, "cancelled");
+            } else {
+                result = run_with_timeout(*check, facts, scope, options_.check_timeout);
+            }
+            std::lock_guard lock(mutex);
+            done_checks[codes[i]] = std::move(result);
+            publish_ready();
+        }
+    };
+    const std::size_t width =
+        std::max<std::size_t>(1, std::min(settings_.audit_concurrency, codes.size()));
+    {
+        std::vector<std::jthread> pool;
+        for (std::size_t t = 0; t < width && !codes.empty(); ++t)
+            pool.emplace_back(worker);
+    }
+
+    for (auto& f : finished) {
+        if (f) run.results.push_back(std::move(*f));
+    }
+    for (const auto& [code, r] : done_checks)
+        summary.mappings.add(r.status);
+    for (const auto& r : run.results)
+        summary.requirements.add(r.status);
+    summary.status = summary.requirements.rolled_up();
+    summary.cancelled = cancelled.load();
+    summary.checks_run = done_checks.size();
+    summary.aws_reads = facts->aws_reads();
+    summary.aws_calls = aws_ ? aws_->stats().calls - calls_before : 0;
+    summary.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::steady_clock::now() - started)
+                              .count();
+    return run;
+}
+
+json::object single_response(const AuditRun& run) {
+    json::object o{{"framework", run.plan.framework}};
+    if (!run.results.empty()) {
+        const auto& r = run.results.front();
+        o["requirement_id"] = r.requirement.id;
+        o["item_code"] = r.requirement.item_code;
+        o["title"] = r.requirement.title;
+        o["requirement_status"] = to_string(r.status);
+        if (r.reason) o["reason"] = *r.reason;
+        o["summary"] = run.summary.to_json();
+        json::array rs;
+        for (const auto& m : r.results)
+            rs.push_back(m.to_json());
+        o["results"] = std::move(rs);
+    } else {
+        o["requirement_status"] = to_string(Status::skipped);
+        o["summary"] = run.summary.to_json();
+        o["results"] = json::array{};
+    }
+    return o;
+}
+
+json::object all_response(const AuditRun& run) {
+    json::array rs;
+    for (const auto& r : run.results)
+        rs.push_back(r.to_json());
+    return {
+        {"framework", run.plan.framework},  {"total_requirements", run.plan.requirements.size()},
+        {"executed", run.results.size()},   {"framework_status", to_string(run.summary.status)},
+        {"summary", run.summary.to_json()}, {"results", std::move(rs)}};
+}
+
+}  // namespace dspm::engine

@@ -1,0 +1,112 @@
+#pragma once
+// The audit engine: catalog → plan (distinct checks, once per run) → collect and evaluate (bounded
+// parallelism, per-check timeout, one fact cache per run) → aggregate per requirement → deliver
+// (progress callback per finished requirement, and the run's summary).
+#include <atomic>
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.hpp"
+#include "common/expected.hpp"
+#include "common/settings.hpp"
+#include "engine/evaluation.hpp"
+
+namespace dspm::aws {
+class AwsClient;
+}
+namespace dspm::inventory {
+class CollectorSource;
+}
+
+namespace dspm::engine {
+
+struct RequirementResult {
+    catalog::Requirement requirement;
+    Status status = Status::skipped;
+    std::vector<MappingResult> results;
+    std::optional<std::string> reason;
+
+    StatusCounts counts() const;
+    // {requirement_id, item_code, title, requirement_status, status_counts, results, reason?}
+    boost::json::object to_json() const;
+};
+
+struct AuditSummary {
+    StatusCounts requirements;  // by requirement status
+    StatusCounts mappings;      // by distinct mapping result
+    std::int64_t duration_ms = 0;
+    std::size_t aws_calls = 0;  // AWS operations (pages) made by the client during the run
+    std::size_t aws_reads = 0;  // distinct reads after the per-run cache
+    std::size_t checks_run = 0;
+    std::string account;
+    std::vector<std::string> regions;
+    std::string catalog_source;
+    std::string collector;  // "none" or the collector's base URL
+    std::vector<std::string> not_implemented;
+    std::vector<std::string> warnings;  // the account or regions could not be read, ...
+    bool cancelled = false;
+    Status status = Status::skipped;  // roll-up over the requirements
+
+    boost::json::object to_json() const;
+};
+
+struct AuditPlan {
+    std::string framework;  // canonical spelling from the catalog
+    bool all = false;
+    std::vector<catalog::Requirement> requirements;
+    std::map<std::string, std::string> mapping_titles;  // code → title for unimplemented codes
+};
+
+struct AuditRun {
+    AuditPlan plan;
+    std::vector<RequirementResult> results;  // catalog order
+    AuditSummary summary;
+};
+
+using ProgressFn =
+    std::function<void(const RequirementResult& result, std::size_t done, std::size_t total)>;
+
+struct RunOptions {
+    std::vector<std::string> regions;         // overrides AUDIT_REGIONS / AWS_REGION when not empty
+    ProgressFn progress;                      // called once per finished requirement, serialised
+    const std::atomic<bool>* stop = nullptr;  // checked before each check starts
+};
+
+struct EngineOptions {
+    std::chrono::milliseconds check_timeout{300000};
+    std::size_t fanout = 8;  // parallel per-resource reads within one check
+};
+
+class Engine {
+  public:
+    Engine(Settings settings, std::shared_ptr<aws::AwsClient> aws,
+           std::shared_ptr<catalog::CatalogSource> catalog,
+           std::shared_ptr<inventory::CollectorSource> collector, EngineOptions options = {});
+
+    // requirement: nullopt for the whole framework. Unknown framework or requirement → not_found.
+    Expected<AuditPlan, catalog::CatalogError> plan(const std::string& framework,
+                                                    const std::optional<std::string>& requirement);
+    // Never throws for AWS failures: they are ERROR statuses in the result.
+    AuditRun run(const AuditPlan& plan, const RunOptions& options = {});
+
+  private:
+    Settings settings_;
+    std::shared_ptr<aws::AwsClient> aws_;
+    std::shared_ptr<catalog::CatalogSource> catalog_;
+    std::shared_ptr<inventory::CollectorSource> collector_;
+    EngineOptions options_;
+};
+
+// The HTTP/CLI shapes. Single: {framework, requirement_id, item_code, requirement_status, summary,
+// results}. All: {framework, total_requirements, executed, summary, results}.
+boost::json::object single_response(const AuditRun& run);
+boost::json::object all_response(const AuditRun& run);
+
+}  // namespace dspm::engine

@@ -1,0 +1,326 @@
+// The engine: roll-up, planning (each check once per run), unimplemented and non-auditable
+// requirements, progress, cancellation, the per-run cache and collector-first sources.
+#include "engine/engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <thread>
+
+#include "engine/evaluation.hpp"
+#include "engine/fake_aws.hpp"
+#include "inventory/facts.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using dspm::engine::Comparator;
+using dspm::engine::Status;
+using dspm::test::FakeAwsClient;
+
+TEST(RollUp, FollowsTheFixedOrder) {
+    using dspm::engine::roll_up;
+    EXPECT_EQ(roll_up({}), Status::skipped);
+    EXPECT_EQ(roll_up({Status::skipped, Status::compliant}), Status::compliant);
+    EXPECT_EQ(roll_up({Status::compliant, Status::error}), Status::error);
+    EXPECT_EQ(roll_up({Status::error, Status::non_compliant, Status::compliant}),
+              Status::non_compliant);
+    dspm::engine::StatusCounts c;
+    c.add(Status::error);
+    c.add(Status::skipped);
+    EXPECT_EQ(c.to_json().at("ERROR").as_uint64(), 1u);
+    EXPECT_EQ(c.rolled_up(), Status::error);
+}
+
+TEST(Comparator, DecisionsReadLikeTheSeed) {
+    using dspm::engine::compare;
+    auto c = compare(Comparator::eq, json::string("AES256"), json::string("aws:kms"));
+    EXPECT_FALSE(c.passed);
+    EXPECT_EQ(c.decision, "observed \"AES256\" == \"aws:kms\" \u2192 failed");
+    EXPECT_TRUE(compare(Comparator::eq, 1, 1.0).passed);
+    EXPECT_TRUE(compare(Comparator::le, 3, 20).passed);
+    EXPECT_FALSE(compare(Comparator::gt, 3, 20).passed);
+    EXPECT_TRUE(compare(Comparator::in, json::string("https-only"),
+                        json::array{"redirect-to-https", "https-only"})
+                    .passed);
+    EXPECT_TRUE(
+        compare(Comparator::contains, json::string("aws:kms:dsse"), json::string("kms")).passed);
+    EXPECT_FALSE(compare(Comparator::exists, nullptr, nullptr).passed);
+    EXPECT_EQ(compare(Comparator::exists, json::string("x"), nullptr).decision,
+              "observed \"x\" exists \u2192 passed");
+    EXPECT_TRUE(
+        compare(Comparator::regex, json::string("prod-logs"), json::string("^prod-")).passed);
+    EXPECT_FALSE(compare(Comparator::ne, json::string("a"), json::string("a")).passed);
+}
+
+TEST(EvaluationJson, CarriesTheFixedFields) {
+    dspm::engine::Evaluation e;
+    e.service = "S3";
+    e.resource_id = "b";
+    e.status = Status::non_compliant;
+    auto o = e.to_json();
+    for (const char* k : {"service", "resource_id", "evidence_path", "checked_field", "comparator",
+                          "expected_value", "observed_value", "passed", "decision", "status",
+                          "source", "extra", "region", "account"})
+        EXPECT_TRUE(o.contains(k)) << k;
+    EXPECT_EQ(o.at("status").as_string(), "NON_COMPLIANT");
+    EXPECT_EQ(o.at("source").as_string(), "aws-sdk");
+}
+
+// An in-memory catalog.
+class FakeCatalog : public dspm::catalog::CatalogSource {
+  public:
+    std::vector<dspm::catalog::Requirement> reqs;
+    dspm::Expected<std::vector<dspm::catalog::FrameworkStat>, dspm::catalog::CatalogError> stats()
+        override {
+        return std::vector<dspm::catalog::FrameworkStat>{{"ISMS-P", static_cast<int>(reqs.size())}};
+    }
+    dspm::Expected<std::vector<dspm::catalog::Requirement>, dspm::catalog::CatalogError>
+    requirements(std::string_view fw) override {
+        if (fw != "ISMS-P" && fw != "isms-p")
+            return dspm::unexpected(dspm::catalog::CatalogError{
+                dspm::catalog::CatalogErrorKind::not_found, "unknown framework"});
+        return reqs;
+    }
+    dspm::Expected<dspm::catalog::RequirementDetail, dspm::catalog::CatalogError> requirement(
+        std::string_view fw, std::string_view id) override {
+        for (const auto& r : reqs)
+            if ((fw == "ISMS-P" || fw == "isms-p") &&
+                (std::to_string(r.id) == id || r.item_code == id))
+                return dspm::catalog::RequirementDetail{"ISMS-P", r, {}};
+        return dspm::unexpected(dspm::catalog::CatalogError{
+            dspm::catalog::CatalogErrorKind::not_found, "no such requirement"});
+    }
+    dspm::Expected<std::vector<dspm::catalog::Mapping>, dspm::catalog::CatalogError> mappings()
+        override {
+        dspm::catalog::Mapping m;
+        m.code = "7.0-01";
+        m.service = "KMS";
+        return std::vector<dspm::catalog::Mapping>{m};
+    }
+    std::string source_name() const override { return "fake"; }
+};
+
+dspm::catalog::Requirement req(int id, std::string code, std::vector<std::string> codes) {
+    dspm::catalog::Requirement r;
+    r.id = id;
+    r.item_code = std::move(code);
+    r.title = "req " + std::to_string(id);
+    r.mapping_codes = std::move(codes);
+    return r;
+}
+
+void scripted_account(FakeAwsClient& aws) {
+    aws.on_json(
+        "s3", "ListBuckets",
+        R"({"Buckets":[{"Name":"a","BucketRegion":"us-east-1"},{"Name":"b","BucketRegion":"us-east-1"}]})");
+    aws.on_json(
+        "s3", "GetBucketEncryption",
+        R"({"ServerSideEncryptionConfiguration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"}}]}})");
+    aws.on_json("iam", "GetAccountSummary", R"({"SummaryMap":{"AccountMFAEnabled":0}})");
+}
+
+struct EngineFixture {
+    std::shared_ptr<FakeAwsClient> aws = std::make_shared<FakeAwsClient>();
+    std::shared_ptr<FakeCatalog> catalog = std::make_shared<FakeCatalog>();
+    dspm::Settings settings;
+    EngineFixture() {
+        settings.aws_region = "us-east-1";
+        settings.audit_concurrency = 4;
+        scripted_account(*aws);
+    }
+    dspm::engine::Engine engine(std::shared_ptr<dspm::inventory::CollectorSource> c = nullptr) {
+        return dspm::engine::Engine(settings, aws, catalog, std::move(c));
+    }
+};
+
+TEST(Engine, SharedCheckRunsOncePerRun) {
+    EngineFixture f;
+    f.catalog->reqs = {req(1, "2.7.1", {"2.0-01"}), req(2, "2.7.2", {"2.0-01", "1.0-06"}),
+                       req(3, "2.7.3", {"2.0-01"})};
+    auto engine = f.engine();
+    auto plan = engine.plan("ISMS-P", std::nullopt);
+    ASSERT_TRUE(plan);
+    auto run = engine.run(*plan);
+    ASSERT_EQ(run.results.size(), 3u);
+    // One set of reads for 2.0-01 although three requirements need it.
+    EXPECT_EQ(f.aws->count("s3:ListBuckets"), 1u);
+    EXPECT_EQ(f.aws->count("s3:GetBucketEncryption"), 2u);
+    EXPECT_EQ(f.aws->count("sts:GetCallerIdentity"), 1u);
+    EXPECT_EQ(run.summary.checks_run, 2u);
+    EXPECT_EQ(run.results[0].status, Status::compliant);
+    EXPECT_EQ(run.results[1].status, Status::non_compliant);  // root MFA off
+    EXPECT_EQ(run.summary.status, Status::non_compliant);
+    EXPECT_EQ(run.summary.account, "123456789012");
+    EXPECT_EQ(run.summary.aws_calls, f.aws->calls().size());
+    EXPECT_EQ(run.summary.requirements.compliant, 2u);
+    // Every evaluation names its account and region.
+    for (const auto& m : run.results[0].results)
+        for (const auto& e : m.evaluations) {
+            EXPECT_EQ(e.account, "123456789012");
+            EXPECT_EQ(e.region, "us-east-1");
+        }
+}
+
+TEST(Engine, UnimplementedAndNonAuditableAreSkippedWithReasons) {
+    EngineFixture f;
+    auto na = req(2, "1.1.1", {"2.0-01"});
+    na.auditable = false;
+    na.not_auditable_reason = "management policy: reviewed by people";
+    f.catalog->reqs = {req(1, "2.9.1", {"7.0-01"}), na, req(3, "2.9.3", {})};
+    auto engine = f.engine();
+    auto run = engine.run(*engine.plan("ISMS-P", std::nullopt));
+    ASSERT_EQ(run.results.size(), 3u);
+    EXPECT_EQ(run.results[0].status, Status::skipped);
+    ASSERT_EQ(run.results[0].results.size(), 1u);
+    EXPECT_EQ(*run.results[0].results[0].reason, "not implemented: 7.0-01");
+    EXPECT_EQ(run.results[0].results[0].title, "KMS");
+    EXPECT_EQ(run.results[1].status, Status::skipped);
+    EXPECT_EQ(*run.results[1].reason, "management policy: reviewed by people");
+    EXPECT_EQ(run.summary.not_implemented, std::vector<std::string>{"7.0-01"});
+    EXPECT_EQ(f.aws->calls().size(), 0u);  // nothing to read
+}
+
+TEST(Engine, UnknownFrameworkOrRequirementIsNotFound) {
+    EngineFixture f;
+    f.catalog->reqs = {req(1, "2.7.1", {"2.0-01"})};
+    auto engine = f.engine();
+    EXPECT_FALSE(engine.plan("NOPE", std::nullopt));
+    auto p = engine.plan("ISMS-P", std::string("99"));
+    ASSERT_FALSE(p);
+    EXPECT_EQ(p.error().kind, dspm::catalog::CatalogErrorKind::not_found);
+    auto by_code = engine.plan("ISMS-P", std::string("2.7.1"));
+    ASSERT_TRUE(by_code);
+    auto single = dspm::engine::single_response(engine.run(*by_code));
+    EXPECT_EQ(single.at("requirement_status").as_string(), "COMPLIANT");
+    EXPECT_EQ(single.at("item_code").as_string(), "2.7.1");
+    EXPECT_TRUE(single.at("summary").as_object().contains("aws_calls"));
+}
+
+TEST(Engine, ProgressOncePerRequirementAndCancellation) {
+    EngineFixture f;
+    f.catalog->reqs = {req(1, "a", {"2.0-01"}), req(2, "b", {"1.0-06"}), req(3, "c", {"7.0-01"})};
+    auto engine = f.engine();
+    std::vector<int> seen;
+    dspm::engine::RunOptions opts;
+    opts.progress = [&](const dspm::engine::RequirementResult& r, std::size_t done,
+                        std::size_t total) {
+        seen.push_back(r.requirement.id);
+        EXPECT_EQ(done, seen.size());
+        EXPECT_EQ(total, 3u);
+    };
+    auto run = engine.run(*engine.plan("ISMS-P", std::nullopt), opts);
+    EXPECT_EQ(seen.size(), 3u);
+    EXPECT_EQ(seen.front(), 3);  // the unimplemented one is ready first
+
+    std::atomic<bool> stop{true};
+    dspm::engine::RunOptions cancel;
+    cancel.stop = &stop;
+    auto cancelled = engine.run(*engine.plan("ISMS-P", std::nullopt), cancel);
+    EXPECT_TRUE(cancelled.summary.cancelled);
+    EXPECT_EQ(cancelled.results[0].status, Status::error);
+}
+
+TEST(Engine, AllRegionsComeFromDescribeRegions) {
+    EngineFixture f;
+    f.settings.audit_regions = {"all"};
+    f.aws->on_json("ec2", "DescribeRegions",
+                   R"({"Regions":[{"RegionName":"us-east-1"},{"RegionName":"ap-northeast-2"}]})");
+    f.aws->on_json("redshift", "DescribeClusters", R"({"Clusters":[]})");
+    f.catalog->reqs = {req(1, "a", {"2.0-04"})};
+    auto engine = f.engine();
+    auto run = engine.run(*engine.plan("ISMS-P", std::nullopt));
+    EXPECT_EQ(run.summary.regions, (std::vector<std::string>{"ap-northeast-2", "us-east-1"}));
+    EXPECT_EQ(f.aws->count("redshift:DescribeClusters"), 2u);
+    EXPECT_EQ(run.results[0].status, Status::skipped);
+}
+
+TEST(Engine, CheckTimeoutIsAnError) {
+    EngineFixture f;
+    f.aws->on("iam", "GetAccountSummary",
+              [](const json::object&, const std::string&) -> FakeAwsClient::Result {
+                  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                  return json::parse(R"({"SummaryMap":{"AccountMFAEnabled":1}})");
+              });
+    f.catalog->reqs = {req(1, "a", {"1.0-06"})};
+    dspm::engine::EngineOptions o;
+    o.check_timeout = std::chrono::milliseconds(50);
+    dspm::engine::Engine engine(f.settings, f.aws, f.catalog, nullptr, o);
+    auto run = engine.run(*engine.plan("ISMS-P", std::nullopt));
+    EXPECT_EQ(run.results[0].status, Status::error);
+    EXPECT_NE(run.results[0].results[0].reason->find("timeout"), std::string::npos);
+}
+
+TEST(FactCache, ConcurrentIdenticalReadsMakeOneCall) {
+    auto aws = std::make_shared<FakeAwsClient>();
+    aws->on_json("s3", "ListBuckets", R"({"Buckets":[]})");
+    aws->set_delay(std::chrono::milliseconds(100));
+    dspm::inventory::CachedFacts facts(aws, nullptr, "1");
+    std::vector<std::jthread> threads;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 8; ++i)
+        threads.emplace_back(
+            [&] { ok += facts.aws("s3", "ListBuckets", {}, "us-east-1").has_value(); });
+    threads.clear();
+    EXPECT_EQ(ok.load(), 8);
+    EXPECT_EQ(aws->count("s3:ListBuckets"), 1u);
+    EXPECT_EQ(facts.aws_reads(), 1u);
+    EXPECT_EQ(facts.cache_hits(), 7u);
+    // Parameter order does not matter; the region does.
+    (void)facts.aws("s3", "GetBucketEncryption", {{"Bucket", "a"}, {"X", 1}}, "us-east-1");
+    (void)facts.aws("s3", "GetBucketEncryption", {{"X", 1}, {"Bucket", "a"}}, "us-east-1");
+    (void)facts.aws("s3", "GetBucketEncryption", {{"X", 1}, {"Bucket", "a"}}, "eu-west-1");
+    EXPECT_EQ(aws->count("s3:GetBucketEncryption"), 2u);
+}
+
+// A collector as a test double: rows as the Collector API would return them.
+class FakeCollector : public dspm::inventory::CollectorSource {
+  public:
+    std::map<std::string, std::string> rows_by_kind;
+    bool down = false;
+    dspm::inventory::CollectorResult rows(std::string_view kind) override {
+        if (down) return dspm::unexpected(std::string("connection refused"));
+        auto it = rows_by_kind.find(std::string(kind));
+        if (it == rows_by_kind.end()) return json::array{};
+        return json::parse(it->second).as_array();
+    }
+};
+
+TEST(CollectorFirst, FullRowsNarrowRowsAndCollectorDown) {
+    EngineFixture f;
+    f.catalog->reqs = {req(1, "a", {"2.0-01", "2.0-03"})};
+    auto collector = std::make_shared<FakeCollector>();
+    collector->rows_by_kind["s3-buckets"] = R"([
+        {"name":"full","region":"us-east-1","server_side_encryption_configuration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}},
+        {"name":"narrow","region":"us-east-1"}])";
+    collector->rows_by_kind["dynamodb-tables"] =
+        R"([{"name":"t1","region":"us-east-1","sse_description":{"Status":"ENABLED","SSEType":"KMS"}}])";
+    auto engine = f.engine(collector);
+    auto run = engine.run(*engine.plan("ISMS-P", std::nullopt));
+    const auto& s3 = run.results[0].results[0];
+    ASSERT_EQ(s3.evaluations.size(), 2u);
+    EXPECT_EQ(s3.evaluations[0].source, dspm::engine::Source::collector);
+    EXPECT_EQ(s3.evaluations[0].status, Status::non_compliant);
+    EXPECT_EQ(s3.evaluations[1].source, dspm::engine::Source::aws_sdk);  // narrow row: AWS read
+    EXPECT_EQ(s3.evaluations[1].status, Status::compliant);
+    EXPECT_EQ(f.aws->count("s3:ListBuckets"), 0u);
+    EXPECT_EQ(f.aws->count("s3:GetBucketEncryption"), 1u);
+    EXPECT_EQ(f.aws->count("dynamodb:ListTables"), 0u);
+    EXPECT_EQ(run.results[0].results[1].status, Status::compliant);
+
+    EngineFixture g;
+    g.catalog->reqs = {req(1, "a", {"2.0-01"})};
+    auto down = std::make_shared<FakeCollector>();
+    down->down = true;
+    auto engine2 = g.engine(down);
+    auto run2 = engine2.run(*engine2.plan("ISMS-P", std::nullopt));
+    const auto& s3b = run2.results[0].results[0];
+    EXPECT_EQ(s3b.status, Status::compliant);
+    EXPECT_EQ(g.aws->count("s3:ListBuckets"), 1u);
+    ASSERT_EQ(s3b.notes.size(), 1u);
+    EXPECT_NE(s3b.notes[0].find("collector unavailable"), std::string::npos);
+    EXPECT_EQ(s3b.evaluations[0].source, dspm::engine::Source::aws_sdk);
+}
+
+}  // namespace

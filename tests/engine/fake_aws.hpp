@@ -1,0 +1,130 @@
+#pragma once
+// A scripted AwsClient for unit tests: answers recorded documents or errors per
+// "service:Operation" (optionally per parameter value and region), and counts every call.
+#include <atomic>
+#include <boost/json.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "aws/client.hpp"
+
+namespace dspm::test {
+
+class FakeAwsClient : public aws::AwsClient {
+  public:
+    using Result = Expected<boost::json::value, aws::AwsError>;
+    using Handler =
+        std::function<Result(const boost::json::object& params, const std::string& region)>;
+
+    explicit FakeAwsClient(std::string region = "us-east-1") : region_(std::move(region)) {
+        on("sts", "GetCallerIdentity",
+           boost::json::parse(
+               R"({"Account":"123456789012","Arn":"arn:aws:iam::123456789012:user/t"})"));
+    }
+
+    void on(const std::string& service, const std::string& op, Handler h) {
+        std::lock_guard lock(mutex_);
+        handlers_[service + ":" + op] = std::move(h);
+    }
+    void on(const std::string& service, const std::string& op, boost::json::value doc) {
+        on(service, op,
+           [doc](const boost::json::object&, const std::string&) -> Result { return doc; });
+    }
+    void on_json(const std::string& service, const std::string& op, const char* text) {
+        on(service, op, boost::json::parse(text));
+    }
+    static aws::AwsError error(aws::ErrorKind kind, std::string service, std::string op,
+                               std::string code, std::string iam_action = {}) {
+        aws::AwsError e;
+        e.kind = kind;
+        e.service = std::move(service);
+        e.operation = std::move(op);
+        e.code = std::move(code);
+        e.message = "scripted failure";
+        e.http_status = kind == aws::ErrorKind::permission_denied ? 403 : 400;
+        e.iam_action = std::move(iam_action);
+        return e;
+    }
+    void fail(const std::string& service, const std::string& op, aws::AwsError e) {
+        on(service, op, [e](const boost::json::object&, const std::string& region) -> Result {
+            auto copy = e;
+            copy.region = region;
+            return unexpected(copy);
+        });
+    }
+    void deny(const std::string& service, const std::string& op, const std::string& iam_action) {
+        fail(service, op,
+             error(aws::ErrorKind::permission_denied, service, op, "AccessDenied", iam_action));
+    }
+    void set_delay(std::chrono::milliseconds d) { delay_ = d; }
+
+    Result call(std::string_view service, std::string_view operation,
+                const boost::json::object& params, const aws::CallOptions& options = {}) override {
+        return dispatch(service, operation, params, options);
+    }
+    Result call_all_pages(std::string_view service, std::string_view operation,
+                          const boost::json::object& params,
+                          const aws::CallOptions& options = {}) override {
+        return dispatch(service, operation, params, options);
+    }
+    std::string default_region() const override { return region_; }
+    aws::CallStats stats() const override {
+        std::lock_guard lock(mutex_);
+        aws::CallStats s;
+        s.calls = calls_.size();
+        s.attempts = calls_.size();
+        for (const auto& c : calls_)
+            ++s.by_operation[c.op];
+        return s;
+    }
+
+    struct Call {
+        std::string op;  // "s3:GetBucketEncryption"
+        std::string params;
+        std::string region;
+    };
+    std::vector<Call> calls() const {
+        std::lock_guard lock(mutex_);
+        return calls_;
+    }
+    std::size_t count(const std::string& op) const {
+        std::lock_guard lock(mutex_);
+        std::size_t n = 0;
+        for (const auto& c : calls_)
+            n += c.op == op;
+        return n;
+    }
+
+  private:
+    Result dispatch(std::string_view service, std::string_view operation,
+                    const boost::json::object& params, const aws::CallOptions& options) {
+        const std::string key = std::string(service) + ":" + std::string(operation);
+        const std::string region = options.region.empty() ? region_ : options.region;
+        Handler h;
+        {
+            std::lock_guard lock(mutex_);
+            calls_.push_back({key, boost::json::serialize(params), region});
+            auto it = handlers_.find(key);
+            if (it != handlers_.end()) h = it->second;
+        }
+        if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
+        if (!h) {
+            return unexpected(error(aws::ErrorKind::service, std::string(service),
+                                    std::string(operation), "NotScripted"));
+        }
+        return h(params, region);
+    }
+
+    std::string region_;
+    mutable std::mutex mutex_;
+    std::map<std::string, Handler> handlers_;
+    std::vector<Call> calls_;
+    std::chrono::milliseconds delay_{0};
+};
+
+}  // namespace dspm::test
