@@ -440,6 +440,7 @@ Expected<WireRequest, std::string> serialize_rest(const ServiceModel& model, con
         req.host_prefix = std::string(hp->get_string());
 
     json::object body_params;
+    bool raw_payload = false;
     const Ref* payload_ref = nullptr;
     std::optional<Ref> payload_storage;
     std::string payload_name;
@@ -541,8 +542,10 @@ Expected<WireRequest, std::string> serialize_rest(const ServiceModel& model, con
                     req.body = json::serialize(json_body(model, *payload_ref, *v));
                 }
             } else if (v->is_string()) {
+                raw_payload = true;
                 req.body = std::string(v->get_string());
             } else {
+                raw_payload = true;
                 req.body = json::serialize(*v);
             }
         }
@@ -565,7 +568,10 @@ Expected<WireRequest, std::string> serialize_rest(const ServiceModel& model, con
             }
         }
     }
-    if (!req.body.empty() && !xml) req.headers.emplace_back("Content-Type", "application/json");
+    // XML bodies are labelled: without a Content-Type libcurl sends a form type and servers that
+    // honour it (moto) swallow the body as form fields.
+    if (!req.body.empty() && !raw_payload)
+        req.headers.emplace_back("Content-Type", xml ? "application/xml" : "application/json");
     if (const auto* c = op.if_contains("checksumRequired"); c && c->is_bool() && c->get_bool())
         req.headers.emplace_back("Content-MD5", proto::md5_base64(req.body));
     return req;
