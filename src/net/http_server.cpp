@@ -635,10 +635,8 @@ void HttpServer::run(bool install_signal_handlers) {
         std::unique_lock lock(impl_->stop_mutex);
         impl_->stop_cv.wait(lock, [&] { return impl_->stop_requested; });
     }
-    if (signals) {
-        beast::error_code ec;
-        signals->cancel(ec);
-    }
+    // The signal set stays armed-and-idle until the I/O threads have stopped: cancelling it here
+    // would race with them.
     impl_->drain();
     signals.reset();
 }

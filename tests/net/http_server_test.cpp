@@ -375,6 +375,34 @@ TEST_F(ServerFixture, ConnectionsBeyondTheLimitAreRefused) {
     EXPECT_TRUE(served);
 }
 
+TEST_F(ServerFixture, ParallelKeepAliveClientsOnSeveralIoThreads) {
+    ServerOptions o;
+    o.io_threads = 4;
+    o.worker_threads = 4;
+    start(o);
+    std::atomic<int> ok{0};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 8; ++t) {
+        clients.emplace_back([&, t] {
+            Client c(server_->port());
+            for (int i = 0; i < 50; ++i) {
+                const auto path = (i % 5 == 4) ? std::string("/stream")
+                                               : "/echo?q=" + std::to_string(t * 100 + i);
+                if (!c.send(get(path))) return;
+                const auto r = c.read_response();
+                const bool good =
+                    path == "/stream"
+                        ? body_of(r).find("{\"line\":2}") != std::string::npos
+                        : body_of(r).find("q=" + std::to_string(t * 100 + i)) != std::string::npos;
+                if (status_of(r) == 200 && good) ++ok;
+            }
+        });
+    }
+    for (auto& c : clients)
+        c.join();
+    EXPECT_EQ(ok.load(), 8 * 50);
+}
+
 TEST_F(ServerFixture, IdleConnectionIsClosedAfterTheIdleTimeout) {
     ServerOptions o;
     o.idle_timeout = 200ms;
