@@ -52,3 +52,24 @@ TEST(ClientRegion, S3WrongRegionIsRetriedInTheBucketsRegion) {
     EXPECT_EQ(s3.requests().size(), before + 1);
     EXPECT_EQ(s3.requests().front().path.rfind("/eu-bucket", 0), 0u);  // path style on override
 }
+
+// A service that keeps answering the same continuation token must not loop forever.
+TEST(ClientPagination, RepeatingTokenStops) {
+    dspm::test::FakeHttpServer ddb([](const FakeRequest&) -> FakeResponse {
+        return {200, R"({"TableNames":["t"],"LastEvaluatedTableName":"t"})"};
+    });
+    auto env = std::make_shared<std::map<std::string, std::string>>(
+        std::map<std::string, std::string>{{"AWS_ACCESS_KEY_ID", "AKID"},
+                                           {"AWS_SECRET_ACCESS_KEY", "s"},
+                                           {"AWS_ENDPOINT_URL", ddb.endpoint()}});
+    ClientTuning t;
+    t.env = [env](const char* n) -> const char* {
+        auto it = env->find(n);
+        return it == env->end() ? nullptr : it->second.c_str();
+    };
+    auto client = make_aws_client({}, std::make_shared<dspm::net::HttpClient>(), t);
+    auto r = client->call_all_pages("dynamodb", "ListTables", {});
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(ddb.requests().size(), 2u);
+    EXPECT_EQ(r->at("TableNames").as_array().size(), 2u);
+}
