@@ -1,6 +1,204 @@
-// Placeholder until the owning issue lands.
+// POST /audit/{framework}/{req_id} and POST /audit/{framework}/_all (optionally streamed as NDJSON:
+// a meta line, one line per requirement as it finishes, a summary line).
+#include <atomic>
+#include <boost/json.hpp>
+#include <exception>
+#include <memory>
+
 #include "api/routes.hpp"
+#include "common/log.hpp"
+#include "engine/engine.hpp"
+#include "engine/factory.hpp"
 
 namespace dspm::api {
-void add_audit_routes(Router&, ApiContext&) {}
+
+namespace json = boost::json;
+
+namespace {
+
+json::object path_param(const char* name, const char* description) {
+    return {{"name", name},
+            {"in", "path"},
+            {"required", true},
+            {"description", description},
+            {"schema", json::object{{"type", "string"}}}};
+}
+
+json::object query_param(const char* name, const char* type, const char* description) {
+    return {{"name", name},
+            {"in", "query"},
+            {"required", false},
+            {"description", description},
+            {"schema", json::object{{"type", type}}}};
+}
+
+std::vector<std::string> regions_of(const net::ServerRequest& request) {
+    std::vector<std::string> regions;
+    for (const auto& [k, v] : request.query) {
+        if (k != "region") continue;
+        // ?region=a,b and ?region=a&region=b both work.
+        std::size_t start = 0;
+        while (start <= v.size()) {
+            auto comma = v.find(',', start);
+            if (comma == std::string::npos) comma = v.size();
+            if (comma > start) regions.push_back(v.substr(start, comma - start));
+            start = comma + 1;
+        }
+    }
+    return regions;
+}
+
+net::ServerResponse plan_error(const catalog::CatalogError& e) {
+    return error_response(e.kind == catalog::CatalogErrorKind::not_found ? 404 : 502, e.detail);
+}
+
+// A run that blew up still answers JSON that says ERROR, never an empty 500.
+net::ServerResponse failed_run(const std::string& framework, const std::exception& e) {
+    log::error("audit failed", {{"framework", framework}, {"error", e.what()}});
+    return json_response(500, json::object{{"framework", framework},
+                                           {"requirement_status", "ERROR"},
+                                           {"detail", "audit failed: internal error"},
+                                           {"results", json::array{}}});
+}
+
+std::string line(const json::value& v) {
+    std::string s = json::serialize(v);
+    s += '\n';
+    return s;
+}
+
+}  // namespace
+
+void add_audit_routes(Router& router, ApiContext& context) {
+    if (!context.aws) context.aws = engine::make_engine_aws_client(context.settings, context.http);
+    auto engine = engine::make_engine(context.settings, context.http, context.catalog, context.aws);
+
+    router.add(
+        Route{
+            .method = "POST",
+            .pattern = "/audit/{framework}/_all",
+            .summary = "Audit every requirement of a framework",
+            .requires_token = true,
+            .openapi =
+                json::object{
+                    {"tags", json::array{"audit"}},
+                    {"description",
+                     "Runs each distinct check once and answers per requirement with evidence. "
+                     "With stream=true the answer is application/x-ndjson: a meta line, one line "
+                     "per requirement as it finishes, then a summary line; a client that "
+                     "disconnects cancels the run."},
+                    {"parameters",
+                     json::array{
+                         path_param("framework", "framework code, e.g. ISMS-P (any case)"),
+                         query_param("stream", "boolean", "answer NDJSON lines as they finish"),
+                         query_param("region", "string",
+                                     "regions to audit (comma list or repeated); default "
+                                     "AUDIT_REGIONS or AWS_REGION")}},
+                    {"responses",
+                     json::object{
+                         {"200", json::object{{"description",
+                                               "{framework, total_requirements, executed, summary, "
+                                               "results[]} or NDJSON lines"}}},
+                         {"404", json::object{{"description", "unknown framework"}}},
+                         {"502", json::object{{"description", "the catalog source failed"}}}}}},
+            .handler =
+                [engine](const net::ServerRequest& request, const PathParams& params) {
+                    const std::string framework = params.at("framework");
+                    auto plan = engine->plan(framework, std::nullopt);
+                    if (!plan) return plan_error(plan.error());
+                    engine::RunOptions options;
+                    options.regions = regions_of(request);
+                    const auto stream = request.query_param("stream");
+                    if (stream && (*stream == "true" || *stream == "1")) {
+                        net::ServerResponse response;
+                        response.status = 200;
+                        response.headers.emplace_back("Content-Type", "application/x-ndjson");
+                        response.stream = [engine, plan = std::move(*plan),
+                                           options](net::ChunkSink& sink) mutable {
+                            auto stop = std::make_shared<std::atomic<bool>>(false);
+                            options.stop = stop.get();
+                            const bool ok = sink.write(line(
+                                json::object{{"type", "meta"},
+                                             {"framework", plan.framework},
+                                             {"total_requirements", plan.requirements.size()}}));
+                            if (!ok) return;
+                            options.progress = [&sink, stop](const engine::RequirementResult& r,
+                                                             std::size_t done, std::size_t total) {
+                                if (stop->load()) return;
+                                auto o = r.to_json();
+                                o["type"] = "requirement";
+                                o["done"] = done;
+                                o["total"] = total;
+                                if (!sink.write(line(o))) stop->store(true);
+                            };
+                            try {
+                                auto run = engine->run(plan, options);
+                                if (stop->load()) {
+                                    log::info("audit stream cancelled: client gone",
+                                              {{"framework", plan.framework}});
+                                    return;
+                                }
+                                sink.write(line(
+                                    json::object{{"type", "summary"},
+                                                 {"framework", plan.framework},
+                                                 {"total_requirements", plan.requirements.size()},
+                                                 {"executed", run.results.size()},
+                                                 {"summary", run.summary.to_json()}}));
+                            } catch (const std::exception& e) {
+                                log::error("audit stream failed", {{"error", e.what()}});
+                                sink.write(line(json::object{{"type", "error"},
+                                                             {"status", "ERROR"},
+                                                             {"detail", "audit failed"}}));
+                            }
+                        };
+                        return response;
+                    }
+                    try {
+                        return json_response(200,
+                                             engine::all_response(engine->run(*plan, options)));
+                    } catch (const std::exception& e) {
+                        return failed_run(framework, e);
+                    }
+                },
+        });
+
+    router.add(
+        Route{
+            .method = "POST",
+            .pattern = "/audit/{framework}/{req_id}",
+            .summary = "Audit one requirement: every mapping of it, with evidence",
+            .requires_token = true,
+            .openapi =
+                json::object{
+                    {"tags", json::array{"audit"}},
+                    {"parameters",
+                     json::array{
+                         path_param("framework", "framework code, e.g. ISMS-P (any case)"),
+                         path_param("req_id", "numeric requirement id or item code (2.7.1)"),
+                         query_param("region", "string",
+                                     "regions to audit (comma list or repeated)")}},
+                    {"responses",
+                     json::object{
+                         {"200", json::object{{"description",
+                                               "{framework, requirement_id, item_code, "
+                                               "requirement_status, summary, results[]}"}}},
+                         {"404", json::object{{"description", "unknown framework or requirement"}}},
+                         {"502", json::object{{"description", "the catalog source failed"}}}}}},
+            .handler =
+                [engine](const net::ServerRequest& request, const PathParams& params) {
+                    const std::string framework = params.at("framework");
+                    auto plan = engine->plan(framework, params.at("req_id"));
+                    if (!plan) return plan_error(plan.error());
+                    engine::RunOptions options;
+                    options.regions = regions_of(request);
+                    try {
+                        return json_response(200,
+                                             engine::single_response(engine->run(*plan, options)));
+                    } catch (const std::exception& e) {
+                        return failed_run(framework, e);
+                    }
+                },
+        });
+}
+
 }  // namespace dspm::api

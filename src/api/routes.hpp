@@ -12,6 +12,9 @@ class HttpClient;
 namespace dspm::catalog {
 class CatalogSource;
 }
+namespace dspm::aws {
+class AwsClient;
+}
 
 namespace dspm::api {
 
@@ -20,6 +23,8 @@ struct ApiContext {
     Settings settings;
     std::shared_ptr<net::HttpClient> http;
     std::shared_ptr<catalog::CatalogSource> catalog;
+    // The AWS client the audit routes use; null: built from the settings by add_audit_routes.
+    std::shared_ptr<aws::AwsClient> aws;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

@@ -1,6 +1,137 @@
-// Placeholder until the owning issue lands: the command is not registered yet.
+// `dspm-audit audit FRAMEWORK (REQ_ID | --all) [--format json|table] [--region R ...]
+// [--output FILE]`: the same audit and result as the HTTP routes, on the command line. Exit codes:
+// 0 compliant (or only skipped), 3 any NON_COMPLIANT, 1 any ERROR, 2 usage.
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+
 #include "app/commands.hpp"
+#include "catalog/source.hpp"
+#include "engine/engine.hpp"
+#include "engine/factory.hpp"
+#include "net/http_client.hpp"
 
 namespace dspm::app {
-void register_audit_command(CLI::App&, Commands&) {}
+namespace {
+
+namespace json = boost::json;
+
+struct AuditArgs {
+    std::string framework;
+    std::string requirement;
+    bool all = false;
+    std::string format = "json";
+    std::vector<std::string> regions;
+    std::string output;
+};
+
+int exit_code(engine::Status status) {
+    switch (status) {
+        case engine::Status::non_compliant:
+            return exit_non_compliant;
+        case engine::Status::error:
+            return exit_error;
+        case engine::Status::compliant:
+        case engine::Status::skipped:
+            return exit_ok;
+    }
+    return exit_error;
+}
+
+std::string pad(std::string s, std::size_t width) {
+    if (s.size() < width) s.append(width - s.size(), ' ');
+    return s;
+}
+
+std::string table(const engine::AuditRun& run) {
+    std::string out;
+    out += pad("REQUIREMENT", 14) + pad("STATUS", 15) + "MAPPINGS\n";
+    for (const auto& r : run.results) {
+        std::string maps;
+        for (const auto& m : r.results) {
+            if (!maps.empty()) maps += ", ";
+            maps += m.mapping_code + "=" + std::string(engine::to_string(m.status));
+        }
+        if (maps.empty() && r.reason) maps = *r.reason;
+        out += pad(r.requirement.item_code, 14) +
+               pad(std::string(engine::to_string(r.status)), 15) + maps + "\n";
+        for (const auto& m : r.results) {
+            for (const auto& e : m.evaluations) {
+                if (e.status == engine::Status::compliant) continue;
+                out += "    " + m.mapping_code + " " + e.resource_id + " [" + e.region + "] " +
+                       e.decision + "\n";
+            }
+        }
+    }
+    const auto& s = run.summary;
+    out += "\nsummary: " + std::string(engine::to_string(s.status)) +
+           " compliant=" + std::to_string(s.requirements.compliant) +
+           " non_compliant=" + std::to_string(s.requirements.non_compliant) +
+           " error=" + std::to_string(s.requirements.error) +
+           " skipped=" + std::to_string(s.requirements.skipped) +
+           " aws_calls=" + std::to_string(s.aws_calls) +
+           " duration_ms=" + std::to_string(s.duration_ms) + " account=" + s.account + "\n";
+    return out;
+}
+
+int run_audit(const Settings& settings, const AuditArgs& args) {
+    if (args.all == !args.requirement.empty()) {
+        std::fprintf(stderr, "dspm-audit audit: give either REQ_ID or --all\n");
+        return exit_usage;
+    }
+    auto http = std::make_shared<net::HttpClient>();
+    auto catalog = catalog::make_catalog_source(settings, http);
+    auto engine = engine::make_engine(settings, http, catalog);
+    auto plan = engine->plan(
+        args.framework, args.all ? std::nullopt : std::optional<std::string>(args.requirement));
+    if (!plan) {
+        std::fprintf(stderr, "dspm-audit audit: %s\n", plan.error().detail.c_str());
+        return plan.error().kind == catalog::CatalogErrorKind::not_found ? exit_usage : exit_error;
+    }
+    engine::RunOptions options;
+    options.regions = args.regions;
+    if (args.all) {
+        options.progress = [](const engine::RequirementResult& r, std::size_t done,
+                              std::size_t total) {
+            std::fprintf(stderr, "[%zu/%zu] %s %s\n", done, total, r.requirement.item_code.c_str(),
+                         std::string(engine::to_string(r.status)).c_str());
+        };
+    }
+    auto run = engine->run(*plan, options);
+    const json::object doc = args.all ? engine::all_response(run) : engine::single_response(run);
+    const std::string text =
+        args.format == "table" ? table(run) : json::serialize(doc) + std::string("\n");
+    if (!args.output.empty()) {
+        std::ofstream out(args.output, std::ios::binary | std::ios::trunc);
+        out << json::serialize(doc) << '\n';
+        if (!out) {
+            std::fprintf(stderr, "dspm-audit audit: cannot write %s\n", args.output.c_str());
+            return exit_error;
+        }
+        std::fprintf(stderr, "full result written to %s\n", args.output.c_str());
+    }
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    const engine::Status status =
+        args.all ? run.summary.status
+                 : (run.results.empty() ? engine::Status::skipped : run.results.front().status);
+    return exit_code(status);
+}
+
+}  // namespace
+
+void register_audit_command(CLI::App& app, Commands& out) {
+    auto args = std::make_shared<AuditArgs>();
+    auto* sub = app.add_subcommand("audit", "audit one requirement or a whole framework");
+    sub->add_option("framework", args->framework, "framework code, e.g. ISMS-P")->required();
+    sub->add_option("req_id", args->requirement, "requirement id or item code (2.7.1)");
+    sub->add_flag("--all", args->all, "every requirement of the framework");
+    sub->add_option("--format", args->format, "json (default) or table")
+        ->check(CLI::IsMember({"json", "table"}));
+    sub->add_option("--region", args->regions, "region to audit (repeatable)");
+    sub->add_option("--output", args->output, "also write the full JSON result to FILE");
+    out.push_back(Command{sub, [args](const Settings& s) { return run_audit(s, *args); }});
+}
+
 }  // namespace dspm::app

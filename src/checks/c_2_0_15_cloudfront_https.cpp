@@ -17,7 +17,11 @@ class CloudFrontHttps final : public Check {
   public:
     const CheckInfo& info() const override {
         static const CheckInfo i{
-            "2.0-15", "CloudFront", "CloudFront", "medium", {"cloudfront:ListDistributions"}};
+            "2.0-15",
+            "CloudFront",
+            "CloudFront",
+            "medium",
+            {"cloudfront:ListDistributions", "cloudfront:GetDistributionConfig"}};
         return i;
     }
 
@@ -36,9 +40,25 @@ class CloudFrontHttps final : public Check {
             const auto& arr = items->get_array();
             total = arr.size();
             for (std::size_t i = 0; i < arr.size(); ++i) {
-                const auto& d = arr[i];
-                const std::string id = string_at(d, "Id");
-                const std::string base = indexed("DistributionList.Items", i);
+                const std::string id = string_at(arr[i], "Id");
+                const json::value* d = &arr[i];
+                std::string base = indexed("DistributionList.Items", i);
+                // Some list answers (moto's) omit the behaviours: read the distribution's config.
+                json::value config;
+                if (at_path(*d, "DefaultCacheBehavior") == nullptr) {
+                    auto c = facts.aws("cloudfront", "GetDistributionConfig", {{"Id", id}},
+                                       scope.global_region);
+                    if (!c) {
+                        evals.push_back(error_evaluation("CloudFront", id, "ViewerProtocolPolicy",
+                                                         c.error(), scope.global_region,
+                                                         scope.account));
+                        continue;
+                    }
+                    config = std::move(*c);
+                    const auto* dc = at_path(config, "DistributionConfig");
+                    d = dc != nullptr ? dc : &config;
+                    base = "DistributionConfig";
+                }
                 bool ok = true;
                 auto add = [&](const std::string& path, const std::string& field,
                                const json::value* observed, json::object extra) {
@@ -51,9 +71,10 @@ class CloudFrontHttps final : public Check {
                 };
                 add(base + ".DefaultCacheBehavior.ViewerProtocolPolicy",
                     "ViewerProtocolPolicy of the default cache behaviour",
-                    at_path(d, "DefaultCacheBehavior.ViewerProtocolPolicy"),
-                    json::object{{"pathPattern", "*"}, {"domainName", string_at(d, "DomainName")}});
-                if (const auto* cbs = at_path(d, "CacheBehaviors.Items");
+                    at_path(*d, "DefaultCacheBehavior.ViewerProtocolPolicy"),
+                    json::object{{"pathPattern", "*"},
+                                 {"domainName", string_at(arr[i], "DomainName")}});
+                if (const auto* cbs = at_path(*d, "CacheBehaviors.Items");
                     cbs != nullptr && cbs->is_array()) {
                     for (std::size_t j = 0; j < cbs->get_array().size(); ++j) {
                         const auto& cb = cbs->get_array()[j];

@@ -520,3 +520,31 @@ TEST(SsoCheck, CountLimitCompliantNoInstanceAndDenied) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CloudFrontCheck, SummaryWithoutBehavioursReadsTheDistributionConfig) {
+    Fixture f;
+    f.aws->on_json(
+        "cloudfront", "ListDistributions",
+        R"({"DistributionList":{"Items":[{"Id":"E9","DomainName":"x.cloudfront.net"}]}})");
+    f.aws->on_json(
+        "cloudfront", "GetDistributionConfig",
+        R"({"ETag":"e","DistributionConfig":{"DefaultCacheBehavior":{"ViewerProtocolPolicy":"allow-all"}}})");
+    auto r = f.run("2.0-15");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 1u);
+    EXPECT_EQ(r.evaluations[0].evidence_path,
+              "DistributionConfig.DefaultCacheBehavior.ViewerProtocolPolicy");
+    EXPECT_EQ(r.evaluations[0].observed_value.as_string(), "allow-all");
+
+    Fixture g;
+    g.aws->on_json("cloudfront", "ListDistributions",
+                   R"({"DistributionList":{"Items":[{"Id":"E9"}]}})");
+    g.aws->deny("cloudfront", "GetDistributionConfig", "cloudfront:GetDistributionConfig");
+    auto e = g.run("2.0-15");
+    EXPECT_EQ(e.status, Status::error);
+    EXPECT_EQ(missing_permission(e), "cloudfront:GetDistributionConfig");
+}
+
+}  // namespace

@@ -1,0 +1,40 @@
+#include "engine/factory.hpp"
+
+#include <cstdlib>
+
+#include "aws/client.hpp"
+#include "inventory/http_collector.hpp"
+#include "net/http_client.hpp"
+
+namespace dspm::engine {
+
+std::string effective_region(const Settings& settings) {
+    auto it = settings.origin.find("AWS_REGION");
+    const bool defaulted = it == settings.origin.end() || it->second == "default";
+    if (defaulted) {
+        if (const char* r = std::getenv("AWS_DEFAULT_REGION"); r != nullptr && *r != '\0') return r;
+    }
+    return settings.aws_region;
+}
+
+std::shared_ptr<aws::AwsClient> make_engine_aws_client(const Settings& settings,
+                                                       std::shared_ptr<net::HttpClient> http) {
+    aws::AwsClientConfig config;
+    config.region = effective_region(settings);
+    return aws::make_aws_client(config, std::move(http));
+}
+
+std::shared_ptr<Engine> make_engine(Settings settings, std::shared_ptr<net::HttpClient> http,
+                                    std::shared_ptr<catalog::CatalogSource> catalog,
+                                    std::shared_ptr<aws::AwsClient> aws) {
+    if (!http) http = std::make_shared<net::HttpClient>();
+    if (!aws) aws = make_engine_aws_client(settings, http);
+    settings.aws_region = effective_region(settings);
+    std::shared_ptr<inventory::CollectorSource> collector;
+    if (!settings.collector_base_url.empty())
+        collector = inventory::make_http_collector(settings.collector_base_url, http);
+    return std::make_shared<Engine>(std::move(settings), std::move(aws), std::move(catalog),
+                                    std::move(collector));
+}
+
+}  // namespace dspm::engine
