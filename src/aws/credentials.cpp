@@ -439,7 +439,9 @@ struct Chain {
             searched.push_back("EC2 instance metadata (disabled by AWS_EC2_METADATA_DISABLED)");
         } else {
             searched.push_back("EC2 instance metadata");
-            if (auto c = from_imds(opt)) return c;
+            auto c = from_imds(opt);
+            if (c) return c;
+            searched.back() += " (" + c.error().message + ")";
         }
         std::string msg = "no AWS credentials found; searched: ";
         for (std::size_t i = 0; i < searched.size(); ++i)
@@ -506,11 +508,15 @@ Expected<Credentials, AwsError> CredentialsProvider::get() {
     const auto now = Clock::now();
     if (cached_ && (!cached_->expiration || *cached_->expiration - options_.refresh_ahead > now))
         return *cached_;
+    if (failure_ && std::chrono::steady_clock::now() < failure_until_) return unexpected(*failure_);
     auto fresh = resolve_credentials(options_);
     if (fresh) {
         cached_ = *fresh;
+        failure_.reset();
         return fresh;
     }
+    failure_ = fresh.error();
+    failure_until_ = std::chrono::steady_clock::now() + options_.failure_cache;
     // A refresh that fails while the old credentials still work keeps them (as the CLI does).
     if (cached_ && cached_->expiration && *cached_->expiration > now) return *cached_;
     return fresh;

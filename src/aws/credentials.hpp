@@ -38,6 +38,7 @@ struct CredentialsOptions {
     // Temporary credentials are replaced this long before they expire.
     std::chrono::seconds refresh_ahead{300};
     std::chrono::milliseconds imds_timeout{1000};
+    std::chrono::seconds failure_cache{30};
 };
 
 class CredentialsProvider {
@@ -50,6 +51,10 @@ class CredentialsProvider {
     CredentialsOptions options_;
     std::mutex mutex_;
     std::optional<Credentials> cached_;
+    // A failed resolution is remembered briefly, so that an audit without credentials does not
+    // walk the chain (and wait for IMDS timeouts) once per call.
+    std::optional<AwsError> failure_;
+    std::chrono::steady_clock::time_point failure_until_;
 };
 
 // One resolution of the whole chain, without caching (CredentialsProvider wraps it).

@@ -261,3 +261,20 @@ TEST(CredentialsMoto, AssumeRoleChainsAndWebIdentity) {
     EXPECT_EQ(w->source, "assume-role-with-web-identity");
     EXPECT_FALSE(w->session_token.empty());
 }
+
+TEST(Credentials, FailureIsRememberedBriefly) {
+    dspm::test::FakeHttpServer imds([](const FakeRequest&) -> FakeResponse { return {404, ""}; });
+    Home home;
+    Env env = base_env(home);
+    env["AWS_EC2_METADATA_DISABLED"] = "false";
+    env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds.endpoint();
+    CredentialsProvider provider(options(env));
+    auto first = provider.get();
+    ASSERT_FALSE(first);
+    EXPECT_EQ(first.error().kind, ErrorKind::no_credentials);
+    const auto asked = imds.requests().size();
+    EXPECT_GE(asked, 1u);
+    auto second = provider.get();
+    ASSERT_FALSE(second);
+    EXPECT_EQ(imds.requests().size(), asked);
+}
