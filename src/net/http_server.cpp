@@ -366,11 +366,14 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     void log_access() {
-        const auto ms = std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+        // Integers: Boost.JSON would print a double as "2.4E0", which nobody wants to read.
+        const auto us =
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_).count();
         log::info("access", {{"method", method_},
                              {"path", path_},
                              {"status", status_},
-                             {"duration_ms", static_cast<double>(static_cast<long>(ms * 10)) / 10},
+                             {"duration_ms", (us + 500) / 1000},
+                             {"duration_us", us},
                              {"remote", remote_}});
         method_.clear();
         path_.clear();

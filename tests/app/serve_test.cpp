@@ -13,6 +13,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "support/test_support.hpp"
 
@@ -151,6 +152,28 @@ TEST_F(ServeTest, TokenGuardsEveryRouteButHealth) {
     EXPECT_EQ(process_->signal_and_wait(SIGTERM, 10s), 0);
     EXPECT_EQ(process_->stderr_text().find(token), std::string::npos);
     EXPECT_EQ(process_->stdout_text().find(token), std::string::npos);
+}
+
+TEST_F(ServeTest, HealthAnswersWhile200ConnectionsAreHeldOpen) {
+    launch();
+    std::vector<int> held;
+    for (int i = 0; i < 200; ++i) {
+        const int fd = connect_to(port_);
+        ASSERT_GE(fd, 0) << "connection " << i << " refused";
+        held.push_back(fd);
+        // Every other one is a slow client stuck in the middle of its request line.
+        if (i % 2 == 0) {
+            ASSERT_GT(::send(fd, "GET /hea", 8, MSG_NOSIGNAL), 0);
+        }
+    }
+    for (int i = 0; i < 10; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        EXPECT_EQ(request(port_, "GET", "/health").status, 200);
+        EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+    }
+    for (const int fd : held)
+        ::close(fd);
+    EXPECT_EQ(process_->signal_and_wait(SIGTERM, 10s), 0);
 }
 
 TEST_F(ServeTest, SigtermShutsDownGracefullyAndClosesThePort) {
