@@ -172,7 +172,8 @@ class Session : public std::enable_shared_from_this<Session> {
         stream_.expires_after(state_->options.idle_timeout);
         stream_.async_read_some(buffer_.prepare(8192),
                                 [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                                    if (ec) return self->close();
+                                    // A drain may have closed the socket after the bytes arrived.
+                                    if (ec || self->gone_) return self->close();
                                     self->buffer_.commit(n);
                                     self->read_header();
                                 });
@@ -192,7 +193,8 @@ class Session : public std::enable_shared_from_this<Session> {
     void after_header() {
         auto& req = parser_->get();
         method_ = std::string(req.method_string());
-        path_ = std::string(req.target());
+        // Until the target is parsed, log it without its query (which may carry anything).
+        path_ = std::string(req.target().substr(0, req.target().find('?')));
         if (parser_->is_done()) return on_request();
         // A client that asked to be told before sending its body is told now, so it can send it.
         if (beast::iequals(req[http::field::expect], "100-continue")) {

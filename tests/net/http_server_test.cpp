@@ -414,6 +414,19 @@ TEST_F(ServerFixture, IdleConnectionIsClosedAfterTheIdleTimeout) {
     EXPECT_LT(std::chrono::steady_clock::now() - t0, 2500ms);
 }
 
+TEST_F(ServerFixture, SlowRequestIsCutOffAfterTheReadTimeout) {
+    ServerOptions o;
+    o.read_timeout = 300ms;
+    start(o);
+    Client c(server_->port(), 3000ms);
+    ASSERT_TRUE(c.send("GET /health HTTP/1.1\r\nHo"));  // ... and never the rest
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_TRUE(c.closed_by_peer());
+    const auto waited = std::chrono::steady_clock::now() - t0;
+    EXPECT_GE(waited, 200ms);
+    EXPECT_LT(waited, 2500ms);
+}
+
 TEST_F(ServerFixture, StopLetsInFlightRequestFinishAndRefusesNewConnections) {
     start();
     const auto port = server_->port();
