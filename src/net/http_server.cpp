@@ -580,9 +580,11 @@ struct HttpServer::Impl {
     void drain() {
         if (finished || !started) return;
         finished = true;
-        state->draining = true;
         std::promise<void> closed;
+        // Set on the accept strand, so an accepted socket is either registered before the drain
+        // walks the sessions or dropped, and never outlives the listening socket unnoticed.
         asio::post(accept_strand, [this, &closed] {
+            state->draining = true;
             beast::error_code ec;
             acceptor.close(ec);
             closed.set_value();
