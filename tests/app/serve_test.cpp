@@ -75,6 +75,15 @@ Reply request(unsigned short port, const std::string& method, const std::string&
                               "Content-Length: 0\r\nConnection: close\r\n\r\n");
 }
 
+// A fresh empty directory to run in, so no stray .env file is read.
+std::string empty_dir(const std::string& tag) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("dspm-serve-" + tag + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir.string();
+}
+
 class ServeTest : public ::testing::Test {
   protected:
     void launch(std::map<std::string, std::string> env = {}) {
@@ -194,8 +203,9 @@ TEST_F(ServeTest, SigtermShutsDownGracefullyAndClosesThePort) {
 
 TEST_F(ServeTest, WarnsWhenBindingAllInterfacesWithoutToken) {
     port_ = dspm::test::free_port();
+    dir_ = empty_dir("open");  // removed by TearDown
     Process p({DSPM_BINARY, "serve"}, {{"PORT", std::to_string(port_)}, {"HOST", "0.0.0.0"}},
-              std::filesystem::temp_directory_path().string());
+              dir_.string());
     ASSERT_TRUE(dspm::test::wait_for_port(port_, 10s)) << p.stderr_text();
     EXPECT_EQ(p.signal_and_wait(SIGINT, 10s), 0);
     const auto log = p.stderr_text();
@@ -215,12 +225,13 @@ TEST(Serve, BindFailureExitsWithAClearMessage) {
     ::getsockname(holder, reinterpret_cast<sockaddr*>(&addr), &len);
     const auto port = std::to_string(ntohs(addr.sin_port));
 
-    Process p({DSPM_BINARY, "serve"}, {{"PORT", port}, {"HOST", "127.0.0.1"}},
-              std::filesystem::temp_directory_path().string());
+    const auto dir = empty_dir("bind");
+    Process p({DSPM_BINARY, "serve"}, {{"PORT", port}, {"HOST", "127.0.0.1"}}, dir);
     EXPECT_EQ(p.wait(10s), 1);
     const auto err = p.stderr_text();
     EXPECT_NE(err.find("127.0.0.1:" + port), std::string::npos) << err;
     ::close(holder);
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace
