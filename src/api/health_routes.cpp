@@ -14,7 +14,9 @@ void add_health_routes(Router& router, ApiContext& context) {
         .openapi = boost::json::object{{"tags", boost::json::array{"health"}}},
         .handler =
             [started](const net::ServerRequest&, const PathParams&) {
-                const std::chrono::duration<double> up = std::chrono::steady_clock::now() - started;
+                // Whole seconds: Boost.JSON prints any double in exponent form (1.2E1).
+                const auto up = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::steady_clock::now() - started);
                 return json_response(200, boost::json::object{{"status", "ok"},
                                                               {"version", DSPM_VERSION},
                                                               {"uptime_s", up.count()}});
