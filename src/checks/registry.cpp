@@ -1,17 +1,31 @@
 #include "checks/all.hpp"
+#include "checks/groups.hpp"
 
 namespace dspm::checks {
 
+namespace {
+std::vector<const Check*> build_registry() {
+    std::vector<const Check*> checks{&check_1_0_01_sso_permission_sets(),
+                                     &check_1_0_02_org_scp(),
+                                     &check_1_0_06_root_mfa(),
+                                     &check_2_0_01_s3_sse_kms(),
+                                     &check_2_0_02_rds_encryption(),
+                                     &check_2_0_03_dynamodb_sse(),
+                                     &check_2_0_04_redshift_encryption(),
+                                     &check_2_0_15_cloudfront_https(),
+                                     &check_11_0_02_config_conformance()};
+    for (auto group : {detection_checks, storage_checks, network_checks}) {
+        for (const Check* c : group())
+            checks.push_back(c);
+    }
+    return checks;
+}
+}  // namespace
+
 std::vector<const Check*> all_checks() {
-    return {&check_1_0_01_sso_permission_sets(),
-            &check_1_0_02_org_scp(),
-            &check_1_0_06_root_mfa(),
-            &check_2_0_01_s3_sse_kms(),
-            &check_2_0_02_rds_encryption(),
-            &check_2_0_03_dynamodb_sse(),
-            &check_2_0_04_redshift_encryption(),
-            &check_2_0_15_cloudfront_https(),
-            &check_11_0_02_config_conformance()};
+    // Built once: find_check is called for every planned code of every run.
+    static const std::vector<const Check*> registry = build_registry();
+    return registry;
 }
 
 const Check* find_check(std::string_view code) {
