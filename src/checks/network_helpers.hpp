@@ -1,0 +1,162 @@
+#pragma once
+// Building blocks of the network group's checks: a regional list read that turns a failure into
+// an ERROR evaluation, per-resource fan-out that keeps the resource order, a data-driven rule for
+// checks whose fields sit in the list answer itself, and the reads shared by several codes
+// (CloudFront distribution configs, KMS keys, EKS clusters, OpenSearch domains), all through the
+// per-run fact cache so that two codes reading the same resource reach AWS once.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "checks/check.hpp"
+#include "checks/helpers.hpp"
+#include "engine/evaluation.hpp"
+#include "inventory/facts.hpp"
+
+namespace dspm::checks::net {
+
+using Evals = std::vector<engine::Evaluation>;
+
+// Every page of a regional list (aws_all_pages) and the array at items_path. On failure an ERROR
+// evaluation ("*", list_field) is appended and nullopt returned: never "no resources".
+std::optional<boost::json::array> list_items(inventory::Facts& facts, const CheckScope& scope,
+                                             const std::string& region, const std::string& label,
+                                             std::string_view service, std::string_view operation,
+                                             const boost::json::object& params,
+                                             std::string_view items_path,
+                                             const std::string& list_field, Evals& evals);
+
+// Same for operations whose model has no paginator but which do page by a token (Athena
+// ListWorkGroups, WAFv2 ListWebACLs): follows token_out into token_in, at most 100 pages.
+std::optional<boost::json::array> list_items_by_token(
+    inventory::Facts& facts, const CheckScope& scope, const std::string& region,
+    const std::string& label, std::string_view service, std::string_view operation,
+    boost::json::object params, std::string_view items_path, std::string_view token_in,
+    std::string_view token_out, const std::string& list_field, Evals& evals);
+
+// The strings at id_path of each item (the item itself when id_path is empty); empties dropped.
+std::vector<std::string> ids_of(const boost::json::array& items, std::string_view id_path);
+
+// fn(i) for i in [0, n) on up to fanout threads; the evaluations keep the index order.
+Evals per_resource(std::size_t n, std::size_t fanout, const std::function<Evals(std::size_t)>& fn);
+
+// The value, or null when it is missing, null, or an empty string/array/object: "present" in the
+// catalog means a non-empty value.
+boost::json::value present_or_null(const boost::json::value* v);
+
+// finish() with status_evidence counts.
+engine::MappingResult result(const CheckInfo& info, Evals evals, std::string_view total_key,
+                             std::string_view compliant_key, std::string skip_reason,
+                             std::vector<std::string> notes = {});
+
+// One judged field of a resource.
+struct Field {
+    std::string path;  // inside the item/document, "Encrypted"
+    std::string checked_field;
+    engine::Comparator comparator = engine::Comparator::eq;
+    boost::json::value expected;
+    std::string absent_note = {};  // extra.note when the field is missing
+};
+
+// A check whose fields are all in the regional list answer (EFS, ECR, ElastiCache, SSM, ...).
+struct ItemRule {
+    std::string label;  // evaluation service, "EFS"
+    std::string service;
+    std::string operation;
+    boost::json::object params;
+    std::string items_path;  // "FileSystems"
+    std::string id_path;     // "FileSystemId"
+    std::string list_field;  // "File system list"
+    std::vector<Field> fields;
+    std::vector<std::string> extra_paths;  // copied into extra when present
+    std::string total_key;
+    std::string compliant_key;
+    std::string skip_reason;
+    // Returns a note when the item is out of scope (it then gets no evaluation).
+    std::function<std::optional<std::string>(const boost::json::value&)> out_of_scope = {};
+    boost::json::object extra = {};  // added to every evaluation
+};
+engine::MappingResult run_item_rule(const CheckInfo& info, const ItemRule& rule,
+                                    inventory::Facts& facts, const CheckScope& scope);
+
+// Judges fields of one resource document: one evaluation per field. base is the evidence path
+// prefix of the document ("" or "FileSystems[3]").
+Evals judge_fields(const std::string& label, const std::string& id, const boost::json::value& doc,
+                   const std::string& base, const std::vector<Field>& fields,
+                   const std::string& region, const CheckScope& scope,
+                   const boost::json::object& extra = {});
+
+// A check made of its metadata and one function, so that each check file holds both side by side.
+class FnCheck final : public Check {
+  public:
+    using Run = std::function<engine::MappingResult(const CheckInfo&, inventory::Facts&,
+                                                    const CheckScope&)>;
+    FnCheck(CheckInfo info, Run run) : info_(std::move(info)), run_(std::move(run)) {}
+    const CheckInfo& info() const override { return info_; }
+    engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {
+        return run_(info_, facts, scope);
+    }
+
+  private:
+    CheckInfo info_;
+    Run run_;
+};
+
+// ---- shared reads ----
+
+// A regional list of names, then one describe per name (in parallel); each described document is
+// judged by `judge`, a failed describe is an ERROR naming the action.
+struct ListDescribe {
+    std::string label;
+    std::string list_service;
+    std::string list_operation;
+    boost::json::object list_params;
+    std::string items_path;
+    std::string id_path;  // "" when the items are names
+    std::string list_field;
+    std::string describe_operation;            // same service
+    std::string describe_param;                // "DomainName"
+    boost::json::object describe_params = {};  // added to every describe
+    std::string checked_field;                 // for the describe ERROR
+    bool token_paging = false;                 // list via list_items_by_token
+    std::string token_in = {};
+    std::string token_out = {};
+};
+using Judge = std::function<Evals(const std::string& id, const boost::json::value& doc,
+                                  const std::string& region)>;
+Evals list_describe(const ListDescribe& spec, inventory::Facts& facts, const CheckScope& scope,
+                    const Judge& judge);
+
+// CloudFront: every distribution of the list, with its summary (list item) and, when asked or
+// when the summary lacks `needs`, its DistributionConfig. ERRORs are appended to evals.
+struct Distribution {
+    std::string id;
+    std::string domain_name;
+    boost::json::value summary;  // DistributionList.Items[i]
+    boost::json::value config;   // DistributionConfig, null when not read
+    std::string summary_path;    // "DistributionList.Items[i]"
+};
+std::optional<std::vector<Distribution>> cloudfront_distributions(
+    inventory::Facts& facts, const CheckScope& scope, std::string_view needs, bool always_config,
+    const std::string& field, Evals& evals);
+
+// KMS rotation (2.0-16 and 10.0-04 share it).
+engine::MappingResult kms_rotation(const CheckInfo& info, inventory::Facts& facts,
+                                   const CheckScope& scope);
+
+// EKS: ListClusters + DescribeCluster per region, judge on each `cluster` document.
+Evals eks_clusters(inventory::Facts& facts, const CheckScope& scope, const std::string& field,
+                   const Judge& judge);
+
+// OpenSearch: ListDomainNames + DescribeDomain per region, judge on each DomainStatus.
+Evals opensearch_domains(inventory::Facts& facts, const CheckScope& scope, const std::string& field,
+                         const Judge& judge);
+
+}  // namespace dspm::checks::net
