@@ -166,6 +166,13 @@ ParseResult parse_concurrency(Settings& s, const std::string& v) {
     return std::nullopt;
 }
 
+ParseResult parse_audit_mode(Settings& s, const std::string& v) {
+    const std::string low = lower(v);
+    if (low != "parallel" && low != "sequential") return "expected parallel or sequential";
+    s.audit_mode = low;
+    return std::nullopt;
+}
+
 ParseResult parse_regions(Settings& s, const std::string& v) {
     auto regions = split_list(v);
     for (auto& r : regions)
@@ -207,7 +214,8 @@ constexpr SettingSpec specs[] = {
     {"PORT", "8103", parse_port, "port the server listens on"},
     {"LOG_LEVEL", "info", parse_log_level, "debug, info, warning or error"},
     {"AUDIT_API_TOKEN", "", parse_token, "bearer token required by the API (secret)"},
-    {"AUDIT_CONCURRENCY", "16", parse_concurrency, "checks run in parallel"},
+    {"AUDIT_CONCURRENCY", "16", parse_concurrency, "AWS calls in flight per audit run"},
+    {"AUDIT_MODE", "parallel", parse_audit_mode, "parallel, or sequential (benchmark baseline)"},
     {"AUDIT_REGIONS", "", parse_regions, "comma list of regions, or all"},
     {"SSO_PERMISSION_SET_MAX", "20", parse_sso_max, "SSO permission sets before flagging"},
     {"SSO_ADMIN_ALLOWLIST", "", parse_sso_allowlist, "comma list of allowed SSO admins"},
@@ -410,6 +418,8 @@ std::vector<SettingView> describe_settings(const Settings& s) {
             value = s.audit_api_token;
         else if (name == "AUDIT_CONCURRENCY")
             value = std::to_string(s.audit_concurrency);
+        else if (name == "AUDIT_MODE")
+            value = s.audit_mode;
         else if (name == "AUDIT_REGIONS")
             value = join(s.audit_regions);
         else if (name == "SSO_PERMISSION_SET_MAX")

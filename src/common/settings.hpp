@@ -18,7 +18,11 @@ struct Settings {
     unsigned short port = 8103;
     std::string log_level = "info";
     std::string audit_api_token;  // secret: never logged or printed
+    // AWS calls in flight per run (and checks run in parallel).
     std::size_t audit_concurrency = 16;
+    // "parallel" (default) or "sequential": one call at a time, every requirement re-running its
+    // checks with nothing shared, as the seed's Python service works; the benchmark's baseline.
+    std::string audit_mode = "parallel";
     std::vector<std::string> audit_regions;  // empty: aws_region; {"all"}: every enabled region
     int sso_permission_set_max = 20;
     std::vector<std::string> sso_admin_allowlist;

@@ -59,7 +59,8 @@ json::object AuditSummary::to_json() const {
             {"collector", collector},
             {"not_implemented", strings(not_implemented)},
             {"warnings", strings(warnings)},
-            {"cancelled", cancelled}};
+            {"cancelled", cancelled},
+            {"mode", mode}};
 }
 
 Engine::Engine(Settings settings, std::shared_ptr<aws::AwsClient> aws,
@@ -148,11 +149,15 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
         settings_.collector_base_url.empty() ? "none" : settings_.collector_base_url;
     const std::size_t calls_before = aws_ ? aws_->stats().calls : 0;
 
-    auto facts = std::make_shared<inventory::CachedFacts>(aws_, collector_);
+    const bool sequential = settings_.audit_mode == "sequential";
+    // One bound for the whole run: AUDIT_CONCURRENCY calls in flight, however the checks and their
+    // per-resource reads overlap. A check may fan out that wide; the bound keeps the total.
+    auto facts = std::make_shared<inventory::CachedFacts>(
+        aws_, collector_, std::string{}, sequential ? 1 : settings_.audit_concurrency);
     checks::CheckScope scope;
     scope.sso_permission_set_max = settings_.sso_permission_set_max;
     scope.sso_admin_allowlist = settings_.sso_admin_allowlist;
-    scope.fanout = options_.fanout;
+    scope.fanout = sequential ? 1 : std::max(options_.fanout, settings_.audit_concurrency);
 
     // Which checks: each distinct implemented code once, whatever number of requirements need it.
     std::vector<std::string> codes;
@@ -268,13 +273,45 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
             }
         }
     };
-    {
+    std::atomic<bool> cancelled{false};
+    std::size_t sequential_reads = 0;
+    if (sequential) {
+        // The baseline: requirements one after another, each re-running every check it names on
+        // a fresh cache, one call at a time. Nothing is shared between requirements.
+        for (std::size_t i = 0; i < total; ++i) {
+            const auto& req = plan.requirements[i];
+            std::set<std::string> ran;
+            for (const auto& code :
+                 req.auditable ? req.mapping_codes : std::vector<std::string>{}) {
+                const auto* check = checks::find_check(code);
+                if (check == nullptr || !ran.insert(code).second) continue;
+                if (options.stop != nullptr && options.stop->load()) {
+                    cancelled = true;
+                    done_checks[code] = failed_result(*check, "cancelled");
+                    continue;
+                }
+                auto fresh =
+                    std::make_shared<inventory::CachedFacts>(aws_, collector_, scope.account, 1);
+                done_checks[code] = run_with_timeout(*check, fresh, scope, options_.check_timeout);
+                sequential_reads += fresh->aws_reads();
+            }
+            finished[i] = build(i);
+            ++finished_count;
+            if (options.progress) {
+                try {
+                    options.progress(*finished[i], finished_count, total);
+                } catch (const std::exception& e) {
+                    log::warn("progress callback failed", {{"error", e.what()}});
+                }
+            }
+        }
+        codes.clear();  // nothing left for the parallel pool below
+    } else {
         std::lock_guard lock(mutex);
         publish_ready();
     }
 
     std::atomic<std::size_t> next{0};
-    std::atomic<bool> cancelled{false};
     auto worker = [&] {
         for (std::size_t i = next++; i < codes.size(); i = next++) {
             const auto* check = checks::find_check(codes[i]);
@@ -308,7 +345,8 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     summary.status = summary.requirements.rolled_up();
     summary.cancelled = cancelled.load();
     summary.checks_run = done_checks.size();
-    summary.aws_reads = facts->aws_reads();
+    summary.aws_reads = facts->aws_reads() + sequential_reads;
+    summary.mode = settings_.audit_mode;
     summary.aws_calls = aws_ ? aws_->stats().calls - calls_before : 0;
     summary.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::steady_clock::now() - started)

@@ -52,6 +52,7 @@ struct AuditSummary {
     std::vector<std::string> not_implemented;
     std::vector<std::string> warnings;  // the account or regions could not be read, ...
     bool cancelled = false;
+    std::string mode = "parallel";    // AUDIT_MODE
     Status status = Status::skipped;  // roll-up over the requirements
 
     boost::json::object to_json() const;

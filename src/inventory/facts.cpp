@@ -93,8 +93,14 @@ std::string canonical_json(const json::value& value) {
 }
 
 CachedFacts::CachedFacts(std::shared_ptr<aws::AwsClient> client,
-                         std::shared_ptr<CollectorSource> collector, std::string account)
-    : client_(std::move(client)), collector_(std::move(collector)), account_(std::move(account)) {}
+                         std::shared_ptr<CollectorSource> collector, std::string account,
+                         std::size_t max_in_flight)
+    : client_(std::move(client)), collector_(std::move(collector)), account_(std::move(account)) {
+    if (max_in_flight > 0) {
+        in_flight_ =
+            std::make_unique<std::counting_semaphore<>>(static_cast<std::ptrdiff_t>(max_in_flight));
+    }
+}
 
 AwsResult CachedFacts::aws(std::string_view service, std::string_view operation,
                            const json::object& params, std::string_view region) {
@@ -117,6 +123,17 @@ AwsResult CachedFacts::cached(bool all_pages, std::string_view service, std::str
         mutex_, aws_cache_, key, &cache_hits_,
         [&]() -> AwsResult {
             ++aws_reads_;
+            struct Slot {
+                std::counting_semaphore<>* s;
+                explicit Slot(std::counting_semaphore<>* sem) : s(sem) {
+                    if (s) s->acquire();
+                }
+                ~Slot() {
+                    if (s) s->release();
+                }
+                Slot(const Slot&) = delete;
+                Slot& operator=(const Slot&) = delete;
+            } slot(in_flight_.get());
             aws::CallOptions options{effective_region};
             return all_pages ? client_->call_all_pages(service, operation, params, options)
                              : client_->call(service, operation, params, options);

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <string>
 #include <string_view>
 
@@ -54,8 +55,10 @@ std::string canonical_json(const boost::json::value& value);
 // The per-run fact cache over an AwsClient and an optional collector. Thread-safe.
 class CachedFacts final : public Facts {
   public:
+    // max_in_flight bounds the AWS calls this run has open at once (0: no bound), so that the
+    // run's parallelism is one number however many checks and per-resource reads overlap.
     CachedFacts(std::shared_ptr<aws::AwsClient> client, std::shared_ptr<CollectorSource> collector,
-                std::string account = {});
+                std::string account = {}, std::size_t max_in_flight = 0);
 
     AwsResult aws(std::string_view service, std::string_view operation,
                   const boost::json::object& params, std::string_view region = {}) override;
@@ -81,6 +84,7 @@ class CachedFacts final : public Facts {
     std::string account_;
     std::map<std::string, std::shared_future<AwsResult>> aws_cache_;
     std::map<std::string, std::shared_future<CollectorResult>> collector_cache_;
+    std::unique_ptr<std::counting_semaphore<>> in_flight_;
     std::atomic<std::size_t> aws_reads_{0};
     std::atomic<std::size_t> cache_hits_{0};
 };
