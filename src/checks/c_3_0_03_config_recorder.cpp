@@ -1,0 +1,77 @@
+// 3.0-03 AWS Config recorder: per audited region, DescribeConfigurationRecorderStatus answers a
+// recorder with recording == true. No recorder at all is a finding (observed false, with a note).
+// The read is the one 11.0-02 makes (same operation and parameters), so the run's cache shares it.
+#include <boost/json.hpp>
+
+#include "checks/detection_helpers.hpp"
+#include "checks/helpers.hpp"
+
+namespace dspm::checks {
+
+namespace json = boost::json;
+using engine::Evaluation;
+
+namespace {
+
+class ConfigRecorder final : public Check {
+  public:
+    const CheckInfo& info() const override {
+        static const CheckInfo i{"3.0-03",
+                                 "AWS Config",
+                                 "Config",
+                                 "medium",
+                                 {"config:DescribeConfigurationRecorderStatus"}};
+        return i;
+    }
+
+    engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {
+        std::vector<Evaluation> evals;
+        std::size_t recording_regions = 0;
+        for (const auto& region : scope.regions) {
+            auto doc = facts.aws("config", "DescribeConfigurationRecorderStatus", {}, region);
+            if (!doc) {
+                evals.push_back(error_evaluation("Config", region, "Configuration recorder",
+                                                 doc.error(), region, scope.account));
+                continue;
+            }
+            const auto& recorders = detection::array_at(*doc, "ConfigurationRecordersStatus");
+            std::string path = "ConfigurationRecordersStatus[*].recording";
+            bool recording = false;
+            json::array seen;
+            for (std::size_t i = 0; i < recorders.size(); ++i) {
+                const auto* v = at_path(recorders[i], "recording");
+                const bool on = v != nullptr && v->is_bool() && v->get_bool();
+                seen.push_back(json::object{{"name", string_at(recorders[i], "name")},
+                                            {"recording", on},
+                                            {"lastStatus", string_at(recorders[i], "lastStatus")}});
+                if (on && !recording) {
+                    recording = true;
+                    path = indexed("ConfigurationRecordersStatus", i, ".recording");
+                }
+            }
+            json::object extra{{"recorders", std::move(seen)}};
+            json::value observed = recording;
+            if (recorders.empty()) {
+                extra["note"] = "no configuration recorder in this region";
+                observed = nullptr;
+            }
+            evals.push_back(
+                evaluate({"Config", region, path, "Configuration recorder recording",
+                          engine::Comparator::eq, true, std::move(observed),
+                          engine::Source::aws_sdk, region, scope.account, std::move(extra)}));
+            if (recording) ++recording_regions;
+        }
+        json::object evidence{{"regions", scope.regions.size()},
+                              {"recordingRegions", recording_regions}};
+        return finish(info(), std::move(evals), std::move(evidence), "no audited regions");
+    }
+};
+
+}  // namespace
+
+const Check& check_3_0_03_config_recorder() {
+    static const ConfigRecorder check;
+    return check;
+}
+
+}  // namespace dspm::checks

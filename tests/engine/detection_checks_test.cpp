@@ -1,0 +1,786 @@
+// The detection group's checks on recorded documents: COMPLIANT, NON_COMPLIANT, ERROR (denied read
+// naming the IAM action) and SKIPPED where "no resources" applies.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "checks/check.hpp"
+#include "checks/detection_helpers.hpp"
+#include "engine/fake_aws.hpp"
+#include "inventory/facts.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using dspm::engine::MappingResult;
+using dspm::engine::Status;
+using dspm::test::FakeAwsClient;
+
+struct Fixture {
+    std::shared_ptr<FakeAwsClient> aws = std::make_shared<FakeAwsClient>();
+    dspm::checks::CheckScope scope;
+    Fixture() {
+        scope.account = "123456789012";
+        scope.regions = {"us-east-1"};
+    }
+    MappingResult run(const std::string& code) {
+        const auto* check = dspm::checks::find_check(code);
+        EXPECT_NE(check, nullptr) << code;
+        if (check == nullptr) return {};
+        dspm::inventory::CachedFacts facts(aws, nullptr, scope.account);
+        return check->run(facts, scope);
+    }
+    void not_found(const std::string& service, const std::string& op, const std::string& code) {
+        aws->fail(service, op,
+                  FakeAwsClient::error(dspm::aws::ErrorKind::not_found, service, op, code));
+    }
+};
+
+std::string missing_permission(const MappingResult& r) {
+    for (const auto& e : r.evaluations) {
+        if (const auto* m = e.extra.if_contains("missingPermissions"))
+            return std::string(m->as_array().at(0).as_string());
+    }
+    return {};
+}
+
+// An ISO timestamp `days` days ago, in the CLI form the AWS layer renders.
+std::string days_ago(int days) {
+    using namespace std::chrono;
+    const auto t = floor<seconds>(system_clock::now()) - hours{24 * days};
+    const auto d = floor<std::chrono::days>(t);
+    const year_month_day ymd{d};
+    const hh_mm_ss hms{t - d};
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d+00:00", int(ymd.year()),
+                  unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                  int(hms.minutes().count()), int(hms.seconds().count()));
+    return buf;
+}
+
+TEST(DetectionRegistry, EveryDetectionCodeIsRegisteredWithIamActions) {
+    for (const char* code :
+         {"1.0-03", "1.0-04", "1.0-05", "3.0-01",  "3.0-02",  "3.0-03", "3.0-04", "3.0-05",
+          "3.0-09", "3.0-11", "6.0-04", "7.0-01",  "7.0-02",  "7.0-03", "7.0-04", "7.0-05",
+          "8.0-04", "8.0-05", "8.0-07", "10.0-03", "10.0-05", "11.0-01"}) {
+        const auto* c = dspm::checks::find_check(code);
+        ASSERT_NE(c, nullptr) << code;
+        EXPECT_EQ(c->info().code, code);
+        EXPECT_FALSE(c->info().iam_actions.empty()) << code;
+        for (const auto& a : c->info().iam_actions)
+            EXPECT_NE(a.find(':'), std::string::npos) << a;
+    }
+}
+
+TEST(DetectionHelpers, ParsesCliAndZuluTimestamps) {
+    using dspm::checks::detection::parse_time;
+    json::value a = "2024-01-02T03:04:05+00:00", b = "2024-01-02T03:04:05Z",
+                c = "2024-01-02T05:04:05.123+02:00", bad = "yesterday";
+    ASSERT_TRUE(parse_time(&a));
+    EXPECT_EQ(*parse_time(&a), *parse_time(&b));
+    EXPECT_EQ(*parse_time(&a), *parse_time(&c));
+    EXPECT_FALSE(parse_time(&bad));
+    json::value epoch = 1704164645;
+    EXPECT_EQ(*parse_time(&epoch), *parse_time(&a));
+    EXPECT_EQ(dspm::checks::detection::mask_key_id("AKIAIOSFODNN7EXAMPLE"), "AKIA\u2026MPLE");
+}
+
+// ---- "at least one per region" presence checks, one table ----
+struct Presence {
+    const char* code;
+    const char* service;
+    const char* op;
+    const char* iam_action;
+    const char* present;  // a document that passes
+    const char* absent;   // a document that fails
+};
+
+const Presence kPresence[] = {
+    {"7.0-01", "securityhub", "GetEnabledStandards", "securityhub:GetEnabledStandards",
+     R"({"StandardsSubscriptions":[{"StandardsSubscriptionArn":"arn:s","StandardsStatus":"READY"}]})",
+     R"({"StandardsSubscriptions":[{"StandardsSubscriptionArn":"arn:s","StandardsStatus":"FAILED"}]})"},
+    {"7.0-03", "cloudwatch", "DescribeAlarms", "cloudwatch:DescribeAlarms",
+     R"({"MetricAlarms":[{"AlarmName":"cpu"}],"CompositeAlarms":[]})",
+     R"({"MetricAlarms":[],"CompositeAlarms":[{"AlarmName":"c"}]})"},
+    {"1.0-05", "accessanalyzer", "ListAnalyzers", "access-analyzer:ListAnalyzers",
+     R"({"analyzers":[{"name":"a","status":"ACTIVE"}]})",
+     R"({"analyzers":[{"name":"a","status":"DISABLED"}]})"},
+    {"7.0-04", "detective", "ListGraphs", "detective:ListGraphs",
+     R"({"GraphList":[{"Arn":"arn:g"}]})", R"({"GraphList":[]})"},
+    {"7.0-05", "synthetics", "DescribeCanaries", "synthetics:DescribeCanaries",
+     R"({"Canaries":[{"Name":"url"}]})", R"({"Canaries":[]})"},
+    {"3.0-09", "route53resolver", "ListResolverQueryLogConfigAssociations",
+     "route53resolver:ListResolverQueryLogConfigAssociations",
+     R"({"ResolverQueryLogConfigAssociations":[{"ResourceId":"vpc-1","Status":"ACTIVE"}]})",
+     R"({"ResolverQueryLogConfigAssociations":[{"ResourceId":"vpc-1","Status":"FAILED"}]})"},
+    {"8.0-05", "route53resolver", "ListFirewallRuleGroups",
+     "route53resolver:ListFirewallRuleGroups", R"({"FirewallRuleGroups":[{"Id":"rg"}]})",
+     R"({"FirewallRuleGroups":[]})"},
+    {"8.0-07", "network-firewall", "ListFirewalls", "network-firewall:ListFirewalls",
+     R"({"Firewalls":[{"FirewallName":"fw"}]})", R"({"Firewalls":[]})"},
+    {"6.0-04", "inspector2", "ListCoverageStatistics", "inspector2:ListCoverageStatistics",
+     R"({"totalCounts":12,"countsByGroup":[]})", R"({"totalCounts":0})"},
+};
+
+TEST(DetectionPresence, EachRegionNeedsOneAndFailuresAreErrors) {
+    for (const auto& p : kPresence) {
+        SCOPED_TRACE(p.code);
+        {
+            Fixture f;
+            f.scope.regions = {"us-east-1", "eu-west-1"};
+            f.aws->on_json(p.service, p.op, p.present);
+            auto r = f.run(p.code);
+            EXPECT_EQ(r.status, Status::compliant);
+            ASSERT_EQ(r.evaluations.size(), 2u);
+            EXPECT_EQ(r.evaluations[1].region, "eu-west-1");
+            EXPECT_EQ(r.evaluations[1].resource_id, "eu-west-1");
+            EXPECT_EQ(f.aws->count(std::string(p.service) + ":" + p.op), 2u);
+        }
+        {
+            Fixture f;
+            f.scope.regions = {"us-east-1", "eu-west-1"};
+            f.aws->on(
+                p.service, p.op,
+                [&p](const json::object&, const std::string& region) -> FakeAwsClient::Result {
+                    return json::parse(region == "us-east-1" ? p.present : p.absent);
+                });
+            auto r = f.run(p.code);
+            EXPECT_EQ(r.status, Status::non_compliant);
+            ASSERT_EQ(r.evaluations.size(), 2u);
+            EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+            EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+            EXPECT_EQ(r.evaluations[1].observed_value, json::value(0));
+            EXPECT_EQ(r.evaluations[1].comparator, dspm::engine::Comparator::ge);
+            EXPECT_NE(r.evaluations[1].decision.find("failed"), std::string::npos);
+        }
+        {
+            Fixture f;
+            f.aws->deny(p.service, p.op, p.iam_action);
+            auto r = f.run(p.code);
+            EXPECT_EQ(r.status, Status::error);
+            EXPECT_EQ(missing_permission(r), p.iam_action);
+        }
+    }
+}
+
+TEST(DetectionSecurityHub, NotSubscribedIsNonCompliantNotError) {
+    Fixture f;
+    f.aws->fail("securityhub", "GetEnabledStandards",
+                FakeAwsClient::error(dspm::aws::ErrorKind::service, "securityhub",
+                                     "GetEnabledStandards", "InvalidAccessException"));
+    auto r = f.run("7.0-01");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 1u);
+    EXPECT_TRUE(r.evaluations[0].observed_value.is_null());
+    EXPECT_NE(r.evaluations[0].extra.at("note").as_string().find("not enabled"), std::string::npos);
+    EXPECT_EQ(r.evaluations[0].evidence_path,
+              "StandardsSubscriptions[?StandardsStatus!='DELETING' && "
+              "StandardsStatus!='FAILED']");
+}
+
+// ---- 7.0-02 GuardDuty ----
+TEST(DetectionGuardDuty, EnabledSuspendedMissingAndDenied) {
+    {
+        Fixture f;
+        f.scope.regions = {"us-east-1", "eu-west-1", "ap-northeast-2"};
+        f.aws->on("guardduty", "ListDetectors",
+                  [](const json::object&, const std::string& region) -> FakeAwsClient::Result {
+                      if (region == "ap-northeast-2") return json::parse(R"({"DetectorIds":[]})");
+                      return json::value{{"DetectorIds", json::array{"d-" + region}}};
+                  });
+        f.aws->on("guardduty", "GetDetector",
+                  [](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+                      return json::value{
+                          {"Status", p.at("DetectorId") == "d-us-east-1" ? "ENABLED" : "DISABLED"}};
+                  });
+        auto r = f.run("7.0-02");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        ASSERT_EQ(r.evaluations.size(), 3u);
+        EXPECT_EQ(r.evaluations[0].resource_id, "d-us-east-1");
+        EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+        EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+        EXPECT_EQ(r.evaluations[1].observed_value, json::value("DISABLED"));
+        EXPECT_EQ(r.evaluations[2].resource_id, "ap-northeast-2");
+        EXPECT_EQ(r.evaluations[2].observed_value, json::value(0));
+        EXPECT_EQ(r.evidence.at("regionsWithEnabledDetector").as_uint64(), 1u);
+    }
+    {
+        Fixture f;
+        f.aws->on_json("guardduty", "ListDetectors", R"({"DetectorIds":["d1"]})");
+        f.aws->on_json("guardduty", "GetDetector", R"({"Status":"ENABLED"})");
+        EXPECT_EQ(f.run("7.0-02").status, Status::compliant);
+    }
+    {
+        Fixture f;
+        f.aws->on_json("guardduty", "ListDetectors", R"({"DetectorIds":["d1"]})");
+        f.aws->deny("guardduty", "GetDetector", "guardduty:GetDetector");
+        auto r = f.run("7.0-02");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "guardduty:GetDetector");
+    }
+    {
+        Fixture f;
+        f.aws->deny("guardduty", "ListDetectors", "guardduty:ListDetectors");
+        EXPECT_EQ(missing_permission(f.run("7.0-02")), "guardduty:ListDetectors");
+    }
+}
+
+// ---- 8.0-04 Shield Advanced ----
+TEST(DetectionShield, SubscribedNotSubscribedDenied) {
+    {
+        Fixture f;
+        f.aws->on_json(
+            "shield", "DescribeSubscription",
+            R"({"Subscription":{"SubscriptionArn":"arn:aws:shield::1:subscription/x"}})");
+        auto r = f.run("8.0-04");
+        EXPECT_EQ(r.status, Status::compliant);
+        EXPECT_EQ(r.evaluations[0].region, "us-east-1");
+    }
+    {
+        Fixture f;
+        f.not_found("shield", "DescribeSubscription", "ResourceNotFoundException");
+        auto r = f.run("8.0-04");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        EXPECT_TRUE(r.evaluations[0].observed_value.is_null());
+        EXPECT_TRUE(r.evaluations[0].extra.contains("note"));
+    }
+    {
+        Fixture f;
+        f.aws->deny("shield", "DescribeSubscription", "shield:DescribeSubscription");
+        auto r = f.run("8.0-04");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "shield:DescribeSubscription");
+    }
+}
+
+// ---- 3.0-03 Config recorder ----
+TEST(DetectionConfigRecorder, RecordingStoppedMissingDenied) {
+    {
+        Fixture f;
+        f.scope.regions = {"us-east-1", "eu-west-1", "ap-northeast-2"};
+        f.aws->on("config", "DescribeConfigurationRecorderStatus",
+                  [](const json::object&, const std::string& region) -> FakeAwsClient::Result {
+                      if (region == "ap-northeast-2")
+                          return json::parse(R"({"ConfigurationRecordersStatus":[]})");
+                      return json::value{{"ConfigurationRecordersStatus",
+                                          json::array{{{"name", "default"},
+                                                       {"recording", region == "us-east-1"}}}}};
+                  });
+        auto r = f.run("3.0-03");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        ASSERT_EQ(r.evaluations.size(), 3u);
+        EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+        EXPECT_EQ(r.evaluations[0].evidence_path, "ConfigurationRecordersStatus[0].recording");
+        EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+        EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
+        EXPECT_TRUE(r.evaluations[2].observed_value.is_null());
+        EXPECT_EQ(r.evidence.at("recordingRegions").as_uint64(), 1u);
+    }
+    {
+        Fixture f;
+        f.aws->deny("config", "DescribeConfigurationRecorderStatus",
+                    "config:DescribeConfigurationRecorderStatus");
+        auto r = f.run("3.0-03");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "config:DescribeConfigurationRecorderStatus");
+    }
+}
+
+TEST(DetectionConfigRecorder, SharesTheRecorderReadWith11_0_02) {
+    Fixture f;
+    f.aws->on_json("config", "DescribeConfigurationRecorderStatus",
+                   R"({"ConfigurationRecordersStatus":[{"name":"default","recording":true}]})");
+    f.aws->on_json("config", "DescribeConformancePackStatus",
+                   R"({"ConformancePackStatusDetails":[]})");
+    dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
+    EXPECT_EQ(dspm::checks::find_check("3.0-03")->run(facts, f.scope).status, Status::compliant);
+    dspm::checks::find_check("11.0-02")->run(facts, f.scope);
+    EXPECT_EQ(f.aws->count("config:DescribeConfigurationRecorderStatus"), 1u);
+}
+
+// ---- 10.0-05 Root MFA ----
+TEST(DetectionRootMfa, SameEvaluationAs1_0_06AndOneRead) {
+    Fixture f;
+    f.aws->on_json("iam", "GetAccountSummary", R"({"SummaryMap":{"AccountMFAEnabled":0}})");
+    dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
+    auto a = dspm::checks::find_check("10.0-05")->run(facts, f.scope);
+    auto b = dspm::checks::find_check("1.0-06")->run(facts, f.scope);
+    EXPECT_EQ(a.status, Status::non_compliant);
+    EXPECT_EQ(a.evaluations[0].decision, b.evaluations[0].decision);
+    EXPECT_EQ(a.evaluations[0].evidence_path, "SummaryMap.AccountMFAEnabled");
+    EXPECT_EQ(f.aws->count("iam:GetAccountSummary"), 1u);
+    Fixture g;
+    g.aws->on_json("iam", "GetAccountSummary", R"({"SummaryMap":{"AccountMFAEnabled":1}})");
+    EXPECT_EQ(g.run("10.0-05").status, Status::compliant);
+    Fixture h;
+    h.aws->deny("iam", "GetAccountSummary", "iam:GetAccountSummary");
+    EXPECT_EQ(missing_permission(h.run("10.0-05")), "iam:GetAccountSummary");
+}
+
+// ---- 1.0-04 Password policy ----
+TEST(DetectionPasswordPolicy, StrongWeakMissingDenied) {
+    {
+        Fixture f;
+        f.aws->on_json(
+            "iam", "GetAccountPasswordPolicy",
+            R"({"PasswordPolicy":{"MinimumPasswordLength":14,"RequireSymbols":true,"RequireNumbers":true,"RequireUppercaseCharacters":true,"RequireLowercaseCharacters":true}})");
+        auto r = f.run("1.0-04");
+        EXPECT_EQ(r.status, Status::compliant);
+        EXPECT_EQ(r.evaluations.size(), 4u);
+        EXPECT_EQ(r.evaluations[0].region, "us-east-1");
+    }
+    {
+        Fixture f;
+        f.aws->on_json(
+            "iam", "GetAccountPasswordPolicy",
+            R"({"PasswordPolicy":{"MinimumPasswordLength":6,"RequireSymbols":false,"RequireNumbers":true,"RequireUppercaseCharacters":true}})");
+        auto r = f.run("1.0-04");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        EXPECT_EQ(r.evaluations[0].evidence_path, "PasswordPolicy.MinimumPasswordLength");
+        EXPECT_EQ(r.evaluations[0].status, Status::non_compliant);
+        EXPECT_EQ(r.evaluations[1].evidence_path, "PasswordPolicy.RequireSymbols");
+        EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+        EXPECT_EQ(r.evaluations[2].status, Status::compliant);
+    }
+    {
+        Fixture f;
+        f.not_found("iam", "GetAccountPasswordPolicy", "NoSuchEntity");
+        auto r = f.run("1.0-04");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        ASSERT_EQ(r.evaluations.size(), 1u);
+        EXPECT_TRUE(r.evaluations[0].observed_value.is_null());
+        EXPECT_EQ(r.evidence.at("policy").as_bool(), false);
+    }
+    {
+        Fixture f;
+        f.aws->deny("iam", "GetAccountPasswordPolicy", "iam:GetAccountPasswordPolicy");
+        auto r = f.run("1.0-04");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "iam:GetAccountPasswordPolicy");
+    }
+}
+
+// ---- 11.0-01 Organizations OUs ----
+TEST(DetectionOrgUnits, TwoOusOneOuNoOrgDenied) {
+    auto org = [](Fixture& f, const char* ous) {
+        f.aws->on_json("organizations", "ListRoots", R"({"Roots":[{"Id":"r-1","Name":"Root"}]})");
+        f.aws->on_json("organizations", "ListOrganizationalUnitsForParent", ous);
+    };
+    {
+        Fixture f;
+        org(f,
+            R"({"OrganizationalUnits":[{"Id":"ou-1","Name":"Prod"},{"Id":"ou-2","Name":"Dev"}]})");
+        auto r = f.run("11.0-01");
+        EXPECT_EQ(r.status, Status::compliant);
+        EXPECT_EQ(r.evaluations[0].resource_id, "r-1");
+        bool parent = false;
+        for (const auto& c : f.aws->calls())
+            parent = parent || (c.op == "organizations:ListOrganizationalUnitsForParent" &&
+                                c.params.find("r-1") != std::string::npos);
+        EXPECT_TRUE(parent);
+    }
+    {
+        Fixture f;
+        org(f, R"({"OrganizationalUnits":[{"Id":"ou-1","Name":"Everything"}]})");
+        auto r = f.run("11.0-01");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        EXPECT_EQ(r.evaluations[0].observed_value, json::value(1));
+    }
+    {
+        Fixture f;
+        f.aws->fail("organizations", "ListRoots",
+                    FakeAwsClient::error(dspm::aws::ErrorKind::service, "organizations",
+                                         "ListRoots", "AWSOrganizationsNotInUseException"));
+        auto r = f.run("11.0-01");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        EXPECT_NE(r.evaluations[0].extra.at("note").as_string().find("not in an organization"),
+                  std::string::npos);
+    }
+    {
+        Fixture f;
+        f.aws->on_json("organizations", "ListRoots", R"({"Roots":[{"Id":"r-1"}]})");
+        f.aws->deny("organizations", "ListOrganizationalUnitsForParent",
+                    "organizations:ListOrganizationalUnitsForParent");
+        auto r = f.run("11.0-01");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "organizations:ListOrganizationalUnitsForParent");
+    }
+}
+
+// ---- CloudTrail ----
+void trails(FakeAwsClient& aws, const char* list) {
+    aws.on_json("cloudtrail", "DescribeTrails", list);
+}
+
+constexpr const char* kGoodAndLocal = R"({"trailList":[
+    {"Name":"org","TrailARN":"arn:aws:cloudtrail:eu-west-1:1:trail/org","HomeRegion":"eu-west-1",
+     "IsMultiRegionTrail":true,"LogFileValidationEnabled":true,"HasInsightSelectors":true},
+    {"Name":"local","TrailARN":"arn:aws:cloudtrail:us-east-1:1:trail/local","HomeRegion":"us-east-1",
+     "IsMultiRegionTrail":false,"LogFileValidationEnabled":true,"HasInsightSelectors":false}]})";
+
+TEST(DetectionCloudTrail, OneQualifyingTrailIsSufficientAndStatusIsReadInItsHomeRegion) {
+    Fixture f;
+    f.scope.regions = {"us-east-1", "eu-west-1"};  // the shadow copy appears in both
+    trails(*f.aws, kGoodAndLocal);
+    f.aws->on_json("cloudtrail", "GetTrailStatus", R"({"IsLogging":true})");
+    auto r = f.run("3.0-01");
+    EXPECT_EQ(r.status, Status::compliant);
+    ASSERT_EQ(r.evaluations.size(), 1u);
+    EXPECT_EQ(r.evaluations[0].resource_id, "org");
+    EXPECT_EQ(r.evaluations[0].region, "eu-west-1");
+    EXPECT_EQ(r.evidence.at("totalTrails").as_uint64(), 2u);  // deduplicated by ARN
+    EXPECT_EQ(r.evidence.at("otherCandidates").as_array().size(), 1u);
+    // Only the trail whose configuration passes needs its status read.
+    ASSERT_EQ(f.aws->count("cloudtrail:GetTrailStatus"), 1u);
+    for (const auto& c : f.aws->calls()) {
+        if (c.op == "cloudtrail:GetTrailStatus") {
+            EXPECT_EQ(c.region, "eu-west-1");
+        }
+    }
+}
+
+TEST(DetectionCloudTrail, StoppedLoggingFailsAndNoTrailIsAFinding) {
+    {
+        Fixture f;
+        trails(*f.aws, kGoodAndLocal);
+        f.aws->on_json("cloudtrail", "GetTrailStatus", R"({"IsLogging":false})");
+        auto r = f.run("3.0-01");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        ASSERT_EQ(r.evaluations.size(), 2u);
+        EXPECT_EQ(r.evaluations[0].observed_value.at("IsLogging"), json::value(false));
+        EXPECT_EQ(r.evaluations[1].observed_value.at("IsMultiRegionTrail"), json::value(false));
+    }
+    {
+        Fixture f;
+        trails(*f.aws, R"({"trailList":[]})");
+        auto r = f.run("3.0-01");
+        EXPECT_EQ(r.status, Status::non_compliant);  // not SKIPPED
+        ASSERT_EQ(r.evaluations.size(), 1u);
+        EXPECT_EQ(r.evaluations[0].resource_id, "123456789012");
+    }
+}
+
+TEST(DetectionCloudTrail, DeniedReadsAreErrors) {
+    {
+        Fixture f;
+        f.aws->deny("cloudtrail", "DescribeTrails", "cloudtrail:DescribeTrails");
+        auto r = f.run("3.0-01");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "cloudtrail:DescribeTrails");
+    }
+    {
+        Fixture f;
+        trails(*f.aws, kGoodAndLocal);
+        f.aws->deny("cloudtrail", "GetTrailStatus", "cloudtrail:GetTrailStatus");
+        auto r = f.run("3.0-01");
+        EXPECT_EQ(r.status, Status::error);  // the only candidate could not be read
+        EXPECT_EQ(missing_permission(r), "cloudtrail:GetTrailStatus");
+    }
+}
+
+TEST(DetectionCloudTrailDataEvents, ClassicAndAdvancedSelectors) {
+    {
+        Fixture f;
+        trails(*f.aws, kGoodAndLocal);
+        f.aws->on_json("cloudtrail", "GetEventSelectors",
+                       R"({"EventSelectors":[{"ReadWriteType":"All","DataResources":[
+                           {"Type":"AWS::DynamoDB::Table","Values":["arn"]},
+                           {"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}]}]})");
+        auto r = f.run("3.0-02");
+        EXPECT_EQ(r.status, Status::compliant);
+        EXPECT_EQ(r.evaluations[0].observed_value, json::value("AWS::S3::Object"));
+        EXPECT_EQ(r.evaluations[0].evidence_path, "EventSelectors[0].DataResources[1].Type");
+    }
+    {
+        Fixture f;
+        trails(*f.aws, kGoodAndLocal);
+        f.aws->on_json("cloudtrail", "GetEventSelectors",
+                       R"({"AdvancedEventSelectors":[{"Name":"lambda","FieldSelectors":[
+                           {"Field":"eventCategory","Equals":["Data"]},
+                           {"Field":"resources.type","Equals":["AWS::Lambda::Function"]}]}]})");
+        auto r = f.run("3.0-02");
+        EXPECT_EQ(r.status, Status::compliant);
+        EXPECT_EQ(r.evaluations[0].evidence_path,
+                  "AdvancedEventSelectors[0].FieldSelectors[1].Equals[0]");
+    }
+    {
+        Fixture f;
+        trails(*f.aws, kGoodAndLocal);
+        f.aws->on_json(
+            "cloudtrail", "GetEventSelectors",
+            R"({"EventSelectors":[{"ReadWriteType":"All","IncludeManagementEvents":true,"DataResources":[]}]})");
+        auto r = f.run("3.0-02");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        EXPECT_EQ(r.evaluations.size(), 2u);
+        EXPECT_TRUE(r.evaluations[0].observed_value.is_null());
+    }
+    {
+        Fixture f;
+        trails(*f.aws, kGoodAndLocal);
+        f.aws->deny("cloudtrail", "GetEventSelectors", "cloudtrail:GetEventSelectors");
+        auto r = f.run("3.0-02");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "cloudtrail:GetEventSelectors");
+    }
+}
+
+TEST(DetectionCloudTrailLake, EventDataStoreOrInsightsOrNeither) {
+    {
+        Fixture f;  // Lake alone
+        f.aws->on_json("cloudtrail", "ListEventDataStores",
+                       R"({"EventDataStores":[{"Name":"lake","Status":"ENABLED"}]})");
+        trails(*f.aws, R"({"trailList":[]})");
+        auto r = f.run("3.0-11");
+        EXPECT_EQ(r.status, Status::compliant);
+        EXPECT_EQ(r.evaluations[0].resource_id, "us-east-1");
+    }
+    {
+        Fixture f;  // Insights on the org trail; HasInsightSelectors false is not read again
+        f.aws->on_json("cloudtrail", "ListEventDataStores", R"({"EventDataStores":[]})");
+        trails(*f.aws, kGoodAndLocal);
+        f.aws->on_json("cloudtrail", "GetInsightSelectors",
+                       R"({"InsightSelectors":[{"InsightType":"ApiCallRateInsight"}]})");
+        auto r = f.run("3.0-11");
+        EXPECT_EQ(r.status, Status::compliant);
+        EXPECT_EQ(r.evaluations[0].resource_id, "org");
+        EXPECT_EQ(f.aws->count("cloudtrail:GetInsightSelectors"), 1u);
+    }
+    {
+        Fixture f;  // neither: InsightNotEnabledException is an answer, not an error
+        f.aws->on_json("cloudtrail", "ListEventDataStores",
+                       R"({"EventDataStores":[{"Name":"old","Status":"PENDING_DELETION"}]})");
+        trails(*f.aws, kGoodAndLocal);
+        f.not_found("cloudtrail", "GetInsightSelectors", "InsightNotEnabledException");
+        auto r = f.run("3.0-11");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        EXPECT_EQ(r.evaluations.size(), 3u);
+    }
+    {
+        Fixture f;
+        f.aws->deny("cloudtrail", "ListEventDataStores", "cloudtrail:ListEventDataStores");
+        trails(*f.aws, R"({"trailList":[]})");
+        auto r = f.run("3.0-11");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "cloudtrail:ListEventDataStores");
+    }
+}
+
+// ---- 3.0-04 CloudWatch Logs retention ----
+TEST(DetectionLogRetention, ShortRetentionFailsNeverExpirePassesWithNote) {
+    Fixture f;
+    f.aws->on_json("logs", "DescribeLogGroups", R"({"logGroups":[
+        {"logGroupName":"/app/long","retentionInDays":365},
+        {"logGroupName":"/app/short","retentionInDays":7},
+        {"logGroupName":"/app/forever"}]})");
+    auto r = f.run("3.0-04");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].evidence_path, "logGroups[1].retentionInDays");
+    EXPECT_EQ(r.evaluations[2].status, Status::compliant);
+    EXPECT_TRUE(r.evaluations[2].observed_value.is_null());
+    EXPECT_TRUE(r.evaluations[2].extra.contains("note"));
+    EXPECT_EQ(r.evidence.at("neverExpire").as_uint64(), 1u);
+    EXPECT_EQ(r.evidence.at("totalLogGroups").as_uint64(), 3u);
+}
+
+TEST(DetectionLogRetention, CompliantSkippedError) {
+    {
+        Fixture f;
+        f.aws->on_json("logs", "DescribeLogGroups",
+                       R"({"logGroups":[{"logGroupName":"a","retentionInDays":30}]})");
+        EXPECT_EQ(f.run("3.0-04").status, Status::compliant);
+    }
+    {
+        Fixture f;
+        f.aws->on_json("logs", "DescribeLogGroups", R"({"logGroups":[]})");
+        auto r = f.run("3.0-04");
+        EXPECT_EQ(r.status, Status::skipped);
+        ASSERT_TRUE(r.reason);
+        EXPECT_NE(r.reason->find("no CloudWatch Logs"), std::string::npos);
+    }
+    {
+        Fixture f;
+        f.aws->deny("logs", "DescribeLogGroups", "logs:DescribeLogGroups");
+        auto r = f.run("3.0-04");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "logs:DescribeLogGroups");
+    }
+}
+
+// ---- 3.0-05 VPC flow logs ----
+TEST(DetectionFlowLogs, EveryVpcNeedsAnActiveFlowLog) {
+    Fixture f;
+    f.aws->on_json(
+        "ec2", "DescribeVpcs",
+        R"({"Vpcs":[{"VpcId":"vpc-1","IsDefault":true},{"VpcId":"vpc-2"},{"VpcId":"vpc-3"}]})");
+    f.aws->on_json("ec2", "DescribeFlowLogs", R"({"FlowLogs":[
+        {"FlowLogId":"fl-1","ResourceId":"vpc-1","FlowLogStatus":"ACTIVE"},
+        {"FlowLogId":"fl-3","ResourceId":"vpc-3","FlowLogStatus":"FAILED"},
+        {"FlowLogId":"fl-9","ResourceId":"subnet-9","FlowLogStatus":"ACTIVE"}]})");
+    auto r = f.run("3.0-05");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_EQ(r.evaluations[0].observed_value, json::value("fl-1"));
+    EXPECT_EQ(r.evaluations[1].resource_id, "vpc-2");
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
+    EXPECT_EQ(r.evidence.at("totalVpcs").as_uint64(), 3u);
+    EXPECT_EQ(r.evidence.at("withFlowLogs").as_uint64(), 1u);
+}
+
+TEST(DetectionFlowLogs, CompliantSkippedError) {
+    {
+        Fixture f;
+        f.aws->on_json("ec2", "DescribeVpcs", R"({"Vpcs":[{"VpcId":"vpc-1"}]})");
+        f.aws->on_json("ec2", "DescribeFlowLogs",
+                       R"({"FlowLogs":[{"FlowLogId":"fl-1","ResourceId":"vpc-1"}]})");
+        EXPECT_EQ(f.run("3.0-05").status, Status::compliant);
+    }
+    {
+        Fixture f;
+        f.aws->on_json("ec2", "DescribeVpcs", R"({"Vpcs":[]})");
+        EXPECT_EQ(f.run("3.0-05").status, Status::skipped);
+        EXPECT_EQ(f.aws->count("ec2:DescribeFlowLogs"), 0u);
+    }
+    {
+        Fixture f;
+        f.aws->on_json("ec2", "DescribeVpcs", R"({"Vpcs":[{"VpcId":"vpc-1"}]})");
+        f.aws->deny("ec2", "DescribeFlowLogs", "ec2:DescribeFlowLogs");
+        auto r = f.run("3.0-05");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "ec2:DescribeFlowLogs");
+    }
+}
+
+// ---- 1.0-03 IAM users, 10.0-03 access keys ----
+void iam_users(FakeAwsClient& aws) {
+    aws.on_json(
+        "iam", "ListUsers",
+        R"({"Users":[{"UserName":"alice","Arn":"arn:a"},{"UserName":"bob","Arn":"arn:b"}]})");
+    aws.on("iam", "ListMFADevices",
+           [](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+               if (p.at("UserName") == "alice")
+                   return json::parse(R"({"MFADevices":[{"SerialNumber":"arn:mfa/alice"}]})");
+               return json::parse(R"({"MFADevices":[]})");
+           });
+    const std::string old = days_ago(200), recent = days_ago(10);
+    aws.on("iam", "ListAccessKeys",
+           [old, recent](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+               if (p.at("UserName") == "alice")
+                   return json::value{
+                       {"AccessKeyMetadata", json::array{{{"AccessKeyId", "AKIAALICEUSED0000001"},
+                                                          {"Status", "Active"},
+                                                          {"CreateDate", old}},
+                                                         {{"AccessKeyId", "AKIAALICEOFF00000002"},
+                                                          {"Status", "Inactive"},
+                                                          {"CreateDate", old}}}}};
+               return json::value{
+                   {"AccessKeyMetadata", json::array{{{"AccessKeyId", "AKIABOBSTALE00000003"},
+                                                      {"Status", "Active"},
+                                                      {"CreateDate", old}},
+                                                     {{"AccessKeyId", "AKIABOBNEW0000000004"},
+                                                      {"Status", "Active"},
+                                                      {"CreateDate", recent}}}}};
+           });
+    aws.on("iam", "GetAccessKeyLastUsed",
+           [recent](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+               if (p.at("AccessKeyId") == "AKIAALICEUSED0000001")
+                   return json::value{
+                       {"AccessKeyLastUsed", {{"LastUsedDate", recent}, {"ServiceName", "s3"}}}};
+               // Never used: no LastUsedDate.
+               return json::parse(R"({"AccessKeyLastUsed":{"ServiceName":"N/A","Region":"N/A"}})");
+           });
+}
+
+TEST(DetectionIamUsers, MfaAndKeyUsagePerUser) {
+    Fixture f;
+    iam_users(*f.aws);
+    auto r = f.run("1.0-03");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    // alice: MFA ok + used key ok; bob: no MFA, stale never-used key, new never-used key (ok).
+    ASSERT_EQ(r.evaluations.size(), 5u);
+    EXPECT_EQ(r.evaluations[0].resource_id, "alice");
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[1].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[1].observed_value, json::value(10));
+    EXPECT_EQ(r.evaluations[2].resource_id, "bob");
+    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[3].resource_id, "bob/AKIA\u20260003");
+    EXPECT_EQ(r.evaluations[3].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[3].observed_value, json::value(200));
+    EXPECT_EQ(r.evaluations[4].status, Status::compliant);
+    EXPECT_EQ(r.evidence.at("usersWithMfa").as_uint64(), 1u);
+    EXPECT_EQ(r.evidence.at("staleKeys").as_uint64(), 1u);
+    // The full key id never appears in the result.
+    EXPECT_EQ(json::serialize(r.to_json()).find("AKIABOBSTALE00000003"), std::string::npos);
+    // Inactive keys are not looked up.
+    EXPECT_EQ(f.aws->count("iam:GetAccessKeyLastUsed"), 3u);
+}
+
+TEST(DetectionIamUsers, SkippedAndDenied) {
+    {
+        Fixture f;
+        f.aws->on_json("iam", "ListUsers", R"({"Users":[]})");
+        EXPECT_EQ(f.run("1.0-03").status, Status::skipped);
+        EXPECT_EQ(f.run("10.0-03").status, Status::skipped);
+    }
+    {
+        Fixture f;
+        f.aws->deny("iam", "ListUsers", "iam:ListUsers");
+        EXPECT_EQ(missing_permission(f.run("1.0-03")), "iam:ListUsers");
+    }
+    {
+        Fixture f;
+        iam_users(*f.aws);
+        f.aws->deny("iam", "ListMFADevices", "iam:ListMFADevices");
+        auto r = f.run("1.0-03");
+        EXPECT_EQ(missing_permission(r), "iam:ListMFADevices");
+        EXPECT_EQ(r.evidence.at("errors").as_uint64(), 2u);
+    }
+}
+
+TEST(DetectionAccessKeys, SharesReadsWith1_0_03) {
+    Fixture f;
+    iam_users(*f.aws);
+    dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
+    auto keys = dspm::checks::find_check("10.0-03")->run(facts, f.scope);
+    EXPECT_EQ(keys.status, Status::non_compliant);
+    ASSERT_EQ(keys.evaluations.size(), 3u);
+    EXPECT_EQ(keys.evidence.at("inactiveKeys").as_uint64(), 1u);
+    EXPECT_EQ(keys.evidence.at("usedWithin90Days").as_uint64(), 2u);
+    dspm::checks::find_check("1.0-03")->run(facts, f.scope);
+    EXPECT_EQ(f.aws->count("iam:ListUsers"), 1u);
+    EXPECT_EQ(f.aws->count("iam:ListAccessKeys"), 2u);
+    EXPECT_EQ(f.aws->count("iam:GetAccessKeyLastUsed"), 3u);
+}
+
+TEST(DetectionAccessKeys, RecentKeysCompliantAndDeniedLastUsed) {
+    {
+        Fixture f;
+        f.aws->on_json("iam", "ListUsers", R"({"Users":[{"UserName":"ci"}]})");
+        f.aws->on("iam", "ListAccessKeys",
+                  json::value{{"AccessKeyMetadata", json::array{{{"AccessKeyId", "AKIA0000CI"},
+                                                                 {"Status", "Active"},
+                                                                 {"CreateDate", days_ago(400)}}}}});
+        f.aws->on("iam", "GetAccessKeyLastUsed",
+                  json::value{{"AccessKeyLastUsed", {{"LastUsedDate", days_ago(1)}}}});
+        EXPECT_EQ(f.run("10.0-03").status, Status::compliant);
+    }
+    {
+        Fixture f;
+        f.aws->on_json("iam", "ListUsers", R"({"Users":[{"UserName":"ci"}]})");
+        f.aws->on_json("iam", "ListAccessKeys",
+                       R"({"AccessKeyMetadata":[{"AccessKeyId":"AKIA0000CI","Status":"Active"}]})");
+        f.aws->deny("iam", "GetAccessKeyLastUsed", "iam:GetAccessKeyLastUsed");
+        auto r = f.run("10.0-03");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "iam:GetAccessKeyLastUsed");
+    }
+}
+
+}  // namespace
