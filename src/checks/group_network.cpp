@@ -7,12 +7,28 @@ const Check& check_12_0_05_cloudfront_oac();
 const Check& check_3_0_08_cloudfront_logging();
 const Check& check_2_0_16_kms_rotation();
 const Check& check_10_0_04_kms_key_rotation();
+const Check& check_2_0_09_elb_https_listeners();
+const Check& check_3_0_07_elb_access_logs();
+const Check& check_2_0_13_efs_encryption();
+const Check& check_2_0_11_sqs_kms();
+const Check& check_2_0_12_sns_kms();
+const Check& check_10_0_01_secrets_rotation();
+const Check& check_10_0_02_ssm_securestring();
 
 std::vector<const Check*> network_checks() {
     return {
-        &check_8_0_01_sg_open_ingress(),    &check_12_0_05_cloudfront_oac(),
-        &check_3_0_08_cloudfront_logging(), &check_2_0_16_kms_rotation(),
+        &check_8_0_01_sg_open_ingress(),
+        &check_12_0_05_cloudfront_oac(),
+        &check_3_0_08_cloudfront_logging(),
+        &check_2_0_16_kms_rotation(),
         &check_10_0_04_kms_key_rotation(),
+        &check_2_0_09_elb_https_listeners(),
+        &check_3_0_07_elb_access_logs(),
+        &check_2_0_13_efs_encryption(),
+        &check_2_0_11_sqs_kms(),
+        &check_2_0_12_sns_kms(),
+        &check_10_0_01_secrets_rotation(),
+        &check_10_0_02_ssm_securestring(),
     };
 }
 

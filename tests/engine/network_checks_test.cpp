@@ -63,7 +63,8 @@ const dspm::engine::Evaluation* eval_of(const MappingResult& r, const std::strin
 }
 
 TEST(NetworkRegistry, EveryNetworkCodeIsRegisteredWithIamActions) {
-    for (const char* code : {"8.0-01", "12.0-05", "3.0-08", "2.0-16", "10.0-04"}) {
+    for (const char* code : {"8.0-01", "12.0-05", "3.0-08", "2.0-16", "10.0-04", "2.0-09", "3.0-07",
+                             "2.0-13", "2.0-11", "2.0-12", "10.0-01", "10.0-02"}) {
         const auto* c = dspm::checks::find_check(code);
         ASSERT_NE(c, nullptr) << code;
         EXPECT_EQ(c->info().code, code);
@@ -306,6 +307,240 @@ TEST(NetworkKmsRotation, AllRotatingIsCompliantDeniedIsErrorAwsOnlyIsSkipped) {
     NetFixture d;
     d.aws->deny("kms", "ListKeys", "kms:ListKeys");
     EXPECT_EQ(missing_permission(d.run("10.0-04")), "kms:ListKeys");
+}
+
+// ---- ELBv2 2.0-09 / 3.0-07 ----
+void load_balancers(FakeAwsClient& aws) {
+    aws.on_json("elbv2", "DescribeLoadBalancers", R"({"LoadBalancers":[
+      {"LoadBalancerArn":"arn:alb","LoadBalancerName":"alb","Type":"application"},
+      {"LoadBalancerArn":"arn:nlb","LoadBalancerName":"nlb","Type":"network"},
+      {"LoadBalancerArn":"arn:gwlb","LoadBalancerName":"gwlb","Type":"gateway"}]})");
+    by_param(aws, "elbv2", "DescribeListeners", "LoadBalancerArn",
+             {{"arn:alb", R"({"Listeners":[
+                {"ListenerArn":"l1","Port":443,"Protocol":"HTTPS","SslPolicy":"ELBSecurityPolicy-TLS13-1-2-2021-06"},
+                {"ListenerArn":"l2","Port":80,"Protocol":"HTTP","DefaultActions":[{"Type":"redirect","RedirectConfig":{"Protocol":"HTTPS","Port":"443"}}]}]})"},
+              {"arn:nlb", R"({"Listeners":[
+                {"ListenerArn":"l3","Port":8080,"Protocol":"HTTP","DefaultActions":[{"Type":"forward"}]},
+                {"ListenerArn":"l4","Port":5432,"Protocol":"TLS"}]})"}});
+    by_param(aws, "elbv2", "DescribeLoadBalancerAttributes", "LoadBalancerArn",
+             {{"arn:alb", R"({"Attributes":[{"Key":"idle_timeout.timeout_seconds","Value":"60"},
+                {"Key":"access_logs.s3.enabled","Value":"true"},{"Key":"access_logs.s3.bucket","Value":"logs"}]})"},
+              {"arn:nlb", R"({"Attributes":[{"Key":"access_logs.s3.enabled","Value":"false"}]})"}});
+}
+
+TEST(NetworkElbListeners, HttpsTlsAndRedirectPassForwardingHttpFailsGatewaySkipped) {
+    NetFixture f;
+    load_balancers(*f.aws);
+    auto r = f.run("2.0-09");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 4u);
+    EXPECT_EQ(eval_of(r, "alb:443")->status, Status::compliant);
+    EXPECT_EQ(eval_of(r, "alb:443")->extra.at("SslPolicy").as_string(),
+              "ELBSecurityPolicy-TLS13-1-2-2021-06");
+    EXPECT_EQ(eval_of(r, "alb:80")->status, Status::compliant);
+    EXPECT_EQ(eval_of(r, "alb:80")->evidence_path,
+              "Listeners[1].DefaultActions[0].RedirectConfig.Protocol");
+    EXPECT_EQ(eval_of(r, "nlb:8080")->status, Status::non_compliant);
+    EXPECT_EQ(eval_of(r, "nlb:8080")->evidence_path, "Listeners[0].Protocol");
+    EXPECT_EQ(eval_of(r, "nlb:5432")->status, Status::compliant);
+    EXPECT_EQ(f.aws->count("elbv2:DescribeListeners"), 2u);  // not for the gateway LB
+}
+
+TEST(NetworkElbListeners, DeniedListenersIsErrorNoLoadBalancersIsSkipped) {
+    NetFixture f;
+    load_balancers(*f.aws);
+    f.aws->deny("elbv2", "DescribeListeners", "elasticloadbalancing:DescribeListeners");
+    auto r = f.run("2.0-09");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "elasticloadbalancing:DescribeListeners");
+    NetFixture g;
+    g.aws->on_json("elbv2", "DescribeLoadBalancers", R"({"LoadBalancers":[]})");
+    EXPECT_EQ(g.run("2.0-09").status, Status::skipped);
+}
+
+TEST(NetworkElbAccessLogs, EnabledPassesDisabledFailsWithAttributePath) {
+    NetFixture f;
+    load_balancers(*f.aws);
+    auto r = f.run("3.0-07");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    EXPECT_EQ(eval_of(r, "alb")->status, Status::compliant);
+    EXPECT_EQ(eval_of(r, "alb")->evidence_path, "Attributes[1].Value");
+    EXPECT_EQ(eval_of(r, "alb")->extra.at("bucket").as_string(), "logs");
+    EXPECT_EQ(eval_of(r, "nlb")->status, Status::non_compliant);
+    EXPECT_EQ(eval_of(r, "nlb")->decision, "observed \"false\" == \"true\" \u2192 failed");
+}
+
+TEST(NetworkElbAccessLogs, AllLoggingCompliantDeniedErrorNoneSkipped) {
+    NetFixture f;
+    f.aws->on_json("elbv2", "DescribeLoadBalancers",
+                   R"({"LoadBalancers":[{"LoadBalancerArn":"a","LoadBalancerName":"a"}]})");
+    f.aws->on_json("elbv2", "DescribeLoadBalancerAttributes",
+                   R"({"Attributes":[{"Key":"access_logs.s3.enabled","Value":"true"}]})");
+    EXPECT_EQ(f.run("3.0-07").status, Status::compliant);
+    NetFixture g;
+    g.aws->deny("elbv2", "DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancers");
+    EXPECT_EQ(missing_permission(g.run("3.0-07")), "elasticloadbalancing:DescribeLoadBalancers");
+    NetFixture h;
+    h.aws->on_json("elbv2", "DescribeLoadBalancers", R"({"LoadBalancers":[]})");
+    EXPECT_EQ(h.run("3.0-07").status, Status::skipped);
+}
+
+// ---- 2.0-13 EFS ----
+TEST(NetworkEfs, EncryptedPassesUnencryptedFails) {
+    NetFixture f;
+    f.aws->on_json("efs", "DescribeFileSystems", R"({"FileSystems":[
+      {"FileSystemId":"fs-1","Encrypted":true,"KmsKeyId":"arn:k"},{"FileSystemId":"fs-2","Encrypted":false}]})");
+    auto r = f.run("2.0-13");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].extra.at("KmsKeyId").as_string(), "arn:k");
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].evidence_path, "FileSystems[1].Encrypted");
+    EXPECT_EQ(r.evidence.at("totalFileSystems").as_uint64(), 2u);
+}
+
+TEST(NetworkEfs, AllEncryptedCompliantDeniedErrorNoneSkipped) {
+    NetFixture f;
+    f.aws->on_json("efs", "DescribeFileSystems",
+                   R"({"FileSystems":[{"FileSystemId":"fs-1","Encrypted":true}]})");
+    EXPECT_EQ(f.run("2.0-13").status, Status::compliant);
+    NetFixture g;
+    g.aws->deny("efs", "DescribeFileSystems", "elasticfilesystem:DescribeFileSystems");
+    auto e = g.run("2.0-13");
+    EXPECT_EQ(e.status, Status::error);
+    EXPECT_EQ(missing_permission(e), "elasticfilesystem:DescribeFileSystems");
+    NetFixture h;
+    h.aws->on_json("efs", "DescribeFileSystems", R"({"FileSystems":[]})");
+    EXPECT_EQ(h.run("2.0-13").status, Status::skipped);
+}
+
+// ---- 2.0-11 SQS ----
+TEST(NetworkSqs, KmsKeyPassesSseSqsAndNoneFail) {
+    NetFixture f;
+    f.aws->on_json("sqs", "ListQueues",
+                   R"({"QueueUrls":["https://q/kms","https://q/sqs","https://q/none"]})");
+    by_param(*f.aws, "sqs", "GetQueueAttributes", "QueueUrl",
+             {{"https://q/kms", R"({"Attributes":{"KmsMasterKeyId":"alias/app"}})"},
+              {"https://q/sqs", R"({"Attributes":{"SqsManagedSseEnabled":"true"}})"},
+              {"https://q/none", R"({"Attributes":{"KmsMasterKeyId":""}})"}});
+    auto r = f.run("2.0-11");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_NE(std::string(r.evaluations[1].extra.at("note").as_string()).find("SSE-SQS"),
+              std::string::npos);
+    EXPECT_TRUE(r.evaluations[2].observed_value.is_null());
+    // The attribute names asked for are the ones judged.
+    bool asked = false;
+    for (const auto& c : f.aws->calls())
+        if (c.op == "sqs:GetQueueAttributes")
+            asked = c.params.find("KmsMasterKeyId") != std::string::npos;
+    EXPECT_TRUE(asked);
+}
+
+TEST(NetworkSqs, DeniedAttributesErrorNoQueuesSkipped) {
+    NetFixture f;
+    f.aws->on_json("sqs", "ListQueues", R"({"QueueUrls":["https://q/a"]})");
+    f.aws->deny("sqs", "GetQueueAttributes", "sqs:GetQueueAttributes");
+    auto r = f.run("2.0-11");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "sqs:GetQueueAttributes");
+    NetFixture g;
+    g.aws->on_json("sqs", "ListQueues", R"({})");
+    EXPECT_EQ(g.run("2.0-11").status, Status::skipped);
+    NetFixture h;
+    h.aws->on_json("sqs", "ListQueues", R"({"QueueUrls":["https://q/a"]})");
+    h.aws->on_json("sqs", "GetQueueAttributes", R"({"Attributes":{"KmsMasterKeyId":"k"}})");
+    EXPECT_EQ(h.run("2.0-11").status, Status::compliant);
+}
+
+// ---- 2.0-12 SNS ----
+TEST(NetworkSns, KmsTopicPassesPlainTopicFails) {
+    NetFixture f;
+    f.aws->on_json("sns", "ListTopics",
+                   R"({"Topics":[{"TopicArn":"arn:t1"},{"TopicArn":"arn:t2"}]})");
+    by_param(*f.aws, "sns", "GetTopicAttributes", "TopicArn",
+             {{"arn:t1", R"({"Attributes":{"KmsMasterKeyId":"alias/aws/sns"}})"},
+              {"arn:t2", R"({"Attributes":{"TopicArn":"arn:t2"}})"}});
+    auto r = f.run("2.0-12");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    EXPECT_EQ(eval_of(r, "arn:t1")->status, Status::compliant);
+    EXPECT_EQ(eval_of(r, "arn:t2")->status, Status::non_compliant);
+    EXPECT_EQ(eval_of(r, "arn:t2")->evidence_path, "Attributes.KmsMasterKeyId");
+}
+
+TEST(NetworkSns, AllKmsCompliantDeniedErrorNoneSkipped) {
+    NetFixture f;
+    f.aws->on_json("sns", "ListTopics", R"({"Topics":[{"TopicArn":"arn:t1"}]})");
+    f.aws->on_json("sns", "GetTopicAttributes", R"({"Attributes":{"KmsMasterKeyId":"k"}})");
+    EXPECT_EQ(f.run("2.0-12").status, Status::compliant);
+    NetFixture g;
+    g.aws->deny("sns", "ListTopics", "sns:ListTopics");
+    EXPECT_EQ(missing_permission(g.run("2.0-12")), "sns:ListTopics");
+    NetFixture h;
+    h.aws->on_json("sns", "ListTopics", R"({"Topics":[]})");
+    EXPECT_EQ(h.run("2.0-12").status, Status::skipped);
+}
+
+// ---- 10.0-01 Secrets Manager ----
+TEST(NetworkSecrets, RotatingPassesAbsentAndFalseFail) {
+    NetFixture f;
+    f.aws->on_json("secretsmanager", "ListSecrets", R"({"SecretList":[
+      {"Name":"a","ARN":"arn:a","RotationEnabled":true},{"Name":"b","RotationEnabled":false},{"Name":"c"}]})");
+    auto r = f.run("10.0-01");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
+    EXPECT_TRUE(r.evaluations[2].extra.contains("note"));
+    EXPECT_EQ(r.evaluations[2].evidence_path, "SecretList[2].RotationEnabled");
+}
+
+TEST(NetworkSecrets, AllRotatingCompliantDeniedErrorNoneSkipped) {
+    NetFixture f;
+    f.aws->on_json("secretsmanager", "ListSecrets",
+                   R"({"SecretList":[{"Name":"a","RotationEnabled":true}]})");
+    EXPECT_EQ(f.run("10.0-01").status, Status::compliant);
+    NetFixture g;
+    g.aws->deny("secretsmanager", "ListSecrets", "secretsmanager:ListSecrets");
+    EXPECT_EQ(missing_permission(g.run("10.0-01")), "secretsmanager:ListSecrets");
+    NetFixture h;
+    h.aws->on_json("secretsmanager", "ListSecrets", R"({"SecretList":[]})");
+    EXPECT_EQ(h.run("10.0-01").status, Status::skipped);
+}
+
+// ---- 10.0-02 SSM ----
+TEST(NetworkSsm, SecureStringPassesStringFailsWithReviewNote) {
+    NetFixture f;
+    f.aws->on_json("ssm", "DescribeParameters", R"({"Parameters":[
+      {"Name":"/db/pass","Type":"SecureString","KeyId":"alias/aws/ssm"},{"Name":"/app/region","Type":"String"}]})");
+    auto r = f.run("10.0-02");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    EXPECT_EQ(eval_of(r, "/db/pass")->status, Status::compliant);
+    EXPECT_FALSE(eval_of(r, "/db/pass")->extra.contains("note"));
+    const auto* plain = eval_of(r, "/app/region");
+    EXPECT_EQ(plain->status, Status::non_compliant);
+    EXPECT_NE(std::string(plain->extra.at("note").as_string()).find("not necessarily"),
+              std::string::npos);
+}
+
+TEST(NetworkSsm, AllSecureCompliantDeniedErrorNoneSkipped) {
+    NetFixture f;
+    f.aws->on_json("ssm", "DescribeParameters",
+                   R"({"Parameters":[{"Name":"p","Type":"SecureString"}]})");
+    EXPECT_EQ(f.run("10.0-02").status, Status::compliant);
+    NetFixture g;
+    g.aws->deny("ssm", "DescribeParameters", "ssm:DescribeParameters");
+    auto e = g.run("10.0-02");
+    EXPECT_EQ(e.status, Status::error);
+    EXPECT_EQ(missing_permission(e), "ssm:DescribeParameters");
+    NetFixture h;
+    h.aws->on_json("ssm", "DescribeParameters", R"({"Parameters":[]})");
+    EXPECT_EQ(h.run("10.0-02").status, Status::skipped);
 }
 
 }  // namespace

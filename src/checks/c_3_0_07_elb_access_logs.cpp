@@ -1,0 +1,76 @@
+// 3.0-07 ELB access logs: per region, every application/network load balancer has the attribute
+// access_logs.s3.enabled == "true" (ELBv2 attributes are strings). Gateway load balancers have no
+// access logs and are out of scope.
+#include <boost/json.hpp>
+
+#include "checks/network_helpers.hpp"
+
+namespace dspm::checks {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* kField = "access_logs.s3.enabled";
+
+engine::MappingResult run(const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
+    net::Evals evals;
+    for (const auto& region : scope.regions) {
+        auto lbs = net::list_items(facts, scope, region, "ELBv2", "elbv2", "DescribeLoadBalancers",
+                                   {}, "LoadBalancers", "Load balancer list", evals);
+        if (!lbs) continue;
+        std::vector<const json::value*> in_scope;
+        for (const auto& lb : *lbs)
+            if (string_at(lb, "Type") != "gateway") in_scope.push_back(&lb);
+        auto per_lb = net::per_resource(in_scope.size(), scope.fanout, [&](std::size_t i) {
+            const std::string arn = string_at(*in_scope[i], "LoadBalancerArn");
+            const std::string name = string_at(*in_scope[i], "LoadBalancerName");
+            auto doc = facts.aws("elbv2", "DescribeLoadBalancerAttributes",
+                                 {{"LoadBalancerArn", arn}}, region);
+            if (!doc) {
+                return net::Evals{
+                    error_evaluation("ELBv2", name, kField, doc.error(), region, scope.account)};
+            }
+            json::value observed = nullptr;
+            std::string path = "Attributes[?Key=='access_logs.s3.enabled'].Value";
+            json::object extra{{"LoadBalancerArn", arn}, {"Type", string_at(*in_scope[i], "Type")}};
+            if (const auto* attrs = at_path(*doc, "Attributes");
+                attrs != nullptr && attrs->is_array()) {
+                for (std::size_t k = 0; k < attrs->get_array().size(); ++k) {
+                    const auto& a = attrs->get_array()[k];
+                    const std::string key = string_at(a, "Key");
+                    if (key == kField) {
+                        if (const auto* v = at_path(a, "Value"); v != nullptr) observed = *v;
+                        path = indexed("Attributes", k, ".Value");
+                    } else if (key == "access_logs.s3.bucket") {
+                        extra["bucket"] = string_at(a, "Value");
+                    }
+                }
+            }
+            if (observed.is_null()) extra["note"] = "attribute absent: access logs not configured";
+            return net::Evals{
+                evaluate({"ELBv2", name, std::move(path), kField, engine::Comparator::eq, "true",
+                          std::move(observed), engine::Source::aws_sdk, region, scope.account,
+                          std::move(extra)})};
+        });
+        for (auto& e : per_lb)
+            evals.push_back(std::move(e));
+    }
+    return net::result(info, std::move(evals), "totalLoadBalancers", "accessLogsEnabled",
+                       "no load balancers in the audited regions");
+}
+
+}  // namespace
+
+const Check& check_3_0_07_elb_access_logs() {
+    static const net::FnCheck check({"3.0-07",
+                                     "ELB/NLB Access Logs",
+                                     "ELBv2",
+                                     "low",
+                                     {"elasticloadbalancing:DescribeLoadBalancers",
+                                      "elasticloadbalancing:DescribeLoadBalancerAttributes"}},
+                                    run);
+    return check;
+}
+
+}  // namespace dspm::checks
