@@ -1,9 +1,24 @@
+// The storage group: S3 data protection, retention, backup and recovery checks.
 #include "checks/groups.hpp"
 
 namespace dspm::checks {
 
+const Check& check_4_0_01_s3_lifecycle();
+const Check& check_4_0_02_s3_object_lock();
+const Check& check_3_0_10_s3_versioning();
+const Check& check_8_0_02_s3_public_access_block();
+const Check& check_11_0_03_s3_event_lambda();
+const Check& check_9_0_04_s3_replication();
+const Check& check_12_0_04_s3_policy_org();
+const Check& check_14_0_02_s3_access_logging();
+
 std::vector<const Check*> storage_checks() {
-    return {};
+    return {
+        &check_4_0_01_s3_lifecycle(),     &check_4_0_02_s3_object_lock(),
+        &check_3_0_10_s3_versioning(),    &check_8_0_02_s3_public_access_block(),
+        &check_11_0_03_s3_event_lambda(), &check_9_0_04_s3_replication(),
+        &check_12_0_04_s3_policy_org(),   &check_14_0_02_s3_access_logging(),
+    };
 }
 
 }  // namespace dspm::checks

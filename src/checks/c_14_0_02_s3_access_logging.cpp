@@ -1,0 +1,54 @@
+// 14.0-02 S3 server access logging: every bucket, read in its own region, has LoggingEnabled (who
+// touched the labelling data is recorded).
+#include <boost/json.hpp>
+
+#include "checks/helpers.hpp"
+#include "checks/storage_helpers.hpp"
+
+namespace dspm::checks {
+
+namespace json = boost::json;
+using engine::Evaluation;
+
+namespace {
+
+constexpr const char* kField = "Server access logging";
+
+class S3AccessLogging final : public Check {
+  public:
+    const CheckInfo& info() const override {
+        static const CheckInfo i{
+            "14.0-02",
+            "S3 access logs",
+            "S3",
+            "medium",
+            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketLogging"}};
+        return i;
+    }
+
+    engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {
+        return storage::run_per_bucket(info(), facts, scope, "loggingEnabled", judge);
+    }
+
+  private:
+    static Evaluation judge(inventory::Facts& facts, const CheckScope& scope,
+                            const std::string& bucket, const std::string& region) {
+        auto doc = facts.aws("s3", "GetBucketLogging", {{"Bucket", bucket}}, region);
+        if (!doc) return error_evaluation("S3", bucket, kField, doc.error(), region, scope.account);
+        auto observed = storage::value_at(*doc, "LoggingEnabled");
+        json::object extra;
+        if (observed.is_null()) extra["note"] = "server access logging is off";
+        return evaluate({"S3", bucket, "LoggingEnabled", kField, engine::Comparator::exists,
+                         nullptr, std::move(observed), engine::Source::aws_sdk, region,
+                         scope.account, std::move(extra)});
+    }
+};
+
+}  // namespace
+
+const Check& check_14_0_02_s3_access_logging() {
+    static const S3AccessLogging check;
+    return check;
+}
+
+}  // namespace dspm::checks

@@ -1,0 +1,175 @@
+#include "checks/storage_helpers.hpp"
+
+#include <boost/json.hpp>
+
+namespace dspm::checks::storage {
+
+namespace json = boost::json;
+using engine::Evaluation;
+using engine::Status;
+
+namespace {
+
+// GetBucketLocation answers null or "" for us-east-1 and "EU" for the oldest eu-west-1 buckets.
+std::string location_to_region(const json::value& doc) {
+    const auto* v = at_path(doc, "LocationConstraint");
+    if (v == nullptr || !v->is_string() || v->get_string().empty()) return "us-east-1";
+    if (v->get_string() == "EU") return "eu-west-1";
+    return std::string(v->get_string());
+}
+
+// Worst first, so that a bucket counts by the status that decides its roll-up.
+int rank(Status s) {
+    switch (s) {
+        case Status::non_compliant:
+            return 3;
+        case Status::error:
+            return 2;
+        case Status::compliant:
+            return 1;
+        case Status::skipped:
+            return 0;
+    }
+    return 0;
+}
+
+}  // namespace
+
+BucketList list_buckets(inventory::Facts& facts, const CheckScope& scope) {
+    BucketList out;
+    if (auto rows = facts.collector_rows("s3-buckets")) {
+        if (*rows) {
+            for (const auto& row : **rows) {
+                BucketRef b{string_at(row, "name"), string_at(row, "region")};
+                if (!b.name.empty()) out.buckets.push_back(std::move(b));
+            }
+            return out;
+        }
+        out.notes.push_back("collector unavailable (" + rows->error() +
+                            "): AWS served the bucket list");
+    }
+    auto list = facts.aws("s3", "ListBuckets", {}, scope.global_region);
+    if (!list) {
+        out.error = error_evaluation("S3", "*", "Bucket list", list.error(), scope.global_region,
+                                     scope.account);
+        return out;
+    }
+    if (const auto* arr = at_path(*list, "Buckets"); arr != nullptr && arr->is_array()) {
+        for (const auto& item : arr->get_array()) {
+            BucketRef b{string_at(item, "Name"), string_at(item, "BucketRegion")};
+            if (!b.name.empty()) out.buckets.push_back(std::move(b));
+        }
+    }
+    return out;
+}
+
+std::string bucket_region(inventory::Facts& facts, const CheckScope& scope, const BucketRef& b) {
+    if (!b.region.empty()) return b.region;
+    auto loc = facts.aws("s3", "GetBucketLocation", {{"Bucket", b.name}}, scope.global_region);
+    // Without the location the AWS layer still follows the wrong-region redirect.
+    return loc ? location_to_region(*loc) : scope.global_region;
+}
+
+engine::MappingResult run_per_bucket_many(const CheckInfo& info, inventory::Facts& facts,
+                                          const CheckScope& scope, std::string_view compliant_key,
+                                          const BucketMultiJudge& judge) {
+    auto list = list_buckets(facts, scope);
+    std::vector<Evaluation> evals;
+    if (list.error) {
+        evals.push_back(std::move(*list.error));
+        auto r = finish(info, std::move(evals), {}, "");
+        r.notes = std::move(list.notes);
+        return r;
+    }
+    std::vector<std::vector<Evaluation>> per_bucket(list.buckets.size());
+    parallel_for(list.buckets.size(), scope.fanout, [&](std::size_t i) {
+        const auto& b = list.buckets[i];
+        per_bucket[i] = judge(facts, scope, b.name, bucket_region(facts, scope, b));
+    });
+    std::size_t compliant = 0, non_compliant = 0, errors = 0;
+    for (auto& bucket_evals : per_bucket) {
+        Status worst = Status::skipped;
+        for (auto& e : bucket_evals) {
+            if (rank(e.status) > rank(worst)) worst = e.status;
+            evals.push_back(std::move(e));
+        }
+        compliant += worst == Status::compliant;
+        non_compliant += worst == Status::non_compliant;
+        errors += worst == Status::error;
+    }
+    json::object evidence{{"totalBuckets", list.buckets.size()},
+                          {compliant_key, compliant},
+                          {"nonCompliant", non_compliant},
+                          {"errors", errors}};
+    auto r = finish(info, std::move(evals), std::move(evidence), "no S3 buckets in the account");
+    r.notes = std::move(list.notes);
+    return r;
+}
+
+engine::MappingResult run_per_bucket(const CheckInfo& info, inventory::Facts& facts,
+                                     const CheckScope& scope, std::string_view compliant_key,
+                                     const BucketJudge& judge) {
+    return run_per_bucket_many(info, facts, scope, compliant_key,
+                               [&judge](inventory::Facts& f, const CheckScope& s,
+                                        const std::string& bucket, const std::string& region) {
+                                   std::vector<Evaluation> one;
+                                   one.push_back(judge(f, s, bucket, region));
+                                   return one;
+                               });
+}
+
+Evaluation not_configured(std::string service, std::string resource_id, std::string evidence_path,
+                          std::string checked_field, engine::Comparator comparator,
+                          json::value expected, std::string region, std::string account,
+                          std::string note) {
+    return evaluate({std::move(service), std::move(resource_id), std::move(evidence_path),
+                     std::move(checked_field), comparator, std::move(expected), nullptr,
+                     engine::Source::aws_sdk, std::move(region), std::move(account),
+                     json::object{{"note", std::move(note)}}});
+}
+
+json::value value_at(const json::value& doc, std::string_view path) {
+    const auto* v = at_path(doc, path);
+    return v != nullptr ? *v : json::value(nullptr);
+}
+
+std::size_t array_size_at(const json::value& doc, std::string_view path) {
+    const auto* v = at_path(doc, path);
+    return v != nullptr && v->is_array() ? v->get_array().size() : 0;
+}
+
+std::optional<std::vector<std::string>> dynamodb_tables(inventory::Facts& facts,
+                                                        const CheckScope& scope,
+                                                        const std::string& region,
+                                                        const std::optional<json::array>& collector,
+                                                        std::vector<Evaluation>& error) {
+    std::vector<std::string> names;
+    if (collector) {
+        for (const auto* row : rows_in_region(*collector, region, facts.default_region())) {
+            auto name = first_string(*row, {"name", "table_name"});
+            if (!name.empty()) names.push_back(std::move(name));
+        }
+        return names;
+    }
+    auto list = facts.aws_all_pages("dynamodb", "ListTables", {}, region);
+    if (!list) {
+        error.push_back(
+            error_evaluation("DynamoDB", "*", "Table list", list.error(), region, scope.account));
+        return std::nullopt;
+    }
+    if (const auto* arr = at_path(*list, "TableNames"); arr != nullptr && arr->is_array()) {
+        for (const auto& n : arr->get_array())
+            if (n.is_string()) names.emplace_back(n.get_string());
+    }
+    return names;
+}
+
+void judge_each(const std::vector<std::string>& names, std::size_t fanout, const NameJudge& judge,
+                std::vector<Evaluation>& out) {
+    std::vector<Evaluation> judged(names.size());
+    parallel_for(names.size(), fanout, [&](std::size_t i) { judged[i] = judge(names[i]); });
+    for (auto& e : judged)
+        out.push_back(std::move(e));
+}
+
+}  // namespace dspm::checks::storage

@@ -1,0 +1,438 @@
+// The storage group's checks on recorded documents: COMPLIANT, NON_COMPLIANT ("not configured"
+// answers included, never ERROR), ERROR naming the missing IAM action, and SKIPPED without
+// resources.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <memory>
+#include <string>
+
+#include "checks/check.hpp"
+#include "engine/fake_aws.hpp"
+#include "inventory/facts.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using dspm::engine::MappingResult;
+using dspm::engine::Status;
+using dspm::test::FakeAwsClient;
+using Result = FakeAwsClient::Result;
+
+struct Fixture {
+    std::shared_ptr<FakeAwsClient> aws = std::make_shared<FakeAwsClient>();
+    dspm::checks::CheckScope scope;
+    Fixture() {
+        scope.account = "123456789012";
+        scope.regions = {"us-east-1"};
+    }
+    MappingResult run(const std::string& code,
+                      std::shared_ptr<dspm::inventory::CollectorSource> collector = nullptr) {
+        const auto* check = dspm::checks::find_check(code);
+        EXPECT_NE(check, nullptr) << code;
+        if (check == nullptr) return {};
+        dspm::inventory::CachedFacts facts(aws, collector, scope.account);
+        return check->run(facts, scope);
+    }
+};
+
+std::string missing_permission(const MappingResult& r) {
+    for (const auto& e : r.evaluations) {
+        if (const auto* m = e.extra.if_contains("missingPermissions"))
+            return std::string(m->as_array().at(0).as_string());
+    }
+    return {};
+}
+
+Result not_found(const char* op, const char* code, const char* service = "s3") {
+    return dspm::unexpected(
+        FakeAwsClient::error(dspm::aws::ErrorKind::not_found, service, op, code));
+}
+
+// Two buckets: "good" in eu-west-1 (from GetBucketLocation), "bad" in us-east-1 (BucketRegion).
+void two_buckets(FakeAwsClient& aws) {
+    aws.on_json("s3", "ListBuckets",
+                R"({"Buckets":[{"Name":"good"},{"Name":"bad","BucketRegion":"us-east-1"}]})");
+    aws.on_json("s3", "GetBucketLocation", R"({"LocationConstraint":"eu-west-1"})");
+}
+
+// Per bucket answers: the handler picks by the Bucket parameter.
+void per_bucket(FakeAwsClient& aws, const std::string& op, std::function<Result(std::string)> f) {
+    aws.on("s3", op, [f](const json::object& p, const std::string&) -> Result {
+        return f(std::string(p.at("Bucket").as_string()));
+    });
+}
+
+std::string region_of_call(const FakeAwsClient& aws, const std::string& op,
+                           const std::string& bucket) {
+    for (const auto& c : aws.calls())
+        if (c.op == op && c.params.find("\"" + bucket + "\"") != std::string::npos) return c.region;
+    return {};
+}
+
+struct S3Case {
+    const char* code;
+    const char* op;
+    const char* iam_action;
+};
+constexpr S3Case kS3Cases[] = {
+    {"4.0-01", "GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration"},
+    {"4.0-02", "GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration"},
+    {"3.0-10", "GetBucketVersioning", "s3:GetBucketVersioning"},
+    {"8.0-02", "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"},
+    {"11.0-03", "GetBucketNotificationConfiguration", "s3:GetBucketNotification"},
+    {"9.0-04", "GetBucketReplication", "s3:GetReplicationConfiguration"},
+    {"12.0-04", "GetBucketPolicy", "s3:GetBucketPolicy"},
+    {"14.0-02", "GetBucketLogging", "s3:GetBucketLogging"},
+};
+
+TEST(StorageRegistry, EveryStorageCheckIsRegisteredWithItsIamActions) {
+    for (const auto& c : kS3Cases) {
+        const auto* check = dspm::checks::find_check(c.code);
+        ASSERT_NE(check, nullptr) << c.code;
+        const auto& actions = check->info().iam_actions;
+        EXPECT_NE(std::find(actions.begin(), actions.end(), c.iam_action), actions.end()) << c.code;
+        EXPECT_NE(std::find(actions.begin(), actions.end(), "s3:ListAllMyBuckets"), actions.end());
+        EXPECT_EQ(check->info().service, "S3");
+    }
+}
+
+TEST(StorageS3Common, NoBucketsIsSkippedForEveryS3Check) {
+    for (const auto& c : kS3Cases) {
+        Fixture f;
+        f.aws->on_json("s3", "ListBuckets", R"({"Buckets":[]})");
+        auto r = f.run(c.code);
+        EXPECT_EQ(r.status, Status::skipped) << c.code;
+        ASSERT_TRUE(r.reason.has_value()) << c.code;
+        EXPECT_NE(r.reason->find("no S3 buckets"), std::string::npos);
+        EXPECT_EQ(f.aws->count(std::string("s3:") + c.op), 0u);
+    }
+}
+
+TEST(StorageS3Common, DeniedListIsErrorForEveryS3Check) {
+    for (const auto& c : kS3Cases) {
+        Fixture f;
+        f.aws->deny("s3", "ListBuckets", "s3:ListAllMyBuckets");
+        auto r = f.run(c.code);
+        EXPECT_EQ(r.status, Status::error) << c.code;
+        EXPECT_EQ(missing_permission(r), "s3:ListAllMyBuckets") << c.code;
+    }
+}
+
+TEST(StorageS3Common, DeniedPerBucketReadIsErrorNamingTheAction) {
+    for (const auto& c : kS3Cases) {
+        Fixture f;
+        f.aws->on_json("s3", "ListBuckets",
+                       R"({"Buckets":[{"Name":"a","BucketRegion":"us-east-1"}]})");
+        f.aws->deny("s3", c.op, c.iam_action);
+        auto r = f.run(c.code);
+        EXPECT_EQ(r.status, Status::error) << c.code;
+        EXPECT_EQ(missing_permission(r), c.iam_action) << c.code;
+        EXPECT_EQ(r.evidence.at("errors").as_uint64(), 1u) << c.code;
+    }
+}
+
+TEST(StorageS3Common, BucketListAndLocationAreSharedWith2_0_01) {
+    Fixture f;
+    two_buckets(*f.aws);
+    f.aws->on_json("s3", "GetBucketVersioning", R"({"Status":"Enabled"})");
+    f.aws->on_json(
+        "s3", "GetBucketEncryption",
+        R"({"ServerSideEncryptionConfiguration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"}}]}})");
+    dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
+    dspm::checks::find_check("2.0-01")->run(facts, f.scope);
+    auto r = dspm::checks::find_check("3.0-10")->run(facts, f.scope);
+    EXPECT_EQ(r.status, Status::compliant);
+    EXPECT_EQ(f.aws->count("s3:ListBuckets"), 1u);
+    EXPECT_EQ(f.aws->count("s3:GetBucketLocation"), 1u);  // only "good" lacked BucketRegion
+    EXPECT_EQ(region_of_call(*f.aws, "s3:GetBucketVersioning", "good"), "eu-west-1");
+}
+
+// ---- 4.0-01 lifecycle ----
+TEST(StorageS3Lifecycle, EnabledRulePassesDisabledAndMissingFail) {
+    Fixture f;
+    f.aws->on_json("s3", "ListBuckets",
+                   R"({"Buckets":[{"Name":"good"},{"Name":"off"},{"Name":"none"}]})");
+    f.aws->on_json("s3", "GetBucketLocation", R"({"LocationConstraint":"eu-west-1"})");
+    per_bucket(*f.aws, "GetBucketLifecycleConfiguration", [](const std::string& b) -> Result {
+        if (b == "good")
+            return json::parse(
+                R"({"Rules":[{"ID":"a","Status":"Disabled"},{"ID":"b","Status":"Enabled"}]})");
+        if (b == "off") return json::parse(R"({"Rules":[{"ID":"a","Status":"Disabled"}]})");
+        return not_found("GetBucketLifecycleConfiguration", "NoSuchLifecycleConfiguration");
+    });
+    auto r = f.run("4.0-01");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].observed_value, json::value(1));
+    EXPECT_EQ(r.evaluations[0].region, "eu-west-1");
+    EXPECT_EQ(r.evaluations[0].evidence_path, "Rules[].Status");
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].observed_value, json::value(0));
+    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);  // not ERROR
+    EXPECT_TRUE(r.evaluations[2].observed_value.is_null());
+    EXPECT_TRUE(r.evaluations[2].extra.contains("note"));
+    EXPECT_EQ(r.evidence.at("withLifecycle").as_uint64(), 1u);
+    EXPECT_EQ(r.evidence.at("nonCompliant").as_uint64(), 2u);
+    EXPECT_EQ(region_of_call(*f.aws, "s3:GetBucketLifecycleConfiguration", "good"), "eu-west-1");
+}
+
+TEST(StorageS3Lifecycle, AllEnabledIsCompliant) {
+    Fixture f;
+    two_buckets(*f.aws);
+    f.aws->on_json("s3", "GetBucketLifecycleConfiguration",
+                   R"({"Rules":[{"ID":"x","Status":"Enabled"}]})");
+    auto r = f.run("4.0-01");
+    EXPECT_EQ(r.status, Status::compliant);
+    EXPECT_EQ(r.evidence.at("totalBuckets").as_uint64(), 2u);
+}
+
+// ---- 4.0-02 Object Lock ----
+TEST(StorageS3ObjectLock, EnabledPassesMissingFails) {
+    Fixture f;
+    two_buckets(*f.aws);
+    per_bucket(*f.aws, "GetObjectLockConfiguration", [](const std::string& b) -> Result {
+        if (b == "good")
+            return json::parse(
+                R"({"ObjectLockConfiguration":{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"COMPLIANCE","Days":30}}}})");
+        return not_found("GetObjectLockConfiguration", "ObjectLockConfigurationNotFoundError");
+    });
+    auto r = f.run("4.0-02");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].evidence_path, "ObjectLockConfiguration.ObjectLockEnabled");
+    EXPECT_TRUE(r.evaluations[0].extra.contains("DefaultRetention"));
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_TRUE(r.evaluations[1].observed_value.is_null());
+}
+
+TEST(StorageS3ObjectLock, AllLockedIsCompliantAndOtherErrorsAreErrors) {
+    {
+        Fixture f;
+        two_buckets(*f.aws);
+        f.aws->on_json("s3", "GetObjectLockConfiguration",
+                       R"({"ObjectLockConfiguration":{"ObjectLockEnabled":"Enabled"}})");
+        EXPECT_EQ(f.run("4.0-02").status, Status::compliant);
+    }
+    {
+        Fixture f;
+        two_buckets(*f.aws);
+        f.aws->fail("s3", "GetObjectLockConfiguration",
+                    FakeAwsClient::error(dspm::aws::ErrorKind::throttled, "s3",
+                                         "GetObjectLockConfiguration", "SlowDown"));
+        EXPECT_EQ(f.run("4.0-02").status, Status::error);
+    }
+}
+
+// ---- 3.0-10 versioning ----
+TEST(StorageS3Versioning, EnabledPassesSuspendedAndNeverEnabledFail) {
+    Fixture f;
+    f.aws->on_json("s3", "ListBuckets",
+                   R"({"Buckets":[{"Name":"on"},{"Name":"suspended"},{"Name":"never"}]})");
+    f.aws->on_json("s3", "GetBucketLocation", R"({"LocationConstraint":null})");
+    per_bucket(*f.aws, "GetBucketVersioning", [](const std::string& b) -> Result {
+        if (b == "on") return json::parse(R"({"Status":"Enabled"})");
+        if (b == "suspended") return json::parse(R"({"Status":"Suspended"})");
+        return json::value(json::object{});
+    });
+    auto r = f.run("3.0-10");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].region, "us-east-1");
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].observed_value, json::value("Suspended"));
+    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
+    EXPECT_TRUE(r.evaluations[2].observed_value.is_null());
+    EXPECT_TRUE(r.evaluations[2].extra.contains("note"));
+    EXPECT_EQ(r.evidence.at("versioningEnabled").as_uint64(), 1u);
+}
+
+// ---- 8.0-02 Block Public Access ----
+TEST(StorageS3PublicAccess, AllFourFlagsPassOneFalseFlagFailsMissingFails) {
+    Fixture f;
+    f.aws->on_json("s3", "ListBuckets",
+                   R"({"Buckets":[{"Name":"full"},{"Name":"partial"},{"Name":"none"}]})");
+    f.aws->on_json("s3", "GetBucketLocation", R"({"LocationConstraint":"ap-northeast-2"})");
+    per_bucket(*f.aws, "GetPublicAccessBlock", [](const std::string& b) -> Result {
+        if (b == "full")
+            return json::parse(
+                R"({"PublicAccessBlockConfiguration":{"BlockPublicAcls":true,"IgnorePublicAcls":true,"BlockPublicPolicy":true,"RestrictPublicBuckets":true}})");
+        if (b == "partial")
+            return json::parse(
+                R"({"PublicAccessBlockConfiguration":{"BlockPublicAcls":true,"IgnorePublicAcls":true,"BlockPublicPolicy":false,"RestrictPublicBuckets":true}})");
+        return not_found("GetPublicAccessBlock", "NoSuchPublicAccessBlockConfiguration");
+    });
+    auto r = f.run("8.0-02");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 9u);  // 4 + 4 + 1
+    for (int i = 0; i < 4; ++i)
+        EXPECT_EQ(r.evaluations[i].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].evidence_path, "PublicAccessBlockConfiguration.BlockPublicAcls");
+    EXPECT_EQ(r.evaluations[6].evidence_path, "PublicAccessBlockConfiguration.BlockPublicPolicy");
+    EXPECT_EQ(r.evaluations[6].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[6].resource_id, "partial");
+    EXPECT_EQ(r.evaluations[8].status, Status::non_compliant);
+    EXPECT_TRUE(r.evaluations[8].observed_value.is_null());
+    EXPECT_EQ(r.evaluations[8].region, "ap-northeast-2");
+    // Buckets count once each, by their worst flag.
+    EXPECT_EQ(r.evidence.at("totalBuckets").as_uint64(), 3u);
+    EXPECT_EQ(r.evidence.at("fullyBlocked").as_uint64(), 1u);
+    EXPECT_EQ(r.evidence.at("nonCompliant").as_uint64(), 2u);
+}
+
+TEST(StorageS3PublicAccess, FullyBlockedIsCompliant) {
+    Fixture f;
+    two_buckets(*f.aws);
+    f.aws->on_json(
+        "s3", "GetPublicAccessBlock",
+        R"({"PublicAccessBlockConfiguration":{"BlockPublicAcls":true,"IgnorePublicAcls":true,"BlockPublicPolicy":true,"RestrictPublicBuckets":true}})");
+    auto r = f.run("8.0-02");
+    EXPECT_EQ(r.status, Status::compliant);
+    EXPECT_EQ(r.evidence.at("fullyBlocked").as_uint64(), 2u);
+}
+
+// ---- 11.0-03 event notifications ----
+TEST(StorageS3EventLambda, LambdaTargetPassesQueueOnlyAndNoneFail) {
+    Fixture f;
+    f.aws->on_json("s3", "ListBuckets",
+                   R"({"Buckets":[{"Name":"lambda"},{"Name":"queue"},{"Name":"none"}]})");
+    f.aws->on_json("s3", "GetBucketLocation", R"({"LocationConstraint":null})");
+    per_bucket(*f.aws, "GetBucketNotificationConfiguration", [](const std::string& b) -> Result {
+        if (b == "lambda")
+            return json::parse(
+                R"({"LambdaFunctionConfigurations":[{"LambdaFunctionArn":"arn:aws:lambda:us-east-1:123456789012:function:mask","Events":["s3:ObjectCreated:*"]}]})");
+        if (b == "queue")
+            return json::parse(
+                R"({"QueueConfigurations":[{"QueueArn":"arn:aws:sqs:us-east-1:123456789012:q","Events":["s3:ObjectCreated:*"]}]})");
+        return json::value(json::object{});
+    });
+    auto r = f.run("11.0-03");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].extra.at("LambdaFunctionArns").as_array().size(), 1u);
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[2].observed_value, json::value(0));
+}
+
+TEST(StorageS3EventLambda, AllWithLambdaIsCompliant) {
+    Fixture f;
+    two_buckets(*f.aws);
+    f.aws->on_json(
+        "s3", "GetBucketNotificationConfiguration",
+        R"({"LambdaFunctionConfigurations":[{"LambdaFunctionArn":"arn:aws:lambda:us-east-1:1:function:m","Events":["s3:ObjectCreated:*"]}]})");
+    EXPECT_EQ(f.run("11.0-03").status, Status::compliant);
+}
+
+// ---- 9.0-04 replication ----
+TEST(StorageS3Replication, RulesPassMissingFails) {
+    Fixture f;
+    two_buckets(*f.aws);
+    per_bucket(*f.aws, "GetBucketReplication", [](const std::string& b) -> Result {
+        if (b == "good")
+            return json::parse(
+                R"({"ReplicationConfiguration":{"Role":"arn:aws:iam::1:role/r","Rules":[{"ID":"dr","Status":"Enabled","Destination":{"Bucket":"arn:aws:s3:::dr-bucket"}}]}})");
+        return not_found("GetBucketReplication", "ReplicationConfigurationNotFoundError");
+    });
+    auto r = f.run("9.0-04");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].extra.at("destinations").as_array()[0],
+              json::value("arn:aws:s3:::dr-bucket"));
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_TRUE(r.evaluations[1].observed_value.is_null());
+    EXPECT_EQ(r.evidence.at("replicated").as_uint64(), 1u);
+}
+
+TEST(StorageS3Replication, AllReplicatedIsCompliant) {
+    Fixture f;
+    two_buckets(*f.aws);
+    f.aws->on_json("s3", "GetBucketReplication",
+                   R"({"ReplicationConfiguration":{"Rules":[{"ID":"dr","Status":"Enabled"}]}})");
+    EXPECT_EQ(f.run("9.0-04").status, Status::compliant);
+}
+
+// ---- 12.0-04 bucket policy ----
+json::value policy_doc(const std::string& policy) {
+    return json::object{{"Policy", policy}};
+}
+
+TEST(StorageS3PolicyOrg, OrgConditionPassesOthersFail) {
+    Fixture f;
+    f.aws->on_json(
+        "s3", "ListBuckets",
+        R"({"Buckets":[{"Name":"org"},{"Name":"plain"},{"Name":"none"},{"Name":"mixed"},{"Name":"garbage"}]})");
+    f.aws->on_json("s3", "GetBucketLocation", R"({"LocationConstraint":null})");
+    per_bucket(*f.aws, "GetBucketPolicy", [](const std::string& b) -> Result {
+        if (b == "org")
+            // Condition keys are case-insensitive; Statement may be a single object.
+            return policy_doc(
+                R"({"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::org/*","Condition":{"StringEquals":{"aws:principalorgid":"o-abc"}}}})");
+        if (b == "plain")
+            return policy_doc(
+                R"({"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]})");
+        if (b == "mixed")
+            return policy_doc(
+                R"({"Statement":[{"Sid":"Org","Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}},{"Sid":"Open","Effect":"Allow","Principal":{"AWS":["*"]},"Action":"s3:GetObject","Resource":"*"}]})");
+        if (b == "garbage") return policy_doc("not json");
+        return not_found("GetBucketPolicy", "NoSuchBucketPolicy");
+    });
+    auto r = f.run("12.0-04");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 5u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].observed_value, json::parse(R"(["aws:PrincipalOrgID"])"));
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].observed_value, json::parse(R"(["aws:SecureTransport"])"));
+    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
+    EXPECT_TRUE(r.evaluations[2].observed_value.is_null());
+    EXPECT_EQ(r.evaluations[3].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[3].extra.at("publicStatements"), json::parse(R"(["Open"])"));
+    EXPECT_NE(r.evaluations[3].decision.find("failed"), std::string::npos);
+    EXPECT_EQ(r.evaluations[4].status, Status::non_compliant);
+    EXPECT_EQ(r.evidence.at("orgRestricted").as_uint64(), 1u);
+}
+
+TEST(StorageS3PolicyOrg, AllOrgRestrictedIsCompliant) {
+    Fixture f;
+    two_buckets(*f.aws);
+    f.aws->on("s3", "GetBucketPolicy", [](const json::object&, const std::string&) -> Result {
+        return policy_doc(
+            R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":["o-abc"]}}}]})");
+    });
+    EXPECT_EQ(f.run("12.0-04").status, Status::compliant);
+}
+
+// ---- 14.0-02 access logging ----
+TEST(StorageS3AccessLogging, LoggingEnabledPassesAbsentFails) {
+    Fixture f;
+    two_buckets(*f.aws);
+    per_bucket(*f.aws, "GetBucketLogging", [](const std::string& b) -> Result {
+        if (b == "good")
+            return json::parse(
+                R"({"LoggingEnabled":{"TargetBucket":"logs","TargetPrefix":"good/"}})");
+        return json::value(json::object{});
+    });
+    auto r = f.run("14.0-02");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].observed_value.at("TargetBucket"), json::value("logs"));
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_TRUE(r.evaluations[1].observed_value.is_null());
+}
+
+TEST(StorageS3AccessLogging, AllLoggingIsCompliant) {
+    Fixture f;
+    two_buckets(*f.aws);
+    f.aws->on_json("s3", "GetBucketLogging",
+                   R"({"LoggingEnabled":{"TargetBucket":"logs","TargetPrefix":""}})");
+    EXPECT_EQ(f.run("14.0-02").status, Status::compliant);
+}
+
+}  // namespace
