@@ -14,6 +14,14 @@ const Check& check_2_0_11_sqs_kms();
 const Check& check_2_0_12_sns_kms();
 const Check& check_10_0_01_secrets_rotation();
 const Check& check_10_0_02_ssm_securestring();
+const Check& check_2_0_05_opensearch_at_rest();
+const Check& check_2_0_06_opensearch_node_to_node();
+const Check& check_2_0_07_eks_secrets_encryption();
+const Check& check_3_0_06_eks_control_plane_logs();
+const Check& check_13_0_01_eks_oidc();
+const Check& check_2_0_08_elasticache_encryption();
+const Check& check_2_0_10_kinesis_kms();
+const Check& check_2_0_14_msk_encryption();
 
 std::vector<const Check*> network_checks() {
     return {
@@ -29,6 +37,14 @@ std::vector<const Check*> network_checks() {
         &check_2_0_12_sns_kms(),
         &check_10_0_01_secrets_rotation(),
         &check_10_0_02_ssm_securestring(),
+        &check_2_0_05_opensearch_at_rest(),
+        &check_2_0_06_opensearch_node_to_node(),
+        &check_2_0_07_eks_secrets_encryption(),
+        &check_3_0_06_eks_control_plane_logs(),
+        &check_13_0_01_eks_oidc(),
+        &check_2_0_08_elasticache_encryption(),
+        &check_2_0_10_kinesis_kms(),
+        &check_2_0_14_msk_encryption(),
     };
 }
 

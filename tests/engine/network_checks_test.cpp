@@ -63,8 +63,10 @@ const dspm::engine::Evaluation* eval_of(const MappingResult& r, const std::strin
 }
 
 TEST(NetworkRegistry, EveryNetworkCodeIsRegisteredWithIamActions) {
-    for (const char* code : {"8.0-01", "12.0-05", "3.0-08", "2.0-16", "10.0-04", "2.0-09", "3.0-07",
-                             "2.0-13", "2.0-11", "2.0-12", "10.0-01", "10.0-02"}) {
+    for (const char* code :
+         {"8.0-01", "12.0-05", "3.0-08",  "2.0-16",  "10.0-04", "2.0-09", "3.0-07",
+          "2.0-13", "2.0-11",  "2.0-12",  "10.0-01", "10.0-02", "2.0-05", "2.0-06",
+          "2.0-07", "3.0-06",  "13.0-01", "2.0-08",  "2.0-10",  "2.0-14"}) {
         const auto* c = dspm::checks::find_check(code);
         ASSERT_NE(c, nullptr) << code;
         EXPECT_EQ(c->info().code, code);
@@ -541,6 +543,215 @@ TEST(NetworkSsm, AllSecureCompliantDeniedErrorNoneSkipped) {
     NetFixture h;
     h.aws->on_json("ssm", "DescribeParameters", R"({"Parameters":[]})");
     EXPECT_EQ(h.run("10.0-02").status, Status::skipped);
+}
+
+// ---- OpenSearch 2.0-05 / 2.0-06 ----
+void domains(FakeAwsClient& aws) {
+    aws.on_json("opensearch", "ListDomainNames",
+                R"({"DomainNames":[{"DomainName":"good"},{"DomainName":"bad"}]})");
+    by_param(
+        aws, "opensearch", "DescribeDomain", "DomainName",
+        {{"good",
+          R"({"DomainStatus":{"DomainName":"good","EncryptionAtRestOptions":{"Enabled":true,"KmsKeyId":"k"},
+                 "NodeToNodeEncryptionOptions":{"Enabled":true}}})"},
+         {"bad", R"({"DomainStatus":{"DomainName":"bad","EncryptionAtRestOptions":{"Enabled":false},
+                 "NodeToNodeEncryptionOptions":{"Enabled":false}}})"}});
+}
+
+TEST(NetworkOpenSearch, AtRestAndNodeToNodeJudgedOnSharedReads) {
+    NetFixture f;
+    domains(*f.aws);
+    dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
+    auto a = dspm::checks::find_check("2.0-05")->run(facts, f.scope);
+    auto b = dspm::checks::find_check("2.0-06")->run(facts, f.scope);
+    EXPECT_EQ(a.status, Status::non_compliant);
+    EXPECT_EQ(eval_of(a, "good")->status, Status::compliant);
+    EXPECT_EQ(eval_of(a, "good")->extra.at("KmsKeyId").as_string(), "k");
+    EXPECT_EQ(eval_of(a, "bad")->evidence_path, "DomainStatus.EncryptionAtRestOptions.Enabled");
+    EXPECT_EQ(eval_of(a, "bad")->status, Status::non_compliant);
+    EXPECT_EQ(eval_of(b, "bad")->evidence_path, "DomainStatus.NodeToNodeEncryptionOptions.Enabled");
+    EXPECT_EQ(eval_of(b, "bad")->status, Status::non_compliant);
+    EXPECT_EQ(eval_of(b, "good")->status, Status::compliant);
+    EXPECT_EQ(f.aws->count("opensearch:DescribeDomain"), 2u);
+}
+
+TEST(NetworkOpenSearch, CompliantDeniedErrorNoneSkipped) {
+    NetFixture f;
+    f.aws->on_json("opensearch", "ListDomainNames", R"({"DomainNames":[{"DomainName":"d"}]})");
+    f.aws->on_json(
+        "opensearch", "DescribeDomain",
+        R"({"DomainStatus":{"EncryptionAtRestOptions":{"Enabled":true},"NodeToNodeEncryptionOptions":{"Enabled":true}}})");
+    EXPECT_EQ(f.run("2.0-05").status, Status::compliant);
+    EXPECT_EQ(f.run("2.0-06").status, Status::compliant);
+    NetFixture g;
+    g.aws->on_json("opensearch", "ListDomainNames", R"({"DomainNames":[{"DomainName":"d"}]})");
+    g.aws->deny("opensearch", "DescribeDomain", "es:DescribeDomain");
+    EXPECT_EQ(missing_permission(g.run("2.0-05")), "es:DescribeDomain");
+    EXPECT_EQ(g.run("2.0-06").status, Status::error);
+    NetFixture h;
+    h.aws->on_json("opensearch", "ListDomainNames", R"({"DomainNames":[]})");
+    EXPECT_EQ(h.run("2.0-05").status, Status::skipped);
+    EXPECT_EQ(h.run("2.0-06").status, Status::skipped);
+}
+
+// ---- EKS 2.0-07 / 3.0-06 / 13.0-01 ----
+void eks(FakeAwsClient& aws) {
+    aws.on_json("eks", "ListClusters", R"({"clusters":["hard","soft"]})");
+    by_param(aws, "eks", "DescribeCluster", "name",
+             {{"hard", R"({"cluster":{"name":"hard",
+                 "encryptionConfig":[{"resources":["secrets"],"provider":{"keyArn":"k"}}],
+                 "logging":{"clusterLogging":[{"types":["api","audit"],"enabled":true},{"types":["scheduler"],"enabled":false}]},
+                 "identity":{"oidc":{"issuer":"https://oidc.eks.us-east-1.amazonaws.com/id/X"}}}})"},
+              {"soft", R"({"cluster":{"name":"soft","encryptionConfig":[],
+                 "logging":{"clusterLogging":[{"types":["api"],"enabled":true},{"types":["audit","authenticator"],"enabled":false}]},
+                 "identity":{}}})"}});
+}
+
+TEST(NetworkEks, SecretsEncryptionLogsAndOidcOnOneRead) {
+    NetFixture f;
+    eks(*f.aws);
+    dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
+    auto enc = dspm::checks::find_check("2.0-07")->run(facts, f.scope);
+    auto logs = dspm::checks::find_check("3.0-06")->run(facts, f.scope);
+    auto oidc = dspm::checks::find_check("13.0-01")->run(facts, f.scope);
+    EXPECT_EQ(f.aws->count("eks:DescribeCluster"), 2u);
+    EXPECT_EQ(f.aws->count("eks:ListClusters"), 1u);
+
+    EXPECT_EQ(enc.status, Status::non_compliant);
+    EXPECT_EQ(eval_of(enc, "hard")->status, Status::compliant);
+    EXPECT_EQ(eval_of(enc, "soft")->status, Status::non_compliant);  // [] is absent
+    EXPECT_EQ(eval_of(enc, "soft")->evidence_path, "cluster.encryptionConfig");
+
+    EXPECT_EQ(logs.status, Status::non_compliant);
+    ASSERT_EQ(logs.evaluations.size(), 4u);
+    EXPECT_EQ(logs.evaluations[0].status, Status::compliant);      // hard api
+    EXPECT_EQ(logs.evaluations[1].status, Status::compliant);      // hard audit
+    EXPECT_EQ(logs.evaluations[2].status, Status::compliant);      // soft api
+    EXPECT_EQ(logs.evaluations[3].status, Status::non_compliant);  // soft audit is disabled
+    EXPECT_EQ(logs.evaluations[3].checked_field, "Control plane log type \"audit\" enabled");
+
+    EXPECT_EQ(oidc.status, Status::non_compliant);
+    EXPECT_EQ(eval_of(oidc, "hard")->status, Status::compliant);
+    EXPECT_EQ(eval_of(oidc, "soft")->evidence_path, "cluster.identity.oidc.issuer");
+}
+
+TEST(NetworkEks, CompliantDeniedErrorNoneSkipped) {
+    NetFixture f;
+    f.aws->on_json("eks", "ListClusters", R"({"clusters":["c"]})");
+    f.aws->on_json("eks", "DescribeCluster",
+                   R"({"cluster":{"encryptionConfig":[{"resources":["secrets"]}],
+        "logging":{"clusterLogging":[{"types":["api","audit","authenticator"],"enabled":true}]},
+        "identity":{"oidc":{"issuer":"https://x"}}}})");
+    for (const char* code : {"2.0-07", "3.0-06", "13.0-01"})
+        EXPECT_EQ(f.run(code).status, Status::compliant) << code;
+    NetFixture g;
+    g.aws->on_json("eks", "ListClusters", R"({"clusters":["c"]})");
+    g.aws->deny("eks", "DescribeCluster", "eks:DescribeCluster");
+    for (const char* code : {"2.0-07", "3.0-06", "13.0-01"})
+        EXPECT_EQ(missing_permission(g.run(code)), "eks:DescribeCluster") << code;
+    NetFixture h;
+    h.aws->on_json("eks", "ListClusters", R"({"clusters":[]})");
+    for (const char* code : {"2.0-07", "3.0-06", "13.0-01"})
+        EXPECT_EQ(h.run(code).status, Status::skipped) << code;
+    NetFixture d;
+    d.aws->deny("eks", "ListClusters", "eks:ListClusters");
+    EXPECT_EQ(d.run("13.0-01").status, Status::error);
+}
+
+// ---- 2.0-08 ElastiCache ----
+TEST(NetworkElastiCache, BothEncryptionsJudgedPerGroup) {
+    NetFixture f;
+    f.aws->on_json("elasticache", "DescribeReplicationGroups", R"({"ReplicationGroups":[
+      {"ReplicationGroupId":"full","AtRestEncryptionEnabled":true,"TransitEncryptionEnabled":true},
+      {"ReplicationGroupId":"rest-only","AtRestEncryptionEnabled":true,"TransitEncryptionEnabled":false}]})");
+    auto r = f.run("2.0-08");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 4u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[1].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[2].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[3].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[3].evidence_path, "ReplicationGroups[1].TransitEncryptionEnabled");
+    EXPECT_EQ(r.evaluations[3].resource_id, "rest-only");
+}
+
+TEST(NetworkElastiCache, CompliantDeniedErrorNoneSkipped) {
+    NetFixture f;
+    f.aws->on_json("elasticache", "DescribeReplicationGroups", R"({"ReplicationGroups":[
+      {"ReplicationGroupId":"g","AtRestEncryptionEnabled":true,"TransitEncryptionEnabled":true}]})");
+    EXPECT_EQ(f.run("2.0-08").status, Status::compliant);
+    NetFixture g;
+    g.aws->deny("elasticache", "DescribeReplicationGroups",
+                "elasticache:DescribeReplicationGroups");
+    EXPECT_EQ(missing_permission(g.run("2.0-08")), "elasticache:DescribeReplicationGroups");
+    NetFixture h;
+    h.aws->on_json("elasticache", "DescribeReplicationGroups", R"({"ReplicationGroups":[]})");
+    EXPECT_EQ(h.run("2.0-08").status, Status::skipped);
+}
+
+// ---- 2.0-10 Kinesis ----
+TEST(NetworkKinesis, KmsPassesNoneFails) {
+    NetFixture f;
+    f.aws->on_json("kinesis", "ListStreams", R"({"StreamNames":["s1","s2"]})");
+    by_param(
+        *f.aws, "kinesis", "DescribeStreamSummary", "StreamName",
+        {{"s1",
+          R"({"StreamDescriptionSummary":{"EncryptionType":"KMS","KeyId":"alias/aws/kinesis"}})"},
+         {"s2", R"({"StreamDescriptionSummary":{"EncryptionType":"NONE"}})"}});
+    auto r = f.run("2.0-10");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    EXPECT_EQ(eval_of(r, "s1")->status, Status::compliant);
+    EXPECT_EQ(eval_of(r, "s2")->status, Status::non_compliant);
+    EXPECT_EQ(eval_of(r, "s2")->evidence_path, "StreamDescriptionSummary.EncryptionType");
+}
+
+TEST(NetworkKinesis, CompliantDeniedErrorNoneSkipped) {
+    NetFixture f;
+    f.aws->on_json("kinesis", "ListStreams", R"({"StreamNames":["s1"]})");
+    f.aws->on_json("kinesis", "DescribeStreamSummary",
+                   R"({"StreamDescriptionSummary":{"EncryptionType":"KMS"}})");
+    EXPECT_EQ(f.run("2.0-10").status, Status::compliant);
+    NetFixture g;
+    g.aws->on_json("kinesis", "ListStreams", R"({"StreamNames":["s1"]})");
+    g.aws->deny("kinesis", "DescribeStreamSummary", "kinesis:DescribeStreamSummary");
+    EXPECT_EQ(missing_permission(g.run("2.0-10")), "kinesis:DescribeStreamSummary");
+    NetFixture h;
+    h.aws->on_json("kinesis", "ListStreams", R"({"StreamNames":[]})");
+    EXPECT_EQ(h.run("2.0-10").status, Status::skipped);
+}
+
+// ---- 2.0-14 MSK ----
+TEST(NetworkMsk, TlsAndKeyPassPlaintextFailsServerlessOutOfScope) {
+    NetFixture f;
+    f.aws->on_json("kafka", "ListClustersV2", R"({"ClusterInfoList":[
+      {"ClusterName":"tls","ClusterType":"PROVISIONED","Provisioned":{"EncryptionInfo":{
+        "EncryptionInTransit":{"ClientBroker":"TLS","InCluster":true},"EncryptionAtRest":{"DataVolumeKMSKeyId":"k"}}}},
+      {"ClusterName":"mixed","ClusterType":"PROVISIONED","Provisioned":{"EncryptionInfo":{
+        "EncryptionInTransit":{"ClientBroker":"TLS_PLAINTEXT","InCluster":true},"EncryptionAtRest":{"DataVolumeKMSKeyId":"k"}}}},
+      {"ClusterName":"sls","ClusterType":"SERVERLESS","Serverless":{}}]})");
+    auto r = f.run("2.0-14");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 6u);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(r.evaluations[i].status, Status::compliant) << i;
+    EXPECT_EQ(r.evaluations[3].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[3].evidence_path,
+              "ClusterInfoList[1].Provisioned.EncryptionInfo.EncryptionInTransit.ClientBroker");
+    ASSERT_EQ(r.notes.size(), 1u);
+    EXPECT_NE(r.notes[0].find("sls"), std::string::npos);
+}
+
+TEST(NetworkMsk, DeniedErrorNoneSkippedServerlessOnlySkipped) {
+    NetFixture g;
+    g.aws->deny("kafka", "ListClustersV2", "kafka:ListClustersV2");
+    EXPECT_EQ(missing_permission(g.run("2.0-14")), "kafka:ListClustersV2");
+    NetFixture h;
+    h.aws->on_json("kafka", "ListClustersV2", R"({"ClusterInfoList":[]})");
+    EXPECT_EQ(h.run("2.0-14").status, Status::skipped);
+    NetFixture s;
+    s.aws->on_json("kafka", "ListClustersV2",
+                   R"({"ClusterInfoList":[{"ClusterName":"x","ClusterType":"SERVERLESS"}]})");
+    EXPECT_EQ(s.run("2.0-14").status, Status::skipped);
 }
 
 }  // namespace
