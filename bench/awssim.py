@@ -18,6 +18,10 @@ from collections import Counter
 from xml.sax.saxutils import escape
 
 ACCOUNT = "123456789012"
+# Services on the query or ec2 protocols (XML answers); the rest answer JSON.
+QUERY_SERVICES = {"sts", "iam", "rds", "redshift", "ec2", "elasticache", "sns", "sqs",
+                  "cloudformation", "autoscaling", "elasticloadbalancing", "cloudwatch", "s3",
+                  "cloudfront"}
 REGION = "us-east-1"
 
 
@@ -99,6 +103,32 @@ def js(doc, status=200, content_type="application/x-amz-json-1.1"):
     return Answer(status, json.dumps(doc), content_type)
 
 
+# Bucket sub-resources → operation; reads the checks make per bucket.
+S3_SUBRESOURCES = (
+    ("encryption", "GetBucketEncryption"), ("location", "GetBucketLocation"),
+    ("versioning", "GetBucketVersioning"), ("lifecycle", "GetBucketLifecycleConfiguration"),
+    ("object-lock", "GetObjectLockConfiguration"), ("replication", "GetBucketReplication"),
+    ("publicAccessBlock", "GetPublicAccessBlock"), ("policyStatus", "GetBucketPolicyStatus"),
+    ("policy", "GetBucketPolicy"), ("logging", "GetBucketLogging"),
+    ("notification", "GetBucketNotificationConfiguration"), ("acl", "GetBucketAcl"),
+)
+
+# What S3 answers for a bucket without the feature configured.
+S3_NOT_CONFIGURED = {
+    "GetBucketLifecycleConfiguration": (404, "NoSuchLifecycleConfiguration"),
+    "GetObjectLockConfiguration": (404, "ObjectLockConfigurationNotFoundError"),
+    "GetBucketReplication": (404, "ReplicationConfigurationNotFoundError"),
+    "GetPublicAccessBlock": (404, "NoSuchPublicAccessBlockConfiguration"),
+    "GetBucketPolicy": (404, "NoSuchBucketPolicy"),
+    "GetBucketPolicyStatus": (404, "NoSuchBucketPolicy"),
+}
+S3_EMPTY_DOCUMENTS = {
+    "GetBucketVersioning": "VersioningConfiguration",
+    "GetBucketLogging": "BucketLoggingStatus",
+    "GetBucketNotificationConfiguration": "NotificationConfiguration",
+}
+
+
 # --------------------------------------------------------------------------------------------
 # Operations
 # --------------------------------------------------------------------------------------------
@@ -112,6 +142,9 @@ class Simulator:
         self.throttled = Counter()
         self.buckets_tokens = {}
         self.in_flight = 0
+        self.seen = set()  # fingerprints of the reads answered, to count repeated reads
+        self.repeated = 0
+        self.repeated_by_op = Counter()
         self.peak_in_flight = 0
 
     # Token bucket per operation; capacity of one second's worth.
@@ -135,6 +168,9 @@ class Simulator:
             "total_calls": sum(self.calls.values()),
             "total_throttled": sum(self.throttled.values()),
             "peak_in_flight": self.peak_in_flight,
+            "distinct_reads": len(self.seen),
+            "repeated_reads": self.repeated,
+            "repeated_by_operation": dict(self.repeated_by_op),
             "resources": self.account.resource_count(),
         }
 
@@ -154,10 +190,16 @@ class Simulator:
         target = headers.get("x-amz-target", "")
         if target:
             return service, target.split(".", 1)[-1], json.loads(body or b"{}")
+        if service not in QUERY_SERVICES:  # rest-json: the path names the operation
+            return service, f"{method} {path}", {}
         if service in ("s3",):
             return service, self.s3_operation(method, path, query), {}
         if service == "cloudfront":
-            return service, "ListDistributions" if path.endswith("/distribution") else "Unknown", {}
+            if path.endswith("/distribution"):
+                return service, "ListDistributions", {}
+            if path.endswith("/config"):
+                return service, "GetDistributionConfig", {}
+            return service, "GetDistribution", {}
         form = dict(urllib.parse.parse_qsl(body.decode()))
         form.update(query)
         return service, form.get("Action", "Unknown"), form
@@ -169,7 +211,7 @@ class Simulator:
             return "ListBuckets"
         if method == "HEAD":
             return "HeadBucket"
-        for key, op in (("encryption", "GetBucketEncryption"), ("location", "GetBucketLocation")):
+        for key, op in S3_SUBRESOURCES:
             if key in query:
                 return op
         return "Unknown"
@@ -188,13 +230,31 @@ class Simulator:
                    "Rate exceeded</Message></Error></ErrorResponse>", 400)
 
     # ---- answers ----------------------------------------------------------------------------
-    def answer(self, service, op, params, path, query):
+    def answer(self, service, op, params, path, query, json_protocol):
         handler = getattr(self, f"op_{service.replace('-', '_')}_{op}", None)
-        if handler is None:
-            return xml(f"<ErrorResponse><Error><Code>InvalidAction</Code><Message>{escape(op)} is "
-                       f"not simulated for {escape(service)}</Message></Error></ErrorResponse>",
-                       400)
-        return handler(params, path, query)
+        if handler is not None:
+            return handler(params, path, query)
+        return self.feature_not_used(service, op, path, json_protocol)
+
+    def feature_not_used(self, service, op, path, json_protocol):
+        """Every other read answers as an account that does not use the feature: an empty but
+        well-formed document in the service's protocol, or S3's "not configured" errors."""
+        if service == "s3":
+            if not self.bucket_of(path):
+                return self.no_bucket()
+            if op in S3_NOT_CONFIGURED:
+                status, code = S3_NOT_CONFIGURED[op]
+                return xml(f"<Error><Code>{code}</Code><Message>not configured</Message></Error>",
+                           status)
+            if op in S3_EMPTY_DOCUMENTS:
+                root = S3_EMPTY_DOCUMENTS[op]
+                return xml(f'<{root} xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>')
+        if json_protocol or service not in QUERY_SERVICES:
+            return js({}, content_type="application/json")
+        if service == "ec2":
+            return xml(f'<{op}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+                       f"<requestId>sim</requestId></{op}Response>")
+        return xml(query_response(op, "https://sim.amazonaws.com/", ""))
 
     def op_sts_GetCallerIdentity(self, *_):
         return xml(query_response(
@@ -265,6 +325,8 @@ class Simulator:
                        f"<DBInstanceArn>arn:aws:rds:us-east-1:{ACCOUNT}:db:{d['id']}</DBInstanceArn>"
                        "<Engine>postgres</Engine><DBInstanceStatus>available</DBInstanceStatus>"
                        f"<StorageEncrypted>{xml_value(d['encrypted'])}</StorageEncrypted>"
+                       f"<BackupRetentionPeriod>{7 if d['encrypted'] else 1}"
+                       f"</BackupRetentionPeriod><MultiAZ>{xml_value(d['encrypted'])}</MultiAZ>"
                        "</DBInstance>" for d in items)
         marker = f"<Marker>{nxt}</Marker>" if nxt else ""
         return xml(query_response("DescribeDBInstances", "http://rds.amazonaws.com/doc/2014-10-31/",
@@ -341,6 +403,33 @@ class Simulator:
                    f"<MaxItems>{query.get('MaxItems', 100)}</MaxItems><IsTruncated>{truncated}"
                    f"</IsTruncated><Quantity>{len(items)}</Quantity><Items>{body}</Items>"
                    "</DistributionList>")
+
+    def distribution_of(self, path):
+        parts = [p for p in path.split("/") if p]
+        ident = parts[2] if len(parts) >= 3 else ""
+        for d in self.account.distributions:
+            if d["id"] == ident:
+                return d
+        return None
+
+    def op_cloudfront_GetDistributionConfig(self, _params, path, _query):
+        d = self.distribution_of(path)
+        if not d:
+            return xml("<ErrorResponse><Error><Code>NoSuchDistribution</Code><Message>none"
+                       "</Message></Error></ErrorResponse>", 404)
+        return xml('<DistributionConfig xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">'
+                   "<CallerReference>bench</CallerReference><Origins><Quantity>1</Quantity><Items>"
+                   "<Origin><Id>origin</Id><DomainName>bench.s3.amazonaws.com</DomainName>"
+                   "<OriginAccessControlId></OriginAccessControlId></Origin></Items></Origins>"
+                   "<DefaultCacheBehavior><TargetOriginId>origin</TargetOriginId>"
+                   f"<ViewerProtocolPolicy>{d['policy']}</ViewerProtocolPolicy>"
+                   "</DefaultCacheBehavior><CacheBehaviors><Quantity>1</Quantity><Items>"
+                   "<CacheBehavior><PathPattern>/static/*</PathPattern><TargetOriginId>origin"
+                   "</TargetOriginId><ViewerProtocolPolicy>https-only</ViewerProtocolPolicy>"
+                   "</CacheBehavior></Items></CacheBehaviors><Comment></Comment>"
+                   "<Logging><Enabled>false</Enabled><IncludeCookies>false</IncludeCookies>"
+                   "<Bucket></Bucket><Prefix></Prefix></Logging><Enabled>true</Enabled>"
+                   "</DistributionConfig>", headers={"ETag": "E1"})
 
     # Identity Center (JSON 1.1)
     def op_sso_ListInstances(self, *_):
@@ -446,6 +535,9 @@ async def dispatch(sim, method, path, query, headers, body):
     if path == "/_sim/reset":
         sim.calls.clear()
         sim.throttled.clear()
+        sim.seen.clear()
+        sim.repeated = 0
+        sim.repeated_by_op.clear()
         sim.peak_in_flight = 0
         return js({"reset": True}, content_type="application/json")
     sim.in_flight += 1
@@ -458,7 +550,14 @@ async def dispatch(sim, method, path, query, headers, body):
             sim.throttled[key] += 1
             return sim.throttle_answer(service, op)
         sim.calls[key] += 1
-        return sim.answer(service, op, params, path, query)
+        # Pages of one listing differ by their token, so they are distinct reads.
+        fingerprint = (key, method, path, tuple(sorted(query.items())), body)
+        if fingerprint in sim.seen:
+            sim.repeated += 1
+            sim.repeated_by_op[key] += 1
+        sim.seen.add(fingerprint)
+        json_protocol = "x-amz-target" in headers
+        return sim.answer(service, op, params, path, query, json_protocol)
     finally:
         sim.in_flight -= 1
 
