@@ -22,6 +22,11 @@ const Check& check_13_0_01_eks_oidc();
 const Check& check_2_0_08_elasticache_encryption();
 const Check& check_2_0_10_kinesis_kms();
 const Check& check_2_0_14_msk_encryption();
+const Check& check_6_0_03_ecr_scan_on_push();
+const Check& check_6_0_07_ecr_immutable_tags();
+const Check& check_8_0_03_wafv2_web_acl();
+const Check& check_16_0_03_codebuild_encryption();
+const Check& check_5_0_07_athena_workgroups();
 
 std::vector<const Check*> network_checks() {
     return {
@@ -45,6 +50,11 @@ std::vector<const Check*> network_checks() {
         &check_2_0_08_elasticache_encryption(),
         &check_2_0_10_kinesis_kms(),
         &check_2_0_14_msk_encryption(),
+        &check_6_0_03_ecr_scan_on_push(),
+        &check_6_0_07_ecr_immutable_tags(),
+        &check_8_0_03_wafv2_web_acl(),
+        &check_16_0_03_codebuild_encryption(),
+        &check_5_0_07_athena_workgroups(),
     };
 }
 

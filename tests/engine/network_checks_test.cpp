@@ -754,4 +754,151 @@ TEST(NetworkMsk, DeniedErrorNoneSkippedServerlessOnlySkipped) {
     EXPECT_EQ(s.run("2.0-14").status, Status::skipped);
 }
 
+// ---- ECR 6.0-03 / 6.0-07 ----
+TEST(NetworkEcr, ScanOnPushAndImmutableTagsPerRepository) {
+    NetFixture f;
+    f.aws->on_json("ecr", "DescribeRepositories", R"({"repositories":[
+      {"repositoryName":"good","imageTagMutability":"IMMUTABLE","imageScanningConfiguration":{"scanOnPush":true}},
+      {"repositoryName":"bad","imageTagMutability":"MUTABLE","imageScanningConfiguration":{"scanOnPush":false}}]})");
+    dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
+    auto scan = dspm::checks::find_check("6.0-03")->run(facts, f.scope);
+    auto tags = dspm::checks::find_check("6.0-07")->run(facts, f.scope);
+    EXPECT_EQ(f.aws->count("ecr:DescribeRepositories"), 1u);
+    EXPECT_EQ(scan.status, Status::non_compliant);
+    EXPECT_EQ(eval_of(scan, "good")->status, Status::compliant);
+    EXPECT_EQ(eval_of(scan, "bad")->evidence_path,
+              "repositories[1].imageScanningConfiguration.scanOnPush");
+    EXPECT_EQ(tags.status, Status::non_compliant);
+    EXPECT_EQ(eval_of(tags, "good")->status, Status::compliant);
+    EXPECT_EQ(eval_of(tags, "bad")->status, Status::non_compliant);
+}
+
+TEST(NetworkEcr, CompliantDeniedErrorNoneSkipped) {
+    NetFixture f;
+    f.aws->on_json("ecr", "DescribeRepositories", R"({"repositories":[
+      {"repositoryName":"r","imageTagMutability":"IMMUTABLE_WITH_EXCLUSION","imageScanningConfiguration":{"scanOnPush":true}}]})");
+    EXPECT_EQ(f.run("6.0-03").status, Status::compliant);
+    EXPECT_EQ(f.run("6.0-07").status, Status::compliant);
+    NetFixture g;
+    g.aws->deny("ecr", "DescribeRepositories", "ecr:DescribeRepositories");
+    EXPECT_EQ(missing_permission(g.run("6.0-03")), "ecr:DescribeRepositories");
+    EXPECT_EQ(g.run("6.0-07").status, Status::error);
+    NetFixture h;
+    h.aws->on_json("ecr", "DescribeRepositories", R"({"repositories":[]})");
+    EXPECT_EQ(h.run("6.0-03").status, Status::skipped);
+    EXPECT_EQ(h.run("6.0-07").status, Status::skipped);
+}
+
+// ---- 8.0-03 WAFv2 ----
+TEST(NetworkWaf, RegionWithAclPassesRegionWithoutFailsAcrossPages) {
+    NetFixture f;
+    f.scope.regions = {"us-east-1", "eu-west-1"};
+    f.aws->on("wafv2", "ListWebACLs",
+              [](const json::object& p, const std::string& region) -> FakeAwsClient::Result {
+                  EXPECT_EQ(p.at("Scope").as_string(), "REGIONAL");
+                  if (region == "eu-west-1") return json::parse(R"({"WebACLs":[]})");
+                  if (!p.contains("NextMarker"))
+                      return json::parse(R"({"WebACLs":[{"Name":"a"}],"NextMarker":"m2"})");
+                  return json::parse(R"({"WebACLs":[{"Name":"b"}]})");
+              });
+    auto r = f.run("8.0-03");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].observed_value.to_number<int>(), 2);
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].region, "eu-west-1");
+}
+
+TEST(NetworkWaf, DeniedIsErrorAndEveryRegionWithAclIsCompliant) {
+    NetFixture f;
+    f.aws->on_json("wafv2", "ListWebACLs", R"({"WebACLs":[{"Name":"a"}]})");
+    EXPECT_EQ(f.run("8.0-03").status, Status::compliant);
+    NetFixture g;
+    g.aws->deny("wafv2", "ListWebACLs", "wafv2:ListWebACLs");
+    auto e = g.run("8.0-03");
+    EXPECT_EQ(e.status, Status::error);
+    EXPECT_EQ(missing_permission(e), "wafv2:ListWebACLs");
+}
+
+// ---- 16.0-03 CodeBuild ----
+TEST(NetworkCodeBuild, KeyAndArtifactEncryptionJudged) {
+    NetFixture f;
+    f.aws->on_json("codebuild", "ListProjects", R"({"projects":["p1","p2","p3"]})");
+    f.aws->on_json("codebuild", "BatchGetProjects", R"({"projects":[
+      {"name":"p1","encryptionKey":"arn:aws:kms:us-east-1:1:alias/aws/s3","artifacts":{"type":"S3","encryptionDisabled":false}},
+      {"name":"p2","encryptionKey":"arn:k","artifacts":{"type":"S3","encryptionDisabled":true}},
+      {"name":"p3","artifacts":{"type":"NO_ARTIFACTS"}}]})");
+    auto r = f.run("16.0-03");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 5u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[1].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[2].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[3].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[3].evidence_path, "projects[1].artifacts.encryptionDisabled");
+    EXPECT_EQ(r.evaluations[4].resource_id, "p3");
+    EXPECT_EQ(r.evaluations[4].status, Status::non_compliant);  // no key
+    EXPECT_EQ(f.aws->count("codebuild:BatchGetProjects"), 1u);
+}
+
+TEST(NetworkCodeBuild, CompliantDeniedErrorNoneSkipped) {
+    NetFixture f;
+    f.aws->on_json("codebuild", "ListProjects", R"({"projects":["p1"]})");
+    f.aws->on_json("codebuild", "BatchGetProjects",
+                   R"({"projects":[{"name":"p1","encryptionKey":"k","artifacts":{"type":"S3"}}]})");
+    EXPECT_EQ(f.run("16.0-03").status, Status::compliant);
+    NetFixture g;
+    g.aws->on_json("codebuild", "ListProjects", R"({"projects":["p1"]})");
+    g.aws->deny("codebuild", "BatchGetProjects", "codebuild:BatchGetProjects");
+    auto e = g.run("16.0-03");
+    EXPECT_EQ(e.status, Status::error);
+    EXPECT_EQ(missing_permission(e), "codebuild:BatchGetProjects");
+    EXPECT_EQ(e.evaluations.at(0).resource_id, "p1");
+    NetFixture h;
+    h.aws->on_json("codebuild", "ListProjects", R"({"projects":[]})");
+    EXPECT_EQ(h.run("16.0-03").status, Status::skipped);
+}
+
+// ---- 5.0-07 Athena ----
+TEST(NetworkAthena, EnforcedWithOutputPassesOthersFailAcrossPages) {
+    NetFixture f;
+    f.aws->on("athena", "ListWorkGroups",
+              [](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+                  if (!p.contains("NextToken"))
+                      return json::parse(R"({"WorkGroups":[{"Name":"primary"}],"NextToken":"t"})");
+                  return json::parse(R"({"WorkGroups":[{"Name":"adhoc"}]})");
+              });
+    by_param(
+        *f.aws, "athena", "GetWorkGroup", "WorkGroup",
+        {{"primary",
+          R"({"WorkGroup":{"Name":"primary","Configuration":{"EnforceWorkGroupConfiguration":true,
+                 "ResultConfiguration":{"OutputLocation":"s3://r/","EncryptionConfiguration":{"EncryptionOption":"SSE_KMS"}}}}})"},
+         {"adhoc",
+          R"({"WorkGroup":{"Name":"adhoc","Configuration":{"EnforceWorkGroupConfiguration":false}}})"}});
+    auto r = f.run("5.0-07");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 4u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].extra.at("EncryptionOption").as_string(), "SSE_KMS");
+    EXPECT_EQ(r.evaluations[1].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[2].evidence_path,
+              "WorkGroup.Configuration.EnforceWorkGroupConfiguration");
+    EXPECT_EQ(r.evaluations[3].status, Status::non_compliant);
+}
+
+TEST(NetworkAthena, DeniedErrorNoneSkipped) {
+    NetFixture g;
+    g.aws->on_json("athena", "ListWorkGroups", R"({"WorkGroups":[{"Name":"primary"}]})");
+    g.aws->deny("athena", "GetWorkGroup", "athena:GetWorkGroup");
+    EXPECT_EQ(missing_permission(g.run("5.0-07")), "athena:GetWorkGroup");
+    NetFixture d;
+    d.aws->deny("athena", "ListWorkGroups", "athena:ListWorkGroups");
+    EXPECT_EQ(d.run("5.0-07").status, Status::error);
+    NetFixture h;
+    h.aws->on_json("athena", "ListWorkGroups", R"({"WorkGroups":[]})");
+    EXPECT_EQ(h.run("5.0-07").status, Status::skipped);
+}
+
 }  // namespace
