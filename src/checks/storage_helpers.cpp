@@ -173,3 +173,58 @@ void judge_each(const std::vector<std::string>& names, std::size_t fanout, const
 }
 
 }  // namespace dspm::checks::storage
+
+namespace dspm::checks::storage {
+
+std::optional<std::vector<RdsValue>> rds_instance_values(
+    inventory::Facts& facts, const CheckScope& scope, const std::string& region,
+    const std::optional<json::array>& collector, const char* aws_field, const char* column,
+    const std::string& checked_field, std::vector<Evaluation>& errors) {
+    std::vector<RdsValue> out;
+    if (collector) {
+        for (const auto* row : rows_in_region(*collector, region, facts.default_region())) {
+            RdsValue v;
+            v.id = first_string(*row, {"db_instance_identifier", "name"});
+            v.cluster = first_string(*row, {"db_cluster_identifier"});
+            if (const auto* c = row->if_contains(column)) {
+                v.observed = *c;
+                v.evidence_path = column;
+                v.source = engine::Source::collector;
+                out.push_back(std::move(v));
+                continue;
+            }
+            auto doc =
+                facts.aws("rds", "DescribeDBInstances", {{"DBInstanceIdentifier", v.id}}, region);
+            if (!doc) {
+                v.error = error_evaluation("RDS", v.id, checked_field, doc.error(), region,
+                                           scope.account);
+            } else {
+                v.evidence_path = std::string("DBInstances[0].") + aws_field;
+                v.observed = value_at(*doc, v.evidence_path);
+                v.cluster = string_at(*doc, "DBInstances[0].DBClusterIdentifier");
+            }
+            out.push_back(std::move(v));
+        }
+        return out;
+    }
+    auto doc = facts.aws_all_pages("rds", "DescribeDBInstances", {}, region);
+    if (!doc) {
+        errors.push_back(
+            error_evaluation("RDS", "*", "DB instance list", doc.error(), region, scope.account));
+        return std::nullopt;
+    }
+    const auto* items = at_path(*doc, "DBInstances");
+    if (items == nullptr || !items->is_array()) return out;
+    for (std::size_t i = 0; i < items->get_array().size(); ++i) {
+        const auto& item = items->get_array()[i];
+        RdsValue v;
+        v.id = string_at(item, "DBInstanceIdentifier");
+        v.cluster = string_at(item, "DBClusterIdentifier");
+        v.observed = value_at(item, aws_field);
+        v.evidence_path = indexed("DBInstances", i, std::string(".") + aws_field);
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+}  // namespace dspm::checks::storage

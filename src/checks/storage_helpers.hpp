@@ -78,4 +78,21 @@ using NameJudge = std::function<engine::Evaluation(const std::string& name)>;
 void judge_each(const std::vector<std::string>& names, std::size_t fanout, const NameJudge& judge,
                 std::vector<engine::Evaluation>& out);
 
+// One field of every RDS DB instance of a region: the collector's column when the row carries it
+// (an old collector without it: DescribeDBInstances of that instance), else DescribeDBInstances
+// of the region (all pages, no parameters, as 2.0-02). nullopt when the list failed (the ERROR
+// was pushed to `errors`); a failed per-instance read is in the value's `error`.
+struct RdsValue {
+    std::string id;
+    std::string cluster;  // DBClusterIdentifier (Aurora members), empty otherwise
+    boost::json::value observed;
+    std::string evidence_path;
+    engine::Source source = engine::Source::aws_sdk;
+    std::optional<engine::Evaluation> error;
+};
+std::optional<std::vector<RdsValue>> rds_instance_values(
+    inventory::Facts& facts, const CheckScope& scope, const std::string& region,
+    const std::optional<boost::json::array>& collector, const char* aws_field, const char* column,
+    const std::string& checked_field, std::vector<engine::Evaluation>& errors);
+
 }  // namespace dspm::checks::storage

@@ -435,4 +435,202 @@ TEST(StorageS3AccessLogging, AllLoggingIsCompliant) {
     EXPECT_EQ(f.run("14.0-02").status, Status::compliant);
 }
 
+// ---- DynamoDB: 4.0-03 TTL, 9.0-01 PITR ----
+struct TableCase {
+    const char* code;
+    const char* op;
+    const char* iam_action;
+    const char* enabled_doc;
+    const char* disabled_doc;
+    const char* path;
+};
+constexpr TableCase kTableCases[] = {
+    {"4.0-03", "DescribeTimeToLive", "dynamodb:DescribeTimeToLive",
+     R"({"TimeToLiveDescription":{"TimeToLiveStatus":"ENABLED","AttributeName":"expires"}})",
+     R"({"TimeToLiveDescription":{"TimeToLiveStatus":"DISABLED"}})",
+     "TimeToLiveDescription.TimeToLiveStatus"},
+    {"9.0-01", "DescribeContinuousBackups", "dynamodb:DescribeContinuousBackups",
+     R"({"ContinuousBackupsDescription":{"ContinuousBackupsStatus":"ENABLED","PointInTimeRecoveryDescription":{"PointInTimeRecoveryStatus":"ENABLED"}}})",
+     R"({"ContinuousBackupsDescription":{"ContinuousBackupsStatus":"ENABLED","PointInTimeRecoveryDescription":{"PointInTimeRecoveryStatus":"DISABLED"}}})",
+     "ContinuousBackupsDescription.PointInTimeRecoveryDescription.PointInTimeRecoveryStatus"},
+};
+
+TEST(StorageDynamoDb, EnabledPassesDisabledFailsPerTableInEachRegion) {
+    for (const auto& c : kTableCases) {
+        Fixture f;
+        f.scope.regions = {"us-east-1", "eu-west-1"};
+        f.aws->on("dynamodb", "ListTables", [](const json::object&, const std::string& region) {
+            return Result(region == "us-east-1" ? json::parse(R"({"TableNames":["on","off"]})")
+                                                : json::parse(R"({"TableNames":["eu"]})"));
+        });
+        const std::string on = c.enabled_doc, off = c.disabled_doc;
+        f.aws->on("dynamodb", c.op, [on, off](const json::object& p, const std::string&) {
+            return Result(json::parse(p.at("TableName") == "off" ? off : on));
+        });
+        auto r = f.run(c.code);
+        EXPECT_EQ(r.status, Status::non_compliant) << c.code;
+        ASSERT_EQ(r.evaluations.size(), 3u) << c.code;
+        EXPECT_EQ(r.evaluations[0].resource_id, "on");
+        EXPECT_EQ(r.evaluations[0].status, Status::compliant) << c.code;
+        EXPECT_EQ(r.evaluations[0].evidence_path, c.path);
+        EXPECT_EQ(r.evaluations[1].status, Status::non_compliant) << c.code;
+        EXPECT_EQ(r.evaluations[1].observed_value, json::value("DISABLED"));
+        EXPECT_EQ(r.evaluations[2].region, "eu-west-1");
+        EXPECT_EQ(r.evaluations[2].status, Status::compliant);
+        EXPECT_EQ(r.evidence.at("totalTables").as_uint64(), 3u);
+        EXPECT_EQ(r.evidence.at("nonCompliant").as_uint64(), 1u);
+    }
+}
+
+TEST(StorageDynamoDb, AllEnabledCompliantNoTablesSkippedDeniedError) {
+    for (const auto& c : kTableCases) {
+        {
+            Fixture f;
+            f.aws->on_json("dynamodb", "ListTables", R"({"TableNames":["a"]})");
+            f.aws->on_json("dynamodb", c.op, c.enabled_doc);
+            EXPECT_EQ(f.run(c.code).status, Status::compliant) << c.code;
+        }
+        {
+            Fixture f;
+            f.aws->on_json("dynamodb", "ListTables", R"({"TableNames":[]})");
+            auto r = f.run(c.code);
+            EXPECT_EQ(r.status, Status::skipped) << c.code;
+            EXPECT_TRUE(r.reason.has_value());
+        }
+        {
+            Fixture f;
+            f.aws->on_json("dynamodb", "ListTables", R"({"TableNames":["a"]})");
+            f.aws->deny("dynamodb", c.op, c.iam_action);
+            auto r = f.run(c.code);
+            EXPECT_EQ(r.status, Status::error) << c.code;
+            EXPECT_EQ(missing_permission(r), c.iam_action);
+        }
+        {
+            Fixture f;
+            f.aws->deny("dynamodb", "ListTables", "dynamodb:ListTables");
+            auto r = f.run(c.code);
+            EXPECT_EQ(r.status, Status::error) << c.code;
+            EXPECT_EQ(missing_permission(r), "dynamodb:ListTables");
+        }
+    }
+}
+
+TEST(StorageDynamoDb, TableListIsSharedWith2_0_03) {
+    Fixture f;
+    f.aws->on_json("dynamodb", "ListTables", R"({"TableNames":["a"]})");
+    f.aws->on_json("dynamodb", "DescribeTable",
+                   R"({"Table":{"TableName":"a","SSEDescription":{"Status":"ENABLED"}}})");
+    f.aws->on_json("dynamodb", "DescribeTimeToLive", kTableCases[0].enabled_doc);
+    f.aws->on_json("dynamodb", "DescribeContinuousBackups", kTableCases[1].enabled_doc);
+    dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
+    for (const char* code : {"2.0-03", "4.0-03", "9.0-01"})
+        EXPECT_EQ(dspm::checks::find_check(code)->run(facts, f.scope).status, Status::compliant);
+    EXPECT_EQ(f.aws->count("dynamodb:ListTables"), 1u);
+}
+
+// ---- RDS: 4.0-06 backup retention, 9.0-02 Multi-AZ ----
+TEST(StorageRdsBackup, SevenDaysPassLessFails) {
+    Fixture f;
+    f.aws->on_json(
+        "rds", "DescribeDBInstances",
+        R"({"DBInstances":[{"DBInstanceIdentifier":"week","BackupRetentionPeriod":7},{"DBInstanceIdentifier":"day","BackupRetentionPeriod":1},{"DBInstanceIdentifier":"off","BackupRetentionPeriod":0}]})");
+    auto r = f.run("4.0-06");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].evidence_path, "DBInstances[0].BackupRetentionPeriod");
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].evidence_path, "DBInstances[1].BackupRetentionPeriod");
+    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
+    EXPECT_EQ(r.evidence.at("retentionCompliant").as_uint64(), 1u);
+}
+
+TEST(StorageRdsBackup, CompliantSkippedErrorAndSharedRead) {
+    {
+        Fixture f;
+        f.aws->on_json(
+            "rds", "DescribeDBInstances",
+            R"({"DBInstances":[{"DBInstanceIdentifier":"a","BackupRetentionPeriod":35,"MultiAZ":true}]})");
+        f.aws->on_json("rds", "DescribeDBClusters", R"({"DBClusters":[]})");
+        dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
+        for (const char* code : {"4.0-06", "9.0-02"})
+            EXPECT_EQ(dspm::checks::find_check(code)->run(facts, f.scope).status, Status::compliant)
+                << code;
+        EXPECT_EQ(f.aws->count("rds:DescribeDBInstances"), 1u);
+        EXPECT_EQ(f.aws->count("rds:DescribeDBClusters"), 0u);  // no Aurora members
+    }
+    for (const char* code : {"4.0-06", "9.0-02"}) {
+        Fixture f;
+        f.aws->on_json("rds", "DescribeDBInstances", R"({"DBInstances":[]})");
+        auto r = f.run(code);
+        EXPECT_EQ(r.status, Status::skipped) << code;
+        EXPECT_TRUE(r.reason.has_value());
+    }
+    for (const char* code : {"4.0-06", "9.0-02"}) {
+        Fixture f;
+        f.aws->deny("rds", "DescribeDBInstances", "rds:DescribeDBInstances");
+        auto r = f.run(code);
+        EXPECT_EQ(r.status, Status::error) << code;
+        EXPECT_EQ(missing_permission(r), "rds:DescribeDBInstances");
+    }
+}
+
+TEST(StorageRdsBackup, CollectorColumnServesAndOldCollectorFallsBackToAws) {
+    struct Rows : dspm::inventory::CollectorSource {
+        dspm::inventory::CollectorResult rows(std::string_view kind) override {
+            if (kind != "rds-instances") return dspm::unexpected(std::string("no such kind"));
+            return json::parse(
+                       R"([{"db_instance_identifier":"col","region":"us-east-1","backup_retention_period":14},
+                           {"db_instance_identifier":"narrow","region":"us-east-1"}])")
+                .as_array();
+        }
+    };
+    Fixture f;
+    f.aws->on_json(
+        "rds", "DescribeDBInstances",
+        R"({"DBInstances":[{"DBInstanceIdentifier":"narrow","BackupRetentionPeriod":3}]})");
+    auto r = f.run("4.0-06", std::make_shared<Rows>());
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    EXPECT_EQ(r.evaluations[0].source, dspm::engine::Source::collector);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].evidence_path, "backup_retention_period");
+    EXPECT_EQ(r.evaluations[1].source, dspm::engine::Source::aws_sdk);
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].evidence_path, "DBInstances[0].BackupRetentionPeriod");
+    EXPECT_EQ(f.aws->count("rds:DescribeDBInstances"), 1u);
+}
+
+TEST(StorageRdsMultiAz, SingleAzFailsAuroraMemberJudgedByItsCluster) {
+    Fixture f;
+    f.aws->on_json(
+        "rds", "DescribeDBInstances",
+        R"({"DBInstances":[{"DBInstanceIdentifier":"multi","MultiAZ":true},{"DBInstanceIdentifier":"single","MultiAZ":false},{"DBInstanceIdentifier":"aurora-1","MultiAZ":false,"DBClusterIdentifier":"aur"},{"DBInstanceIdentifier":"lone-1","MultiAZ":false,"DBClusterIdentifier":"lone"}]})");
+    f.aws->on_json(
+        "rds", "DescribeDBClusters",
+        R"({"DBClusters":[{"DBClusterIdentifier":"lone","MultiAZ":false},{"DBClusterIdentifier":"aur","MultiAZ":true}]})");
+    auto r = f.run("9.0-02");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 4u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].evidence_path, "DBInstances[0].MultiAZ");
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[2].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[2].evidence_path, "DBClusters[1].MultiAZ");
+    EXPECT_EQ(r.evaluations[3].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[3].evidence_path, "DBClusters[0].MultiAZ");
+    EXPECT_EQ(f.aws->count("rds:DescribeDBClusters"), 1u);
+    EXPECT_EQ(r.evidence.at("multiAz").as_uint64(), 2u);
+}
+
+TEST(StorageRdsMultiAz, DeniedClusterReadIsErrorForAuroraMembers) {
+    Fixture f;
+    f.aws->on_json(
+        "rds", "DescribeDBInstances",
+        R"({"DBInstances":[{"DBInstanceIdentifier":"aurora-1","MultiAZ":false,"DBClusterIdentifier":"aur"}]})");
+    f.aws->deny("rds", "DescribeDBClusters", "rds:DescribeDBClusters");
+    auto r = f.run("9.0-02");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "rds:DescribeDBClusters");
+}
+
 }  // namespace
