@@ -88,6 +88,8 @@ OPERATIONS = {
     "codebuild": ["ListProjects", "BatchGetProjects"],
 }
 
+SUPPORTED_PROTOCOLS = ("json", "query", "ec2", "rest-json", "rest-xml")
+
 # Member-level keys the protocol layer reads.
 MEMBER_KEYS = ("location", "locationName", "flattened", "xmlNamespace", "queryName",
                "timestampFormat", "xmlAttribute", "hostLabel", "jsonvalue")
@@ -167,6 +169,14 @@ def generate(data_dir, service, operations, endpoints):
               "targetPrefix", "xmlNamespace", "signatureVersion"):
         if k in meta_src:
             meta[k] = meta_src[k]
+    # Newer models list several wire protocols, preferring ones the audit does not speak
+    # (CloudWatch: smithy-rpc-v2-cbor first); take the first one it does.
+    for candidate in meta_src.get("protocols", []):
+        if candidate in SUPPORTED_PROTOCOLS:
+            meta["protocol"] = candidate
+            break
+    if meta.get("protocol") not in SUPPORTED_PROTOCOLS:
+        raise SystemExit(f"{service}: no supported protocol in {meta_src.get('protocols')}")
     meta.setdefault("signingName", meta_src["endpointPrefix"])
     ge = global_endpoint(endpoints, meta_src["endpointPrefix"])
     if ge:

@@ -91,7 +91,19 @@ Expected<AuditPlan, catalog::CatalogError> Engine::plan(
         auto reqs = catalog_->requirements(framework);
         if (!reqs) return unexpected(reqs.error());
         p.framework = framework;
-        p.requirements = std::move(*reqs);
+        // A whole-framework audit reports the control items. Checkpoints (requirements with a
+        // parent, like ISMS-P 2.5.1.2 under 2.5.1) carry no code their control lacks, so auditing
+        // both would count every finding twice; they stay auditable one by one.
+        std::set<std::string> top_level;
+        for (const auto& r : *reqs)
+            if (r.parent.empty()) top_level.insert(r.item_code);
+        for (auto& r : *reqs) {
+            if (!r.parent.empty() && top_level.contains(r.parent)) {
+                ++p.checkpoints_folded;
+                continue;
+            }
+            p.requirements.push_back(std::move(r));
+        }
         if (auto maps = catalog_->mappings()) {
             for (const auto& m : *maps)
                 p.mapping_titles[m.code] = m.service;
@@ -380,10 +392,14 @@ json::object all_response(const AuditRun& run) {
     json::array rs;
     for (const auto& r : run.results)
         rs.push_back(r.to_json());
-    return {
+    json::object o{
         {"framework", run.plan.framework},  {"total_requirements", run.plan.requirements.size()},
         {"executed", run.results.size()},   {"framework_status", to_string(run.summary.status)},
         {"summary", run.summary.to_json()}, {"results", std::move(rs)}};
+    if (run.plan.checkpoints_folded > 0) {
+        o["checkpoints_in_controls"] = run.plan.checkpoints_folded;
+    }
+    return o;
 }
 
 }  // namespace dspm::engine

@@ -63,6 +63,7 @@ struct AuditPlan {
     bool all = false;
     std::vector<catalog::Requirement> requirements;
     std::map<std::string, std::string> mapping_titles;  // code → title for unimplemented codes
+    std::size_t checkpoints_folded = 0;  // checkpoints covered by their control items (all only)
 };
 
 struct AuditRun {

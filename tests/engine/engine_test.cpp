@@ -95,7 +95,7 @@ class FakeCatalog : public dspm::catalog::CatalogSource {
     dspm::Expected<std::vector<dspm::catalog::Mapping>, dspm::catalog::CatalogError> mappings()
         override {
         dspm::catalog::Mapping m;
-        m.code = "7.0-01";
+        m.code = "99.0-01";
         m.service = "KMS";
         return std::vector<dspm::catalog::Mapping>{m};
     }
@@ -168,17 +168,17 @@ TEST(Engine, UnimplementedAndNonAuditableAreSkippedWithReasons) {
     auto na = req(2, "1.1.1", {"2.0-01"});
     na.auditable = false;
     na.not_auditable_reason = "management policy: reviewed by people";
-    f.catalog->reqs = {req(1, "2.9.1", {"7.0-01"}), na, req(3, "2.9.3", {})};
+    f.catalog->reqs = {req(1, "2.9.1", {"99.0-01"}), na, req(3, "2.9.3", {})};
     auto engine = f.engine();
     auto run = engine.run(*engine.plan("ISMS-P", std::nullopt));
     ASSERT_EQ(run.results.size(), 3u);
     EXPECT_EQ(run.results[0].status, Status::skipped);
     ASSERT_EQ(run.results[0].results.size(), 1u);
-    EXPECT_EQ(*run.results[0].results[0].reason, "not implemented: 7.0-01");
+    EXPECT_EQ(*run.results[0].results[0].reason, "not implemented: 99.0-01");
     EXPECT_EQ(run.results[0].results[0].title, "KMS");
     EXPECT_EQ(run.results[1].status, Status::skipped);
     EXPECT_EQ(*run.results[1].reason, "management policy: reviewed by people");
-    EXPECT_EQ(run.summary.not_implemented, std::vector<std::string>{"7.0-01"});
+    EXPECT_EQ(run.summary.not_implemented, std::vector<std::string>{"99.0-01"});
     EXPECT_EQ(f.aws->calls().size(), 0u);  // nothing to read
 }
 
@@ -200,7 +200,7 @@ TEST(Engine, UnknownFrameworkOrRequirementIsNotFound) {
 
 TEST(Engine, ProgressOncePerRequirementAndCancellation) {
     EngineFixture f;
-    f.catalog->reqs = {req(1, "a", {"2.0-01"}), req(2, "b", {"1.0-06"}), req(3, "c", {"7.0-01"})};
+    f.catalog->reqs = {req(1, "a", {"2.0-01"}), req(2, "b", {"1.0-06"}), req(3, "c", {"99.0-01"})};
     auto engine = f.engine();
     std::vector<int> seen;
     dspm::engine::RunOptions opts;
@@ -382,6 +382,33 @@ TEST(Engine, CallsInFlightNeverExceedAuditConcurrency) {
     EXPECT_EQ(run.results[0].status, Status::compliant);
     EXPECT_LE(peak.load(), 3);
     EXPECT_GE(peak.load(), 2);  // and the reads did overlap
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Engine, WholeFrameworkAuditsControlsNotTheirCheckpoints) {
+    EngineFixture f;
+    auto control = req(1, "2.5.1", {"2.0-01", "1.0-06"});
+    auto checkpoint = req(2, "2.5.1.2", {"2.0-01"});
+    checkpoint.parent = "2.5.1";
+    auto orphan = req(3, "9.9.9.9", {"1.0-06"});
+    orphan.parent = "9.9.9";  // its control is not in the catalog: audited on its own
+    f.catalog->reqs = {control, checkpoint, orphan};
+    auto engine = f.engine();
+    auto plan = engine.plan("ISMS-P", std::nullopt);
+    ASSERT_TRUE(plan);
+    ASSERT_EQ(plan->requirements.size(), 2u);
+    EXPECT_EQ(plan->requirements[0].item_code, "2.5.1");
+    EXPECT_EQ(plan->requirements[1].item_code, "9.9.9.9");
+    EXPECT_EQ(plan->checkpoints_folded, 1u);
+    // A checkpoint stays auditable by itself.
+    auto single = engine.plan("ISMS-P", std::string("2.5.1.2"));
+    ASSERT_TRUE(single);
+    EXPECT_EQ(single->requirements.at(0).item_code, "2.5.1.2");
+    auto run = engine.run(*plan);
+    EXPECT_EQ(dspm::engine::all_response(run).at("checkpoints_in_controls").to_number<int>(), 1);
 }
 
 }  // namespace

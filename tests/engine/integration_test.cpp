@@ -196,8 +196,9 @@ TEST(MotoAudit, DemoAccountGivesEachCheckItsStatus) {
               0)
         << seed_out;
     auto r = run_audit({"ISMS-P", "--all"}, dspm::test::moto_env(moto.endpoint()));
-    ASSERT_EQ(r.exit_code, 3) << r.stderr_text;                 // NON_COMPLIANT
-    EXPECT_NE(r.stderr_text.find("/217]"), std::string::npos);  // progress on stderr
+    ASSERT_EQ(r.exit_code, 3) << r.stderr_text;  // NON_COMPLIANT
+    // Progress on stderr over the 101 control items (checkpoints fold into their controls).
+    EXPECT_NE(r.stderr_text.find("/101]"), std::string::npos);
     auto m = by_code(r.doc);
     EXPECT_EQ(status_of(m, "2.0-01"), "NON_COMPLIANT");
     EXPECT_EQ(m["2.0-01"].at("evidence").at("totalBuckets").to_number<std::uint64_t>(), 5u);
@@ -215,7 +216,7 @@ TEST(MotoAudit, DemoAccountGivesEachCheckItsStatus) {
     const auto& summary = r.doc.at("summary").as_object();
     EXPECT_EQ(summary.at("account").as_string(), "123456789012");
     EXPECT_GT(summary.at("aws_calls").to_number<std::uint64_t>(), 20u);
-    EXPECT_EQ(summary.at("checks_run").to_number<std::uint64_t>(), 9u);
+    EXPECT_GE(summary.at("checks_run").to_number<std::uint64_t>(), 9u);
     // Every evaluation carries the full evidence record.
     for (const auto& e : m["2.0-01"].at("evaluations").as_array()) {
         EXPECT_EQ(e.at("source").as_string(), "aws-sdk");
