@@ -228,3 +228,44 @@ std::optional<std::vector<RdsValue>> rds_instance_values(
 }
 
 }  // namespace dspm::checks::storage
+
+namespace dspm::checks::storage {
+
+engine::MappingResult presence_per_region(const CheckInfo& info, inventory::Facts& facts,
+                                          const CheckScope& scope, const PresenceSpec& spec) {
+    std::vector<Evaluation> evals;
+    std::size_t ok = 0, bad = 0, err = 0;
+    for (const auto& region : scope.regions) {
+        auto doc = spec.all_pages ? facts.aws_all_pages(spec.service, spec.operation, {}, region)
+                                  : facts.aws(spec.service, spec.operation, {}, region);
+        if (!doc) {
+            ++err;
+            evals.push_back(error_evaluation(spec.service_label, region, spec.checked_field,
+                                             doc.error(), region, scope.account));
+            continue;
+        }
+        std::size_t total = 0, qualifying = 0;
+        if (const auto* items = at_path(*doc, spec.list_key);
+            items != nullptr && items->is_array()) {
+            for (const auto& item : items->get_array()) {
+                ++total;
+                qualifying += !spec.qualifies || spec.qualifies(item);
+            }
+        }
+        json::object extra{{"total", total}};
+        if (qualifying == 0) extra["note"] = spec.absent_note;
+        auto e = evaluate({spec.service_label, region, spec.list_key, spec.checked_field,
+                           engine::Comparator::ge, 1, qualifying, engine::Source::aws_sdk, region,
+                           scope.account, std::move(extra)});
+        (e.passed ? ok : bad) += 1;
+        evals.push_back(std::move(e));
+    }
+    json::object evidence{{"regions", scope.regions.size()},
+                          {spec.compliant_key, ok},
+                          {"nonCompliant", bad},
+                          {"errors", err}};
+    // scope.regions is never empty, so there is always an evaluation: no SKIPPED reason needed.
+    return finish(info, std::move(evals), std::move(evidence), "no audited regions");
+}
+
+}  // namespace dspm::checks::storage

@@ -95,4 +95,21 @@ std::optional<std::vector<RdsValue>> rds_instance_values(
     const std::optional<boost::json::array>& collector, const char* aws_field, const char* column,
     const std::string& checked_field, std::vector<engine::Evaluation>& errors);
 
+// "Something of this kind is configured in each audited region": one evaluation per region, count
+// of qualifying items of `list_key` (all pages of `operation` with no parameters when
+// `all_pages`) >= 1. `qualifies` (optional) filters items; the region is the resource.
+struct PresenceSpec {
+    const char* service_label;  // "Backup"
+    const char* service;        // "backup"
+    const char* operation;      // "ListCopyJobs"
+    const char* list_key;       // "CopyJobs"
+    const char* checked_field;  // "Copy jobs"
+    const char* compliant_key;  // evidence key of the regions that pass
+    const char* absent_note;    // note when none qualifies
+    bool all_pages = true;
+    std::function<bool(const boost::json::value&)> qualifies = {};
+};
+engine::MappingResult presence_per_region(const CheckInfo& info, inventory::Facts& facts,
+                                          const CheckScope& scope, const PresenceSpec& spec);
+
 }  // namespace dspm::checks::storage

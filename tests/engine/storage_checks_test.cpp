@@ -633,4 +633,223 @@ TEST(StorageRdsMultiAz, DeniedClusterReadIsErrorForAuroraMembers) {
     EXPECT_EQ(missing_permission(r), "rds:DescribeDBClusters");
 }
 
+// ---- 4.0-04 AWS Backup Vault Lock ----
+TEST(StorageBackupVaultLock, LockedPassesUnlockedFailsNoVaultFails) {
+    Fixture f;
+    f.scope.regions = {"us-east-1", "eu-west-1"};
+    f.aws->on("backup", "ListBackupVaults", [](const json::object&, const std::string& region) {
+        if (region == "eu-west-1") return Result(json::parse(R"({"BackupVaultList":[]})"));
+        return Result(json::parse(
+            R"({"BackupVaultList":[{"BackupVaultName":"locked","Locked":true,"MinRetentionDays":30},{"BackupVaultName":"Default"}]})"));
+    });
+    auto r = f.run("4.0-04");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].evidence_path, "BackupVaultList[0].Locked");
+    EXPECT_EQ(r.evaluations[0].extra.at("MinRetentionDays"), json::value(30));
+    EXPECT_EQ(r.evaluations[1].resource_id, "Default");
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[2].region, "eu-west-1");
+    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);  // no vault: a finding
+    EXPECT_EQ(r.evaluations[2].extra.at("note"), json::value("no backup vault"));
+    EXPECT_EQ(r.evidence.at("totalVaults").as_uint64(), 2u);
+}
+
+TEST(StorageBackupVaultLock, AllLockedCompliantDeniedListError) {
+    {
+        Fixture f;
+        f.aws->on_json("backup", "ListBackupVaults",
+                       R"({"BackupVaultList":[{"BackupVaultName":"v","Locked":true}]})");
+        EXPECT_EQ(f.run("4.0-04").status, Status::compliant);
+    }
+    {
+        Fixture f;
+        f.aws->deny("backup", "ListBackupVaults", "backup:ListBackupVaults");
+        auto r = f.run("4.0-04");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "backup:ListBackupVaults");
+    }
+}
+
+// ---- presence per region: 9.0-03 copy jobs, 4.0-07 / 9.0-07 DLM ----
+TEST(StorageBackupCopyJobs, RegionWithCopyJobsPassesEmptyRegionFails) {
+    Fixture f;
+    f.scope.regions = {"us-east-1", "eu-west-1"};
+    f.aws->on("backup", "ListCopyJobs", [](const json::object&, const std::string& region) {
+        if (region == "eu-west-1") return Result(json::parse(R"({"CopyJobs":[]})"));
+        return Result(json::parse(
+            R"({"CopyJobs":[{"CopyJobId":"c1","State":"COMPLETED","DestinationBackupVaultArn":"arn:aws:backup:eu-west-1:1:backup-vault:dr"}]})"));
+    });
+    auto r = f.run("9.0-03");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].resource_id, "us-east-1");
+    EXPECT_EQ(r.evaluations[0].evidence_path, "CopyJobs");
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].observed_value, json::value(0));
+    EXPECT_EQ(r.evidence.at("regionsWithCopyJobs").as_uint64(), 1u);
+}
+
+TEST(StorageBackupCopyJobs, CompliantAndDenied) {
+    {
+        Fixture f;
+        f.aws->on_json("backup", "ListCopyJobs", R"({"CopyJobs":[{"CopyJobId":"c1"}]})");
+        EXPECT_EQ(f.run("9.0-03").status, Status::compliant);
+    }
+    {
+        Fixture f;
+        f.aws->deny("backup", "ListCopyJobs", "backup:ListCopyJobs");
+        auto r = f.run("9.0-03");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "backup:ListCopyJobs");
+    }
+}
+
+TEST(StorageDlm, EnabledEbsPolicyPassesDisabledOrAmiOnlyFailsBothCodesOneRead) {
+    Fixture f;
+    f.scope.regions = {"us-east-1", "eu-west-1", "ap-northeast-2"};
+    f.aws->on("dlm", "GetLifecyclePolicies", [](const json::object&, const std::string& region) {
+        if (region == "us-east-1")
+            return Result(json::parse(
+                R"({"Policies":[{"PolicyId":"p1","State":"ENABLED","PolicyType":"EBS_SNAPSHOT_MANAGEMENT"}]})"));
+        if (region == "eu-west-1")
+            return Result(json::parse(
+                R"({"Policies":[{"PolicyId":"p2","State":"DISABLED","PolicyType":"EBS_SNAPSHOT_MANAGEMENT"},{"PolicyId":"p3","State":"ENABLED","PolicyType":"IMAGE_MANAGEMENT"}]})"));
+        return Result(json::parse(R"({"Policies":[]})"));
+    });
+    dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
+    for (const char* code : {"4.0-07", "9.0-07"}) {
+        auto r = dspm::checks::find_check(code)->run(facts, f.scope);
+        EXPECT_EQ(r.mapping_code, code);
+        EXPECT_EQ(r.status, Status::non_compliant) << code;
+        ASSERT_EQ(r.evaluations.size(), 3u);
+        EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+        EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+        EXPECT_EQ(r.evaluations[1].extra.at("total"), json::value(2));
+        EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
+    }
+    EXPECT_EQ(f.aws->count("dlm:GetLifecyclePolicies"), 3u);  // once per region, not per code
+}
+
+TEST(StorageDlm, CompliantAndDenied) {
+    for (const char* code : {"4.0-07", "9.0-07"}) {
+        {
+            Fixture f;
+            f.aws->on_json("dlm", "GetLifecyclePolicies",
+                           R"({"Policies":[{"PolicyId":"p1","State":"ENABLED"}]})");
+            EXPECT_EQ(f.run(code).status, Status::compliant) << code;
+        }
+        {
+            Fixture f;
+            f.aws->deny("dlm", "GetLifecyclePolicies", "dlm:GetLifecyclePolicies");
+            auto r = f.run(code);
+            EXPECT_EQ(r.status, Status::error) << code;
+            EXPECT_EQ(missing_permission(r), "dlm:GetLifecyclePolicies");
+        }
+    }
+}
+
+// ---- 9.0-05 Glacier Vault Lock ----
+TEST(StorageGlacierVaultLock, LockedPassesInProgressAndMissingFail) {
+    Fixture f;
+    f.aws->on("glacier", "ListVaults", [](const json::object& p, const std::string&) {
+        EXPECT_EQ(p.at("accountId"), json::value("-"));
+        return Result(json::parse(
+            R"({"VaultList":[{"VaultName":"locked"},{"VaultName":"progress"},{"VaultName":"none"}]})"));
+    });
+    f.aws->on("glacier", "GetVaultLock", [](const json::object& p, const std::string&) -> Result {
+        if (p.at("vaultName") == "locked") return json::parse(R"({"State":"Locked"})");
+        if (p.at("vaultName") == "progress") return json::parse(R"({"State":"InProgress"})");
+        return not_found("GetVaultLock", "ResourceNotFoundException", "glacier");
+    });
+    auto r = f.run("9.0-05");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].observed_value, json::value("InProgress"));
+    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
+    EXPECT_TRUE(r.evaluations[2].observed_value.is_null());
+}
+
+TEST(StorageGlacierVaultLock, CompliantSkippedDenied) {
+    {
+        Fixture f;
+        f.aws->on_json("glacier", "ListVaults", R"({"VaultList":[{"VaultName":"v"}]})");
+        f.aws->on_json("glacier", "GetVaultLock", R"({"State":"Locked"})");
+        EXPECT_EQ(f.run("9.0-05").status, Status::compliant);
+    }
+    {
+        Fixture f;
+        f.aws->on_json("glacier", "ListVaults", R"({"VaultList":[]})");
+        auto r = f.run("9.0-05");
+        EXPECT_EQ(r.status, Status::skipped);
+        EXPECT_TRUE(r.reason.has_value());
+    }
+    {
+        Fixture f;
+        f.aws->on_json("glacier", "ListVaults", R"({"VaultList":[{"VaultName":"v"}]})");
+        f.aws->deny("glacier", "GetVaultLock", "glacier:GetVaultLock");
+        auto r = f.run("9.0-05");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "glacier:GetVaultLock");
+    }
+}
+
+// ---- 9.0-06 EFS backup policy ----
+TEST(StorageEfsBackup, EnabledPassesDisabledAndMissingFail) {
+    Fixture f;
+    f.aws->on_json(
+        "efs", "DescribeFileSystems",
+        R"({"FileSystems":[{"FileSystemId":"fs-on"},{"FileSystemId":"fs-off"},{"FileSystemId":"fs-none"}]})");
+    f.aws->on("efs", "DescribeBackupPolicy",
+              [](const json::object& p, const std::string&) -> Result {
+                  if (p.at("FileSystemId") == "fs-on")
+                      return json::parse(R"({"BackupPolicy":{"Status":"ENABLED"}})");
+                  if (p.at("FileSystemId") == "fs-off")
+                      return json::parse(R"({"BackupPolicy":{"Status":"DISABLED"}})");
+                  return not_found("DescribeBackupPolicy", "PolicyNotFound", "efs");
+              });
+    auto r = f.run("9.0-06");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].evidence_path, "BackupPolicy.Status");
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
+    EXPECT_TRUE(r.evaluations[2].observed_value.is_null());
+    EXPECT_EQ(r.evidence.at("backupEnabled").as_uint64(), 1u);
+}
+
+TEST(StorageEfsBackup, CompliantSkippedDenied) {
+    {
+        Fixture f;
+        f.aws->on_json("efs", "DescribeFileSystems", R"({"FileSystems":[{"FileSystemId":"a"}]})");
+        f.aws->on_json("efs", "DescribeBackupPolicy", R"({"BackupPolicy":{"Status":"ENABLED"}})");
+        EXPECT_EQ(f.run("9.0-06").status, Status::compliant);
+    }
+    {
+        Fixture f;
+        f.aws->on_json("efs", "DescribeFileSystems", R"({"FileSystems":[]})");
+        EXPECT_EQ(f.run("9.0-06").status, Status::skipped);
+    }
+    {
+        Fixture f;
+        f.aws->on_json("efs", "DescribeFileSystems", R"({"FileSystems":[{"FileSystemId":"a"}]})");
+        f.aws->deny("efs", "DescribeBackupPolicy", "elasticfilesystem:DescribeBackupPolicy");
+        auto r = f.run("9.0-06");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "elasticfilesystem:DescribeBackupPolicy");
+    }
+    {
+        Fixture f;
+        f.aws->deny("efs", "DescribeFileSystems", "elasticfilesystem:DescribeFileSystems");
+        auto r = f.run("9.0-06");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "elasticfilesystem:DescribeFileSystems");
+    }
+}
+
 }  // namespace
