@@ -1,8 +1,24 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds from scratch when needed, and runs every test suite.
+# Installs what is needed, builds from scratch when needed, and runs every test suite twice:
+# the Release build, then the AddressSanitizer + UndefinedBehaviorSanitizer build.
+# --quick skips the sanitizer pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+quick=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    -h|--help) echo "usage: scripts/test.sh [--quick]"; exit 0 ;;
+    *) echo "scripts/test.sh: unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
 scripts/install-deps.sh
-scripts/build.sh
-cd "${BUILD_DIR:-build}"
-ctest --output-on-failure -j 2 --timeout 600
+BUILD_DIR=build scripts/build.sh -DDSPM_SANITIZE=OFF
+(cd build && ctest --output-on-failure -j 2 --timeout 600)
+if [ "$quick" -eq 0 ]; then
+  echo "== sanitizer build (ASan + UBSan) ==" >&2
+  BUILD_DIR=build-sanitize BUILD_TYPE=Debug scripts/build.sh -DDSPM_SANITIZE=ON -DDSPM_BENCH=OFF
+  (cd build-sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+     ctest --output-on-failure -j 2 --timeout 900)
+fi

@@ -26,7 +26,8 @@ constexpr GlobalFlag global_flags[] = {
     {"--mapping-base-url", "MAPPING_BASE_URL", "remote Compliance Mapping API; unset: embedded"},
     {"--collector-base-url", "COLLECTOR_BASE_URL", "Resource Collector API; unset: AWS only"},
     {"--catalog-dir", "CATALOG_DIR", "directory with catalog data files overriding the embedded"},
-    {"--audit-concurrency", "AUDIT_CONCURRENCY", "checks run in parallel (default 16)"},
+    {"--audit-concurrency", "AUDIT_CONCURRENCY", "AWS calls in flight per audit run (default 16)"},
+    {"--audit-mode", "AUDIT_MODE", "parallel (default), or sequential: the benchmark baseline"},
     {"--audit-regions", "AUDIT_REGIONS", "comma list of regions, or 'all' (default AWS_REGION)"},
 };
 
