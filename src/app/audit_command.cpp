@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 #include <cstdio>
+#include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
@@ -76,6 +78,15 @@ std::string table(const engine::AuditRun& run) {
     return out;
 }
 
+std::string utc_stamp() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+    return buf;
+}
+
 int run_audit(const Settings& settings, const AuditArgs& args) {
     if (args.all == !args.requirement.empty()) {
         std::fprintf(stderr, "dspm-audit audit: give either REQ_ID or --all\n");
@@ -103,14 +114,24 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
     const json::object doc = args.all ? engine::all_response(run) : engine::single_response(run);
     const std::string text =
         args.format == "table" ? table(run) : json::serialize(doc) + std::string("\n");
-    if (!args.output.empty()) {
-        std::ofstream out(args.output, std::ios::binary | std::ios::trunc);
+    std::string output = args.output;
+    if (output.empty() && !settings.results_dir.empty()) {
+        // RESULTS_DIR keeps every run: <framework>-<requirement|all>-<UTC time>.json.
+        std::error_code ec;
+        std::filesystem::create_directories(settings.results_dir, ec);
+        output = (std::filesystem::path(settings.results_dir) /
+                  (run.plan.framework + "-" + (args.all ? std::string("all") : args.requirement) +
+                   "-" + utc_stamp() + ".json"))
+                     .string();
+    }
+    if (!output.empty()) {
+        std::ofstream out(output, std::ios::binary | std::ios::trunc);
         out << json::serialize(doc) << '\n';
         if (!out) {
-            std::fprintf(stderr, "dspm-audit audit: cannot write %s\n", args.output.c_str());
+            std::fprintf(stderr, "dspm-audit audit: cannot write %s\n", output.c_str());
             return exit_error;
         }
-        std::fprintf(stderr, "full result written to %s\n", args.output.c_str());
+        std::fprintf(stderr, "full result written to %s\n", output.c_str());
     }
     std::fwrite(text.data(), 1, text.size(), stdout);
     const engine::Status status =
