@@ -12,11 +12,9 @@ namespace {
 
 class RootMfa final : public Check {
   public:
-    const CheckInfo& info() const override {
-        static const CheckInfo i{
-            "1.0-06", "Root MFA", "IAM", "critical", {"iam:GetAccountSummary"}};
-        return i;
-    }
+    RootMfa(std::string code, std::string title)
+        : info_{std::move(code), std::move(title), "IAM", "critical", {"iam:GetAccountSummary"}} {}
+    const CheckInfo& info() const override { return info_; }
 
     engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {
         std::vector<engine::Evaluation> evals;
@@ -36,12 +34,20 @@ class RootMfa final : public Check {
         }
         return finish(info(), std::move(evals), std::move(evidence), "");
     }
+
+  private:
+    CheckInfo info_;
 };
 
 }  // namespace
 
 const Check& check_1_0_06_root_mfa() {
-    static const RootMfa check;
+    static const RootMfa check("1.0-06", "Root MFA");
+    return check;
+}
+
+const Check& check_10_0_05_root_mfa() {
+    static const RootMfa check("10.0-05", "Root account MFA");
     return check;
 }
 
