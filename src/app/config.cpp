@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
+#include <stdexcept>
 #include <string_view>
 #include <system_error>
 
@@ -173,6 +175,18 @@ ParseResult parse_audit_mode(Settings& s, const std::string& v) {
     return std::nullopt;
 }
 
+ParseResult parse_rate_limit(Settings& s, const std::string& v) {
+    try {
+        std::size_t used = 0;
+        const double rate = std::stod(v, &used);
+        if (used != v.size() || !(rate >= 0) || rate > 100000) throw std::invalid_argument(v);
+        s.aws_rate_limit = rate;
+    } catch (const std::exception&) {
+        return "expected requests per second, a number from 0 (no limit) to 100000";
+    }
+    return std::nullopt;
+}
+
 ParseResult parse_regions(Settings& s, const std::string& v) {
     auto regions = split_list(v);
     for (auto& r : regions)
@@ -216,6 +230,7 @@ constexpr SettingSpec specs[] = {
     {"AUDIT_API_TOKEN", "", parse_token, "bearer token required by the API (secret)"},
     {"AUDIT_CONCURRENCY", "16", parse_concurrency, "AWS calls in flight per audit run"},
     {"AUDIT_MODE", "parallel", parse_audit_mode, "parallel, or sequential (benchmark baseline)"},
+    {"AUDIT_AWS_RATE_LIMIT", "0", parse_rate_limit, "AWS requests/s per operation; 0: none"},
     {"AUDIT_REGIONS", "", parse_regions, "comma list of regions, or all"},
     {"SSO_PERMISSION_SET_MAX", "20", parse_sso_max, "SSO permission sets before flagging"},
     {"SSO_ADMIN_ALLOWLIST", "", parse_sso_allowlist, "comma list of allowed SSO admins"},
@@ -342,6 +357,12 @@ Expected<std::map<std::string, DotenvValue>, ConfigError> read_dotenv(const std:
     return values;
 }
 
+std::string format_rate(double rate) {
+    std::ostringstream out;
+    out << rate;  // 0, 25, 2.5: no exponent or trailing zeros for the values people set
+    return out.str();
+}
+
 std::string join(const std::vector<std::string>& items) {
     std::string out;
     for (const auto& item : items) {
@@ -420,6 +441,8 @@ std::vector<SettingView> describe_settings(const Settings& s) {
             value = std::to_string(s.audit_concurrency);
         else if (name == "AUDIT_MODE")
             value = s.audit_mode;
+        else if (name == "AUDIT_AWS_RATE_LIMIT")
+            value = format_rate(s.aws_rate_limit);
         else if (name == "AUDIT_REGIONS")
             value = join(s.audit_regions);
         else if (name == "SSO_PERMISSION_SET_MAX")

@@ -133,7 +133,7 @@ class Client final : public AwsClient {
           env_(tuning.env ? tuning.env : process_env()),
           credentials_(tuning.credentials),
           retry_(make_retry(tuning)),
-          limiter_(config_.max_requests_per_second_per_service),
+          limiter_(config_.max_requests_per_second_per_operation),
           max_pages_(tuning.max_pages) {
         if (!credentials_) {
             CredentialsOptions o;
@@ -363,7 +363,12 @@ class Client final : public AwsClient {
             req.total_timeout = std::max(std::chrono::milliseconds(1),
                                          std::min(config_.attempt_timeout, remaining));
 
-            limiter_.acquire(service + "/" + region, retry_.config().sleeper);
+            std::string limiter_key(service);
+            limiter_key += ':';
+            limiter_key += operation;
+            limiter_key += '/';
+            limiter_key += region;
+            limiter_.acquire(limiter_key, retry_.config().sleeper);
             {
                 std::lock_guard lock(stats_mutex_);
                 ++stats_.attempts;

@@ -56,7 +56,9 @@ struct AwsClientConfig {
     int max_attempts = 3;  // AWS_MAX_ATTEMPTS
     std::chrono::milliseconds attempt_timeout{10000};
     std::chrono::milliseconds total_timeout{60000};
-    double max_requests_per_second_per_service = 0;  // 0: no client-side rate limit
+    // Client-side limit per operation and region (AWS sets its API limits per action);
+    // 0: none. Keeps a long audit under the account's limits instead of leaning on retries.
+    double max_requests_per_second_per_operation = 0;
 };
 
 // Reads credentials (the AWS CLI's chain), endpoints (AWS_ENDPOINT_URL*, partitions) and retry

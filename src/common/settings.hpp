@@ -23,6 +23,8 @@ struct Settings {
     // "parallel" (default) or "sequential": one call at a time, every requirement re-running its
     // checks with nothing shared, as the seed's Python service works; the benchmark's baseline.
     std::string audit_mode = "parallel";
+    // Client-side AWS requests per second per operation and region; 0: no limit.
+    double aws_rate_limit = 0;
     std::vector<std::string> audit_regions;  // empty: aws_region; {"all"}: every enabled region
     int sso_permission_set_max = 20;
     std::vector<std::string> sso_admin_allowlist;

@@ -21,6 +21,7 @@ std::shared_ptr<aws::AwsClient> make_engine_aws_client(const Settings& settings,
                                                        std::shared_ptr<net::HttpClient> http) {
     aws::AwsClientConfig config;
     config.region = effective_region(settings);
+    config.max_requests_per_second_per_operation = settings.aws_rate_limit;
     if (!http) http = std::make_shared<net::HttpClient>();
     return aws::make_aws_client(config, std::move(http));
 }

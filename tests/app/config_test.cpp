@@ -198,6 +198,9 @@ TEST(Config, InvalidValuesAreRejectedWithClearMessages) {
         {"AWS_REGION", "", "expected an AWS region name"},
         {"SSO_PERMISSION_SET_MAX", "-1", "expected an integer"},
         {"CATALOG_DIR", "/nonexistent/dspm-catalog", "expected an existing directory"},
+        {"AUDIT_MODE", "fast", "expected parallel or sequential"},
+        {"AUDIT_AWS_RATE_LIMIT", "-1", "expected requests per second"},
+        {"AUDIT_AWS_RATE_LIMIT", "10/s", "expected requests per second"},
     };
     for (const auto& c : cases) {
         TempDir dir;
@@ -328,3 +331,14 @@ TEST(ConfigBinary, TableFormatIsTheDefault) {
 }
 
 }  // namespace
+
+TEST(Config, AuditModeAndRateLimitAreRead) {
+    TempDir dir;
+    FakeEnv env;
+    env.vars = {{"AUDIT_MODE", "Sequential"}, {"AUDIT_AWS_RATE_LIMIT", "2.5"}};
+    const auto s = load_settings({}, env.lookup(), dir.missing_env());
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->audit_mode, "sequential");
+    EXPECT_DOUBLE_EQ(s->aws_rate_limit, 2.5);
+    EXPECT_EQ(s->origin.at("AUDIT_AWS_RATE_LIMIT"), "environment");
+}
