@@ -113,6 +113,8 @@ def run_one(binary, size_key, framework, mode, args):
     })
     if mode == "sequential":
         env["AUDIT_MODE"] = "sequential"
+    if args.client_rate > 0:
+        env["AUDIT_AWS_RATE_LIMIT"] = str(args.client_rate)
     for k in ("MAPPING_BASE_URL", "COLLECTOR_BASE_URL", "AUDIT_API_TOKEN", "AUDIT_REGIONS"):
         env.pop(k, None)
     svc = subprocess.Popen([binary, "serve"], env=env, stdout=subprocess.DEVNULL,
@@ -168,6 +170,8 @@ def main():
     parser.add_argument("--latency-ms", type=float, default=40.0)
     parser.add_argument("--rate", type=float, default=0.0,
                         help="simulator's allowed requests/s per operation (0: no throttling)")
+    parser.add_argument("--client-rate", type=float, default=0.0,
+                        help="the service's AUDIT_AWS_RATE_LIMIT (requests/s per operation)")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--binary", default=os.path.join(ROOT, "build", "dspm-audit"))
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "results.json"))
@@ -190,6 +194,7 @@ def main():
     project_baselines(rows)
     with open(args.out, "w") as f:
         json.dump({"latency_ms": args.latency_ms, "rate": args.rate,
+                   "client_rate": args.client_rate,
                    "concurrency": args.concurrency, "rows": rows}, f, indent=1)
     print_table(rows)
 

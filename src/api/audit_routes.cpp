@@ -154,8 +154,8 @@ void add_audit_routes(Router& router, ApiContext& context) {
                         return response;
                     }
                     try {
-                        return json_response(200,
-                                             engine::all_response(engine->run(*plan, options)));
+                        return net::ServerResponse::json(
+                            200, engine::all_response_text(engine->run(*plan, options)));
                     } catch (const std::exception& e) {
                         return failed_run(framework, e);
                     }

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 
 #include "app/commands.hpp"
@@ -50,21 +51,39 @@ std::string pad(std::string s, std::size_t width) {
 std::string table(const engine::AuditRun& run) {
     std::string out;
     out += pad("REQUIREMENT", 14) + pad("STATUS", 15) + "MAPPINGS\n";
+    std::map<std::string, const engine::MappingResult*> findings;
     for (const auto& r : run.results) {
         std::string maps;
         for (const auto& m : r.results) {
             if (!maps.empty()) maps += ", ";
-            maps += m.mapping_code + "=" + std::string(engine::to_string(m.status));
+            maps += m->mapping_code + "=" + std::string(engine::to_string(m->status));
+            findings.emplace(m->mapping_code, m.get());
         }
         if (maps.empty() && r.reason) maps = *r.reason;
         out += pad(r.requirement.item_code, 14) +
                pad(std::string(engine::to_string(r.status)), 15) + maps + "\n";
-        for (const auto& m : r.results) {
-            for (const auto& e : m.evaluations) {
-                if (e.status == engine::Status::compliant) continue;
-                out += "    " + m.mapping_code + " " + e.resource_id + " [" + e.region + "] " +
-                       e.decision + "\n";
+    }
+    // Findings once per mapping code (a code serves many requirements), the first few of each.
+    constexpr std::size_t shown_per_code = 20;
+    bool header = false;
+    for (const auto& [code, m] : findings) {
+        std::size_t shown = 0, hidden = 0;
+        for (const auto& e : m->evaluations) {
+            if (e.status == engine::Status::compliant) continue;
+            if (shown == shown_per_code) {
+                ++hidden;
+                continue;
             }
+            if (!header) {
+                out += "\nfindings (not compliant or not evaluated):\n";
+                header = true;
+            }
+            out += "    " + code + " " + e.resource_id + " [" + e.region + "] " + e.decision + "\n";
+            ++shown;
+        }
+        if (hidden > 0) {
+            out += "    " + code + " ... and " + std::to_string(hidden) +
+                   " more (the JSON result has them all)\n";
         }
     }
     const auto& s = run.summary;
@@ -111,9 +130,13 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
         };
     }
     auto run = engine->run(*plan, options);
-    const json::object doc = args.all ? engine::all_response(run) : engine::single_response(run);
-    const std::string text =
-        args.format == "table" ? table(run) : json::serialize(doc) + std::string("\n");
+    // The JSON text is built only when printed or written: for a large account it is tens of MB.
+    const bool want_json =
+        args.format != "table" || !args.output.empty() || !settings.results_dir.empty();
+    const std::string doc = !want_json ? std::string()
+                            : args.all ? engine::all_response_text(run)
+                                       : json::serialize(engine::single_response(run));
+    const std::string text = args.format == "table" ? table(run) : doc + "\n";
     std::string output = args.output;
     if (output.empty() && !settings.results_dir.empty()) {
         // RESULTS_DIR keeps every run: <framework>-<requirement|all>-<UTC time>.json.
@@ -126,7 +149,7 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
     }
     if (!output.empty()) {
         std::ofstream out(output, std::ios::binary | std::ios::trunc);
-        out << json::serialize(doc) << '\n';
+        out << doc << '\n';
         if (!out) {
             std::fprintf(stderr, "dspm-audit audit: cannot write %s\n", output.c_str());
             return exit_error;

@@ -1,10 +1,12 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
+#include <boost/json/serialize.hpp>
 #include <exception>
 #include <future>
 #include <mutex>
 #include <set>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -21,18 +23,26 @@ namespace json = boost::json;
 StatusCounts RequirementResult::counts() const {
     StatusCounts c;
     for (const auto& r : results)
-        c.add(r.status);
+        c.add(r->status);
     return c;
 }
 
+json::object RequirementResult::to_json_head() const {
+    json::object o{{"requirement_id", requirement.id},
+                   {"item_code", requirement.item_code},
+                   {"title", requirement.title},
+                   {"requirement_status", to_string(status)},
+                   {"status_counts", counts().to_json()}};
+    if (reason) o["reason"] = *reason;
+    return o;
+}
+
 json::object RequirementResult::to_json() const {
+    json::object o = to_json_head();
     json::array rs;
     for (const auto& r : results)
-        rs.push_back(r.to_json());
-    json::object o{{"requirement_id", requirement.id},    {"item_code", requirement.item_code},
-                   {"title", requirement.title},          {"requirement_status", to_string(status)},
-                   {"status_counts", counts().to_json()}, {"results", std::move(rs)}};
-    if (reason) o["reason"] = *reason;
+        rs.push_back(r->to_json());
+    o["results"] = std::move(rs);
     return o;
 }
 
@@ -224,7 +234,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
 
     // Requirements finish when the last of their checks does; they are reported in that order.
     std::mutex mutex;
-    std::map<std::string, MappingResult> done_checks;
+    std::map<std::string, std::shared_ptr<const MappingResult>> done_checks;
     std::vector<std::optional<RequirementResult>> finished(plan.requirements.size());
     std::size_t finished_count = 0;
     const std::size_t total = plan.requirements.size();
@@ -248,7 +258,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
         for (const auto& code : req.mapping_codes) {
             if (!added.insert(code).second) continue;
             if (auto it = done_checks.find(code); it != done_checks.end()) {
-                rr.results.push_back(it->second);
+                rr.results.push_back(it->second);  // shared, not copied
                 continue;
             }
             MappingResult m;
@@ -257,7 +267,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
             m.title = t != plan.mapping_titles.end() ? t->second : "";
             m.status = Status::skipped;
             m.reason = "not implemented: " + code;
-            rr.results.push_back(std::move(m));
+            rr.results.push_back(std::make_shared<const MappingResult>(std::move(m)));
         }
         rr.status = rr.counts().rolled_up();
         return rr;
@@ -299,12 +309,14 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                 if (check == nullptr || !ran.insert(code).second) continue;
                 if (options.stop != nullptr && options.stop->load()) {
                     cancelled = true;
-                    done_checks[code] = failed_result(*check, "cancelled");
+                    done_checks[code] =
+                        std::make_shared<const MappingResult>(failed_result(*check, "cancelled"));
                     continue;
                 }
                 auto fresh =
                     std::make_shared<inventory::CachedFacts>(aws_, collector_, scope.account, 1);
-                done_checks[code] = run_with_timeout(*check, fresh, scope, options_.check_timeout);
+                done_checks[code] = std::make_shared<const MappingResult>(
+                    run_with_timeout(*check, fresh, scope, options_.check_timeout));
                 sequential_reads += fresh->aws_reads();
             }
             finished[i] = build(i);
@@ -335,7 +347,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                 result = run_with_timeout(*check, facts, scope, options_.check_timeout);
             }
             std::lock_guard lock(mutex);
-            done_checks[codes[i]] = std::move(result);
+            done_checks[codes[i]] = std::make_shared<const MappingResult>(std::move(result));
             publish_ready();
         }
     };
@@ -351,7 +363,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
         if (f) run.results.push_back(std::move(*f));
     }
     for (const auto& [code, r] : done_checks)
-        summary.mappings.add(r.status);
+        summary.mappings.add(r->status);
     for (const auto& r : run.results)
         summary.requirements.add(r.status);
     summary.status = summary.requirements.rolled_up();
@@ -378,7 +390,7 @@ json::object single_response(const AuditRun& run) {
         o["summary"] = run.summary.to_json();
         json::array rs;
         for (const auto& m : r.results)
-            rs.push_back(m.to_json());
+            rs.push_back(m->to_json());
         o["results"] = std::move(rs);
     } else {
         o["requirement_status"] = to_string(Status::skipped);
@@ -400,6 +412,92 @@ json::object all_response(const AuditRun& run) {
         o["checkpoints_in_controls"] = run.plan.checkpoints_folded;
     }
     return o;
+}
+
+namespace {
+
+// A JSON object whose "results" member is spliced in from text serialised elsewhere: the head's
+// own members, then "results":[items...]. Results are JSON text shared between requirements.
+struct Spliced {
+    std::string head;  // serialised object without results, closing brace removed
+    std::vector<const std::string*> items;
+
+    std::size_t size() const {
+        std::size_t n = head.size() + std::string_view(",\"results\":[]}").size() + items.size();
+        for (const auto* i : items)
+            n += i->size();
+        return n;
+    }
+    void append_to(std::string& out) const {
+        out += head;
+        out += head.size() > 1 ? ",\"results\":[" : "\"results\":[";
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (i > 0) out += ',';
+            out += *items[i];
+        }
+        out += "]}";
+    }
+};
+
+std::string open_object(const json::object& head) {
+    std::string text = json::serialize(head);
+    text.pop_back();  // the closing brace
+    return text;
+}
+
+using TextCache = std::map<const MappingResult*, std::string>;
+
+Spliced requirement_parts(const RequirementResult& r, TextCache& cache) {
+    Spliced parts{open_object(r.to_json_head()), {}};
+    for (const auto& m : r.results) {
+        auto it = cache.find(m.get());
+        if (it == cache.end()) it = cache.emplace(m.get(), json::serialize(m->to_json())).first;
+        parts.items.push_back(&it->second);
+    }
+    return parts;
+}
+
+}  // namespace
+
+std::string requirement_text(const RequirementResult& result) {
+    TextCache cache;
+    const Spliced parts = requirement_parts(result, cache);
+    std::string out;
+    out.reserve(parts.size());
+    parts.append_to(out);
+    return out;
+}
+
+std::string all_response_text(const AuditRun& run) {
+    json::object head{{"framework", run.plan.framework},
+                      {"total_requirements", run.plan.requirements.size()},
+                      {"executed", run.results.size()},
+                      {"framework_status", to_string(run.summary.status)},
+                      {"summary", run.summary.to_json()}};
+    if (run.plan.checkpoints_folded > 0) {
+        head["checkpoints_in_controls"] = run.plan.checkpoints_folded;
+    }
+    // Each mapping result is serialised once; the answer is sized first and written once, so the
+    // peak is the answer itself plus one copy of each distinct result.
+    TextCache cache;
+    std::vector<Spliced> requirements;
+    requirements.reserve(run.results.size());
+    for (const auto& r : run.results)
+        requirements.push_back(requirement_parts(r, cache));
+    const std::string top = open_object(head);
+    std::size_t total = top.size() + 16;
+    for (const auto& r : requirements)
+        total += r.size() + 1;
+    std::string out;
+    out.reserve(total);
+    out += top;
+    out += top.size() > 1 ? ",\"results\":[" : "\"results\":[";
+    for (std::size_t i = 0; i < requirements.size(); ++i) {
+        if (i > 0) out += ',';
+        requirements[i].append_to(out);
+    }
+    out += "]}";
+    return out;
 }
 
 }  // namespace dspm::engine

@@ -30,12 +30,15 @@ namespace dspm::engine {
 struct RequirementResult {
     catalog::Requirement requirement;
     Status status = Status::skipped;
-    std::vector<MappingResult> results;
+    // Shared, not copied: one check's result (thousands of evaluations in a large account) serves
+    // every requirement that names its code.
+    std::vector<std::shared_ptr<const MappingResult>> results;
     std::optional<std::string> reason;
 
     StatusCounts counts() const;
-    // {requirement_id, item_code, title, requirement_status, status_counts, results, reason?}
+    // {requirement_id, item_code, title, requirement_status, status_counts, reason?, results}
     boost::json::object to_json() const;
+    boost::json::object to_json_head() const;  // the same without results
 };
 
 struct AuditSummary {
@@ -110,5 +113,10 @@ class Engine {
 // results}. All: {framework, total_requirements, executed, summary, results}.
 boost::json::object single_response(const AuditRun& run);
 boost::json::object all_response(const AuditRun& run);
+// all_response as text, built without the whole JSON tree: each mapping result is serialised once
+// and spliced into every requirement naming it (a 5,000-resource account answers ~40 MB).
+std::string all_response_text(const AuditRun& run);
+// One requirement's line of the NDJSON stream and of all_response, as text.
+std::string requirement_text(const RequirementResult& result);
 
 }  // namespace dspm::engine

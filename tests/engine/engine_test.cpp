@@ -157,7 +157,7 @@ TEST(Engine, SharedCheckRunsOncePerRun) {
     EXPECT_EQ(run.summary.requirements.compliant, 2u);
     // Every evaluation names its account and region.
     for (const auto& m : run.results[0].results)
-        for (const auto& e : m.evaluations) {
+        for (const auto& e : m->evaluations) {
             EXPECT_EQ(e.account, "123456789012");
             EXPECT_EQ(e.region, "us-east-1");
         }
@@ -174,8 +174,8 @@ TEST(Engine, UnimplementedAndNonAuditableAreSkippedWithReasons) {
     ASSERT_EQ(run.results.size(), 3u);
     EXPECT_EQ(run.results[0].status, Status::skipped);
     ASSERT_EQ(run.results[0].results.size(), 1u);
-    EXPECT_EQ(*run.results[0].results[0].reason, "not implemented: 99.0-01");
-    EXPECT_EQ(run.results[0].results[0].title, "KMS");
+    EXPECT_EQ(*run.results[0].results[0]->reason, "not implemented: 99.0-01");
+    EXPECT_EQ(run.results[0].results[0]->title, "KMS");
     EXPECT_EQ(run.results[1].status, Status::skipped);
     EXPECT_EQ(*run.results[1].reason, "management policy: reviewed by people");
     EXPECT_EQ(run.summary.not_implemented, std::vector<std::string>{"99.0-01"});
@@ -249,7 +249,7 @@ TEST(Engine, CheckTimeoutIsAnError) {
     dspm::engine::Engine engine(f.settings, f.aws, f.catalog, nullptr, o);
     auto run = engine.run(*engine.plan("ISMS-P", std::nullopt));
     EXPECT_EQ(run.results[0].status, Status::error);
-    EXPECT_NE(run.results[0].results[0].reason->find("timeout"), std::string::npos);
+    EXPECT_NE(run.results[0].results[0]->reason->find("timeout"), std::string::npos);
 }
 
 TEST(FactCache, ConcurrentIdenticalReadsMakeOneCall) {
@@ -298,7 +298,7 @@ TEST(CollectorFirst, FullRowsNarrowRowsAndCollectorDown) {
         R"([{"name":"t1","region":"us-east-1","sse_description":{"Status":"ENABLED","SSEType":"KMS"}}])";
     auto engine = f.engine(collector);
     auto run = engine.run(*engine.plan("ISMS-P", std::nullopt));
-    const auto& s3 = run.results[0].results[0];
+    const auto& s3 = *run.results[0].results[0];
     ASSERT_EQ(s3.evaluations.size(), 2u);
     EXPECT_EQ(s3.evaluations[0].source, dspm::engine::Source::collector);
     EXPECT_EQ(s3.evaluations[0].status, Status::non_compliant);
@@ -307,7 +307,7 @@ TEST(CollectorFirst, FullRowsNarrowRowsAndCollectorDown) {
     EXPECT_EQ(f.aws->count("s3:ListBuckets"), 0u);
     EXPECT_EQ(f.aws->count("s3:GetBucketEncryption"), 1u);
     EXPECT_EQ(f.aws->count("dynamodb:ListTables"), 0u);
-    EXPECT_EQ(run.results[0].results[1].status, Status::compliant);
+    EXPECT_EQ(run.results[0].results[1]->status, Status::compliant);
 
     EngineFixture g;
     g.catalog->reqs = {req(1, "a", {"2.0-01"})};
@@ -315,7 +315,7 @@ TEST(CollectorFirst, FullRowsNarrowRowsAndCollectorDown) {
     down->down = true;
     auto engine2 = g.engine(down);
     auto run2 = engine2.run(*engine2.plan("ISMS-P", std::nullopt));
-    const auto& s3b = run2.results[0].results[0];
+    const auto& s3b = *run2.results[0].results[0];
     EXPECT_EQ(s3b.status, Status::compliant);
     EXPECT_EQ(g.aws->count("s3:ListBuckets"), 1u);
     ASSERT_EQ(s3b.notes.size(), 1u);
@@ -409,6 +409,26 @@ TEST(Engine, WholeFrameworkAuditsControlsNotTheirCheckpoints) {
     EXPECT_EQ(single->requirements.at(0).item_code, "2.5.1.2");
     auto run = engine.run(*plan);
     EXPECT_EQ(dspm::engine::all_response(run).at("checkpoints_in_controls").to_number<int>(), 1);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Engine, FrameworkAnswerAsTextEqualsTheJsonAnswerAndSharesResults) {
+    EngineFixture f;
+    f.catalog->reqs = {req(1, "2.7.1", {"2.0-01"}), req(2, "2.7.2", {"2.0-01", "1.0-06"}),
+                       req(3, "2.7.3", {"99.0-01"})};
+    auto engine = f.engine();
+    auto plan = engine.plan("ISMS-P", std::nullopt);
+    ASSERT_TRUE(plan);
+    auto run = engine.run(*plan);
+    // Two requirements naming 2.0-01 hold the same result object, not copies of it.
+    EXPECT_EQ(run.results[0].results[0].get(), run.results[1].results[0].get());
+    const auto text = dspm::engine::all_response_text(run);
+    EXPECT_EQ(json::parse(text), json::value(dspm::engine::all_response(run)));
+    EXPECT_EQ(json::parse(dspm::engine::requirement_text(run.results[1])),
+              json::value(run.results[1].to_json()));
 }
 
 }  // namespace

@@ -84,14 +84,14 @@ TEST(HttpCollector, SteampipeRowsNarrowRowsAndCollectorDown) {
         dspm::inventory::make_http_collector(collector.url() + "/", http));
     auto run = engine.run(*engine.plan("ISMS-P", std::string("1")));
     ASSERT_EQ(run.results.size(), 1u);
-    const auto& s3 = run.results[0].results[0];
+    const auto& s3 = *run.results[0].results[0];
     ASSERT_EQ(s3.evaluations.size(), 2u);
     EXPECT_EQ(s3.evaluations[0].source, dspm::engine::Source::collector);
     EXPECT_EQ(s3.evaluations[0].status, dspm::engine::Status::compliant);
     EXPECT_EQ(s3.evaluations[1].source, dspm::engine::Source::aws_sdk);
     EXPECT_EQ(s3.evaluations[1].status, dspm::engine::Status::non_compliant);
     EXPECT_EQ(aws->count("s3:ListBuckets"), 0u);
-    const auto& rs = run.results[0].results[1];
+    const auto& rs = *run.results[0].results[1];
     EXPECT_EQ(rs.status, dspm::engine::Status::non_compliant);
     EXPECT_EQ(rs.evaluations[0].resource_id, "wh");
     EXPECT_EQ(rs.evaluations[0].source, dspm::engine::Source::collector);
@@ -112,7 +112,7 @@ TEST(HttpCollector, SteampipeRowsNarrowRowsAndCollectorDown) {
         settings, aws2, std::make_shared<OneRequirementCatalog>(std::vector<std::string>{"2.0-01"}),
         dspm::inventory::make_http_collector(dead_url, http));
     auto run2 = down.run(*down.plan("ISMS-P", std::string("1")));
-    const auto& m = run2.results[0].results[0];
+    const auto& m = *run2.results[0].results[0];
     EXPECT_EQ(m.status, dspm::engine::Status::compliant);
     ASSERT_EQ(m.notes.size(), 1u);
     EXPECT_NE(m.notes[0].find("collector unavailable"), std::string::npos);
