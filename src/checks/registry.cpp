@@ -14,7 +14,8 @@ std::vector<const Check*> build_registry() {
                                      &check_2_0_04_redshift_encryption(),
                                      &check_2_0_15_cloudfront_https(),
                                      &check_11_0_02_config_conformance()};
-    for (auto group : {detection_checks, storage_checks, network_checks}) {
+    for (auto group :
+         {detection_checks, storage_checks, network_checks, data_ml_checks, platform_checks}) {
         for (const Check* c : group())
             checks.push_back(c);
     }
