@@ -176,6 +176,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     // per-resource reads overlap. A check may fan out that wide; the bound keeps the total.
     auto facts = std::make_shared<inventory::CachedFacts>(
         aws_, collector_, std::string{}, sequential ? 1 : settings_.audit_concurrency);
+    facts->set_stop(options.stop);
     checks::CheckScope scope;
     scope.sso_permission_set_max = settings_.sso_permission_set_max;
     scope.sso_admin_allowlist = settings_.sso_admin_allowlist;
@@ -315,6 +316,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                 }
                 auto fresh =
                     std::make_shared<inventory::CachedFacts>(aws_, collector_, scope.account, 1);
+                fresh->set_stop(options.stop);
                 done_checks[code] = std::make_shared<const MappingResult>(
                     run_with_timeout(*check, fresh, scope, options_.check_timeout));
                 sequential_reads += fresh->aws_reads();
@@ -367,7 +369,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     for (const auto& r : run.results)
         summary.requirements.add(r.status);
     summary.status = summary.requirements.rolled_up();
-    summary.cancelled = cancelled.load();
+    summary.cancelled = cancelled.load() || (options.stop != nullptr && options.stop->load());
     summary.checks_run = done_checks.size();
     summary.aws_reads = facts->aws_reads() + sequential_reads;
     summary.mode = settings_.audit_mode;

@@ -134,6 +134,17 @@ AwsResult CachedFacts::cached(bool all_pages, std::string_view service, std::str
                 Slot(const Slot&) = delete;
                 Slot& operator=(const Slot&) = delete;
             } slot(in_flight_.get());
+            if (stop_ != nullptr && stop_->load()) {
+                --aws_reads_;
+                aws::AwsError cancelled;
+                cancelled.kind = aws::ErrorKind::service;
+                cancelled.service = std::string(service);
+                cancelled.operation = std::string(operation);
+                cancelled.code = "Cancelled";
+                cancelled.message = "the audit run was cancelled before this read";
+                cancelled.region = effective_region;
+                return unexpected(std::move(cancelled));
+            }
             aws::CallOptions options{effective_region};
             return all_pages ? client_->call_all_pages(service, operation, params, options)
                              : client_->call(service, operation, params, options);

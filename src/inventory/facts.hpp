@@ -70,6 +70,9 @@ class CachedFacts final : public Facts {
     std::string default_region() const override;
 
     void set_account(std::string account);
+    // Once *stop is true, reads not yet started fail at once (code "Cancelled") instead of going
+    // to AWS, so a cancelled run ends within the reads already in flight.
+    void set_stop(const std::atomic<bool>* stop) { stop_ = stop; }
     // Distinct reads that went to AWS (cache misses), and reads answered from the cache.
     std::size_t aws_reads() const { return aws_reads_.load(); }
     std::size_t cache_hits() const { return cache_hits_.load(); }
@@ -85,6 +88,7 @@ class CachedFacts final : public Facts {
     std::map<std::string, std::shared_future<AwsResult>> aws_cache_;
     std::map<std::string, std::shared_future<CollectorResult>> collector_cache_;
     std::unique_ptr<std::counting_semaphore<>> in_flight_;
+    const std::atomic<bool>* stop_ = nullptr;
     std::atomic<std::size_t> aws_reads_{0};
     std::atomic<std::size_t> cache_hits_{0};
 };

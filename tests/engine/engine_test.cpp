@@ -432,3 +432,36 @@ TEST(Engine, FrameworkAnswerAsTextEqualsTheJsonAnswerAndSharesResults) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Engine, CancellingStopsReadsInsideARunningCheck) {
+    EngineFixture f;
+    f.settings.audit_concurrency = 2;
+    json::array buckets;
+    for (int i = 0; i < 40; ++i) {
+        std::string name = "b";
+        name += std::to_string(i);
+        buckets.push_back(json::object{{"Name", name}, {"BucketRegion", "us-east-1"}});
+    }
+    f.aws->on("s3", "ListBuckets", json::value{{"Buckets", buckets}});
+    f.aws->set_delay(std::chrono::milliseconds(20));
+    f.catalog->reqs = {req(1, "2.7.1", {"2.0-01"})};
+    auto engine = f.engine();
+    auto plan = engine.plan("ISMS-P", std::nullopt);
+    ASSERT_TRUE(plan);
+    std::atomic<bool> stop{false};
+    dspm::engine::RunOptions options;
+    options.stop = &stop;
+    std::jthread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(120));
+        stop = true;
+    });
+    auto run = engine.run(*plan, options);
+    // 40 buckets at 2 in flight and 20 ms each would take 400 ms of reads; the stop cuts them off.
+    EXPECT_LT(f.aws->count("s3:GetBucketEncryption"), 40u);
+    EXPECT_TRUE(run.summary.cancelled);
+    EXPECT_EQ(run.results.at(0).status, Status::error);  // never COMPLIANT about unread buckets
+}
+
+}  // namespace
