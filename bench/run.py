@@ -136,6 +136,19 @@ def run_one(binary, size_key, framework, mode, args):
             except subprocess.TimeoutExpired:
                 p.kill()
     summary = result.get("summary", {})
+    # Evaluations by status over the distinct mapping results (a result is repeated under every
+    # requirement naming its code): an ERROR evaluation can hide under a NON_COMPLIANT roll-up.
+    evaluations, seen = {}, set()
+    throttled_errors = 0
+    for req in result.get("results", []):
+        for m in req.get("results", []):
+            if m.get("mapping_code") in seen:
+                continue
+            seen.add(m.get("mapping_code"))
+            for e in m.get("evaluations", []):
+                evaluations[e.get("status")] = evaluations.get(e.get("status"), 0) + 1
+                if e.get("status") == "ERROR" and "hrottl" in json.dumps(e):
+                    throttled_errors += 1
     calls = stats["calls"]
     lb, parts = lower_bound(calls, dependent_trips(size_key), args.latency_ms / 1000.0,
                             args.concurrency, args.rate)
@@ -151,6 +164,7 @@ def run_one(binary, size_key, framework, mode, args):
         "peak_in_flight": stats["peak_in_flight"],
         "distinct_reads": stats["distinct_reads"], "repeated_reads": stats["repeated_reads"],
         "error_requirements": (summary.get("counts") or {}).get("ERROR"),
+        "evaluations": evaluations, "throttled_errors": throttled_errors,
         "peak_rss_mib": round(rss, 1), "cpu_s": round(cpu, 2),
         "lower_bound_s": round(lb, 3) if lb else None, "lower_bound_parts": parts,
         "ratio_to_lower_bound": round(wall / lb, 2) if lb > 0 else None,
