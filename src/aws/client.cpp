@@ -125,6 +125,15 @@ ErrorKind classify_error(int status, std::string_view code) {
 
 namespace {
 
+bool adaptive_rate(const AwsClientConfig& config, const EnvLookup& env) {
+    if (const char* mode = env ? env("AWS_RETRY_MODE") : nullptr) {
+        const std::string m(mode);
+        if (m == "adaptive") return true;
+        if (m == "standard" || m == "legacy") return false;
+    }
+    return config.adaptive_rate;
+}
+
 class Client final : public AwsClient {
   public:
     Client(AwsClientConfig config, std::shared_ptr<net::HttpClient> http, ClientTuning tuning)
@@ -133,7 +142,7 @@ class Client final : public AwsClient {
           env_(tuning.env ? tuning.env : process_env()),
           credentials_(tuning.credentials),
           retry_(make_retry(tuning)),
-          limiter_(config_.max_requests_per_second_per_operation),
+          limiter_(config_.max_requests_per_second_per_operation, adaptive_rate(config_, env_)),
           max_pages_(tuning.max_pages) {
         if (!credentials_) {
             CredentialsOptions o;
@@ -396,6 +405,7 @@ class Client final : public AwsClient {
                 if (parsed) {
                     if (resp->status >= 200 && resp->status < 300) {
                         retry_.on_success(last_cost);
+                        limiter_.on_success(limiter_key);
                         return std::move(*parsed);
                     }
                 }
@@ -435,6 +445,9 @@ class Client final : public AwsClient {
                     }
                 }
                 cls = classify_attempt(resp->status, werr.code, nullptr);
+                if (is_throttling_code(werr.code) || resp->status == 429) {
+                    limiter_.on_throttled(limiter_key);
+                }
             }
             int cost = 0;
             auto delay =

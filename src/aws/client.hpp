@@ -59,6 +59,9 @@ struct AwsClientConfig {
     // Client-side limit per operation and region (AWS sets its API limits per action);
     // 0: none. Keeps a long audit under the account's limits instead of leaning on retries.
     double max_requests_per_second_per_operation = 0;
+    // Learn each operation's limit from throttled answers (AWS_RETRY_MODE=adaptive, or
+    // standard to switch it off, overrides this).
+    bool adaptive_rate = false;
 };
 
 // Reads credentials (the AWS CLI's chain), endpoints (AWS_ENDPOINT_URL*, partitions) and retry

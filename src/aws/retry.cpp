@@ -104,25 +104,71 @@ void RetryPolicy::sleep(std::chrono::milliseconds d) const {
     }
 }
 
+double RateLimiter::effective_rate(const Bucket& b) const {
+    if (rate_ > 0 && b.learned > 0) return std::min(rate_, b.learned);
+    return rate_ > 0 ? rate_ : b.learned;
+}
+
+void RateLimiter::on_throttled(const std::string& key) {
+    if (!adaptive_) return;
+    std::lock_guard lock(mutex_);
+    auto& b = buckets_[key];
+    const auto now = std::chrono::steady_clock::now();
+    while (!b.sent.empty() && now - b.sent.front() > std::chrono::seconds(1))
+        b.sent.pop_front();
+    if (b.learned > 0 && now - b.last_decrease < std::chrono::seconds(1)) return;
+    b.last_decrease = now;
+    const double measured = static_cast<double>(b.sent.size());
+    const double base =
+        b.learned > 0 ? std::min(b.learned, std::max(1.0, measured)) : std::max(1.0, measured);
+    b.learned = std::max(0.5, base * 0.6);
+    // No burst right after being told to slow down.
+    b.tokens = b.init ? std::min(b.tokens, 0.0) : 0.0;
+    b.init = true;
+    b.last = now;
+}
+
+void RateLimiter::on_success(const std::string& key) {
+    if (!adaptive_) return;
+    std::lock_guard lock(mutex_);
+    auto it = buckets_.find(key);
+    if (it != buckets_.end() && it->second.learned > 0) {
+        it->second.learned += 0.5 / it->second.learned;
+    }
+}
+
+double RateLimiter::rate(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    auto it = buckets_.find(key);
+    return it == buckets_.end() ? rate_ : effective_rate(it->second);
+}
+
 void RateLimiter::acquire(const std::string& key, const Sleeper& sleeper) {
-    if (rate_ <= 0) return;
-    const double burst = std::max(1.0, rate_);
+    if (rate_ <= 0 && !adaptive_) return;
     std::chrono::duration<double> wait{0};
     {
         std::lock_guard lock(mutex_);
         auto& b = buckets_[key];
         const auto now = std::chrono::steady_clock::now();
+        if (adaptive_) {
+            while (!b.sent.empty() && now - b.sent.front() > std::chrono::seconds(1))
+                b.sent.pop_front();
+            b.sent.push_back(now);
+        }
+        const double rate = effective_rate(b);
+        if (rate <= 0) return;  // adaptive, and never throttled yet
+        const double burst = std::max(1.0, rate);
         if (!b.init) {
             b.init = true;
             b.tokens = burst;
             b.last = now;
         }
         b.tokens =
-            std::min(burst, b.tokens + std::chrono::duration<double>(now - b.last).count() * rate_);
+            std::min(burst, b.tokens + std::chrono::duration<double>(now - b.last).count() * rate);
         b.last = now;
         // Reserve the token now (may go negative) so concurrent callers queue up fairly.
         b.tokens -= 1;
-        if (b.tokens < 0) wait = std::chrono::duration<double>(-b.tokens / rate_);
+        if (b.tokens < 0) wait = std::chrono::duration<double>(-b.tokens / rate);
     }
     if (wait.count() > 0) {
         const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait);

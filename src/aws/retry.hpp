@@ -6,6 +6,7 @@
 // Backoff: delay = random(0, 1) * min(max_backoff, base_delay * 2^(attempt-1)), base 1 s and cap
 // 20 s as in botocore's standard mode. Tests scale base_delay down and may inject the sleeper.
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -73,20 +74,34 @@ class RetryPolicy {
     std::mt19937_64 rng_;
 };
 
-// Token bucket per key (service): at most `rate` requests per second, bursts of max(1, rate).
+// Token bucket per key (operation and region): at most `rate` requests per second, bursts of
+// max(1, rate). Adaptive (AWS's "adaptive" retry mode, simplified to AIMD): a throttled answer
+// sets the key's rate to 60 % of what was sent in the last second (once per second: the answers to
+// requests already in flight say nothing new), each success adds 0.5/rate (about +0.5 request/s per
+// second), so the client settles just under a limit it was never told.
 class RateLimiter {
   public:
-    explicit RateLimiter(double rate_per_second) : rate_(rate_per_second) {}
-    // Blocks (through `sleeper` when given) until a request may go; no-op with rate 0.
+    explicit RateLimiter(double rate_per_second, bool adaptive = false)
+        : rate_(rate_per_second), adaptive_(adaptive) {}
+    // Blocks (through `sleeper` when given) until a request may go; no-op without any rate.
     void acquire(const std::string& key, const Sleeper& sleeper = {});
+    void on_throttled(const std::string& key);
+    void on_success(const std::string& key);
+    // The key's current rate (requests/s; 0: unlimited). For tests and logs.
+    double rate(const std::string& key);
 
   private:
     struct Bucket {
         double tokens = 0;
         std::chrono::steady_clock::time_point last;
         bool init = false;
+        double learned = 0;  // adaptive rate; 0 until the first throttled answer
+        std::chrono::steady_clock::time_point last_decrease;
+        std::deque<std::chrono::steady_clock::time_point> sent;  // the last second's requests
     };
+    double effective_rate(const Bucket& b) const;
     double rate_;
+    bool adaptive_;
     std::mutex mutex_;
     std::map<std::string, Bucket> buckets_;
 };

@@ -22,6 +22,9 @@ std::shared_ptr<aws::AwsClient> make_engine_aws_client(const Settings& settings,
     aws::AwsClientConfig config;
     config.region = effective_region(settings);
     config.max_requests_per_second_per_operation = settings.aws_rate_limit;
+    // An audit makes thousands of reads of a few operations: learn their limits from throttled
+    // answers rather than lose reads to them (AWS_RETRY_MODE=standard switches it off).
+    config.adaptive_rate = true;
     if (!http) http = std::make_shared<net::HttpClient>();
     return aws::make_aws_client(config, std::move(http));
 }

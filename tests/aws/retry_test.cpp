@@ -218,6 +218,35 @@ TEST(RetryRules, RateLimiterSpacesRequests) {
     EXPECT_LE(slept.count(), 150);  // other services have their own bucket
 }
 
+TEST(RetryRules, AdaptiveLimiterLearnsFromThrottlingAndRecovers) {
+    RateLimiter limiter(0, /*adaptive=*/true);
+    std::chrono::milliseconds slept{0};
+    auto sleeper = [&](std::chrono::milliseconds d) { slept += d; };
+    // Unlimited until told otherwise.
+    for (int i = 0; i < 40; ++i)
+        limiter.acquire("s3:GetBucketEncryption/us-east-1", sleeper);
+    EXPECT_EQ(slept.count(), 0);
+    EXPECT_EQ(limiter.rate("s3:GetBucketEncryption/us-east-1"), 0.0);
+    // A throttled answer: 60 % of the 40 sent in the last second.
+    limiter.on_throttled("s3:GetBucketEncryption/us-east-1");
+    EXPECT_NEAR(limiter.rate("s3:GetBucketEncryption/us-east-1"), 24.0, 0.01);
+    // More throttled answers from requests already in flight do not cut it again within a second.
+    limiter.on_throttled("s3:GetBucketEncryption/us-east-1");
+    EXPECT_NEAR(limiter.rate("s3:GetBucketEncryption/us-east-1"), 24.0, 0.01);
+    // The learned rate now spaces requests; other operations are unaffected.
+    limiter.acquire("s3:GetBucketEncryption/us-east-1", sleeper);
+    EXPECT_GT(slept.count(), 0);
+    EXPECT_EQ(limiter.rate("s3:GetBucketLocation/us-east-1"), 0.0);
+    // Successes raise it again.
+    for (int i = 0; i < 48; ++i)
+        limiter.on_success("s3:GetBucketEncryption/us-east-1");
+    EXPECT_GT(limiter.rate("s3:GetBucketEncryption/us-east-1"), 24.9);
+    // Not adaptive: throttled answers change nothing.
+    RateLimiter fixed(0);
+    fixed.on_throttled("k");
+    EXPECT_EQ(fixed.rate("k"), 0.0);
+}
+
 TEST(RetryServer, ThrottlingThenSuccess) {
     FaultServer server(
         {{Action::respond, 400, sts_error("Throttling"), {}}, {Action::respond, 200, sts_ok, {}}});
