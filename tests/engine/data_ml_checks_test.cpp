@@ -1,0 +1,224 @@
+// The data/ML group's checks on recorded documents: COMPLIANT, NON_COMPLIANT, ERROR (denied read
+// naming the IAM action) and SKIPPED where "no resources" applies.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "checks/check.hpp"
+#include "engine/fake_aws.hpp"
+#include "inventory/facts.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using dspm::engine::MappingResult;
+using dspm::engine::Status;
+using dspm::test::FakeAwsClient;
+
+struct Fixture {
+    std::shared_ptr<FakeAwsClient> aws = std::make_shared<FakeAwsClient>();
+    dspm::checks::CheckScope scope;
+    Fixture() {
+        scope.account = "123456789012";
+        scope.regions = {"us-east-1"};
+    }
+    MappingResult run(const std::string& code) {
+        const auto* check = dspm::checks::find_check(code);
+        EXPECT_NE(check, nullptr) << code;
+        if (check == nullptr) return {};
+        dspm::inventory::CachedFacts facts(aws, nullptr, scope.account);
+        return check->run(facts, scope);
+    }
+};
+
+std::string missing_permission(const MappingResult& r) {
+    for (const auto& e : r.evaluations) {
+        if (const auto* m = e.extra.if_contains("missingPermissions"))
+            return std::string(m->as_array().at(0).as_string());
+    }
+    return {};
+}
+
+// ---- 6.0-01 SageMaker endpoints ----
+TEST(DataMlEndpoints, AllInServiceIsCompliant) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListEndpoints",
+                   R"({"Endpoints":[{"EndpointName":"a","EndpointStatus":"InService"},
+                                    {"EndpointName":"b","EndpointStatus":"InService"}]})");
+    auto r = f.run("6.0-01");
+    EXPECT_EQ(r.status, Status::compliant);
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    EXPECT_EQ(r.evaluations[1].resource_id, "b");
+    EXPECT_EQ(r.evaluations[1].evidence_path, "Endpoints[1].EndpointStatus");
+    EXPECT_EQ(r.evidence.at("inService").to_number<std::int64_t>(), 2);
+}
+
+TEST(DataMlEndpoints, FailedEndpointIsNonCompliant) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListEndpoints",
+                   R"({"Endpoints":[{"EndpointName":"a","EndpointStatus":"InService"},
+                                    {"EndpointName":"b","EndpointStatus":"Failed"}]})");
+    auto r = f.run("6.0-01");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].observed_value, json::value("Failed"));
+}
+
+TEST(DataMlEndpoints, DeniedListIsError) {
+    Fixture f;
+    f.aws->deny("sagemaker", "ListEndpoints", "sagemaker:ListEndpoints");
+    auto r = f.run("6.0-01");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "sagemaker:ListEndpoints");
+}
+
+TEST(DataMlEndpoints, NoEndpointsIsSkipped) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListEndpoints", R"({"Endpoints":[]})");
+    auto r = f.run("6.0-01");
+    EXPECT_EQ(r.status, Status::skipped);
+    ASSERT_TRUE(r.reason.has_value());
+}
+
+// ---- 6.0-02 SageMaker Model Monitor ----
+TEST(DataMlModelMonitor, ScheduledScheduleIsCompliant) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListEndpoints",
+                   R"({"Endpoints":[{"EndpointName":"a","EndpointStatus":"InService"},
+                                    {"EndpointName":"b","EndpointStatus":"InService"}]})");
+    f.aws->on_json("sagemaker", "ListMonitoringSchedules",
+                   R"({"MonitoringScheduleSummaries":[
+                        {"MonitoringScheduleName":"s1","EndpointName":"a",
+                         "MonitoringScheduleStatus":"Scheduled"},
+                        {"MonitoringScheduleName":"s2","EndpointName":"b",
+                         "MonitoringScheduleStatus":"Stopped"}]})");
+    auto r = f.run("6.0-02");
+    EXPECT_EQ(r.status, Status::compliant);
+    ASSERT_EQ(r.evaluations.size(), 1u);
+    EXPECT_EQ(r.evaluations[0].observed_value, json::value(1));
+    const auto& unmonitored = r.evaluations[0].extra.at("unmonitoredEndpoints").as_array();
+    ASSERT_EQ(unmonitored.size(), 1u);
+    EXPECT_EQ(unmonitored[0], json::value("b"));
+}
+
+TEST(DataMlModelMonitor, EndpointsWithoutScheduleAreNonCompliant) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListEndpoints",
+                   R"({"Endpoints":[{"EndpointName":"a","EndpointStatus":"InService"}]})");
+    f.aws->on_json("sagemaker", "ListMonitoringSchedules",
+                   R"({"MonitoringScheduleSummaries":[
+                        {"MonitoringScheduleName":"s1","EndpointName":"a",
+                         "MonitoringScheduleStatus":"Stopped"}]})");
+    auto r = f.run("6.0-02");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations.at(0).observed_value, json::value(0));
+}
+
+TEST(DataMlModelMonitor, DeniedScheduleListIsError) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListEndpoints", R"({"Endpoints":[]})");
+    f.aws->deny("sagemaker", "ListMonitoringSchedules", "sagemaker:ListMonitoringSchedules");
+    auto r = f.run("6.0-02");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "sagemaker:ListMonitoringSchedules");
+}
+
+TEST(DataMlModelMonitor, DeniedEndpointListWithoutScheduleIsError) {
+    Fixture f;
+    f.aws->deny("sagemaker", "ListEndpoints", "sagemaker:ListEndpoints");
+    f.aws->on_json("sagemaker", "ListMonitoringSchedules", R"({"MonitoringScheduleSummaries":[]})");
+    auto r = f.run("6.0-02");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "sagemaker:ListEndpoints");
+}
+
+TEST(DataMlModelMonitor, NeitherEndpointsNorSchedulesIsSkipped) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListEndpoints", R"({"Endpoints":[]})");
+    f.aws->on_json("sagemaker", "ListMonitoringSchedules", R"({"MonitoringScheduleSummaries":[]})");
+    auto r = f.run("6.0-02");
+    EXPECT_EQ(r.status, Status::skipped);
+    EXPECT_TRUE(r.evaluations.empty());
+}
+
+// ---- 6.0-05 SageMaker Model Registry ----
+void model_groups(FakeAwsClient& aws) {
+    aws.on_json("sagemaker", "ListModelPackageGroups",
+                R"({"ModelPackageGroupSummaryList":[{"ModelPackageGroupName":"good"},
+                                                    {"ModelPackageGroupName":"pending"},
+                                                    {"ModelPackageGroupName":"empty"}]})");
+    aws.on("sagemaker", "ListModelPackages",
+           [](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+               const auto g = p.at("ModelPackageGroupName").as_string();
+               if (g == "good")
+                   // The latest (version 2) is approved; an older rejected one is history.
+                   return json::parse(R"({"ModelPackageSummaryList":[
+                       {"ModelPackageVersion":2,"ModelApprovalStatus":"Approved"},
+                       {"ModelPackageVersion":1,"ModelApprovalStatus":"Rejected"}]})");
+               if (g == "pending")
+                   return json::parse(R"({"ModelPackageSummaryList":[
+                       {"ModelPackageVersion":1,"ModelApprovalStatus":"Approved"},
+                       {"ModelPackageVersion":3,"ModelApprovalStatus":"PendingManualApproval"}]})");
+               return json::parse(R"({"ModelPackageSummaryList":[]})");
+           });
+}
+
+TEST(DataMlModelRegistry, LatestApprovedIsCompliantOthersNot) {
+    Fixture f;
+    model_groups(*f.aws);
+    auto r = f.run("6.0-05");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    EXPECT_EQ(r.evaluations[0].resource_id, "good");
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].evidence_path, "ModelPackageSummaryList[0].ModelApprovalStatus");
+    EXPECT_EQ(r.evaluations[1].resource_id, "pending");
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].observed_value, json::value("PendingManualApproval"));
+    ASSERT_EQ(r.notes.size(), 1u);
+    EXPECT_NE(r.notes[0].find("empty"), std::string::npos);
+}
+
+TEST(DataMlModelRegistry, AllLatestApprovedIsCompliant) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListModelPackageGroups",
+                   R"({"ModelPackageGroupSummaryList":[{"ModelPackageGroupName":"good"}]})");
+    f.aws->on_json("sagemaker", "ListModelPackages",
+                   R"({"ModelPackageSummaryList":[
+                       {"ModelPackageVersion":1,"ModelApprovalStatus":"Approved"}]})");
+    auto r = f.run("6.0-05");
+    EXPECT_EQ(r.status, Status::compliant);
+    EXPECT_EQ(r.evidence.at("latestApproved").to_number<std::int64_t>(), 1);
+}
+
+TEST(DataMlModelRegistry, DeniedPackageListIsError) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListModelPackageGroups",
+                   R"({"ModelPackageGroupSummaryList":[{"ModelPackageGroupName":"g"}]})");
+    f.aws->deny("sagemaker", "ListModelPackages", "sagemaker:ListModelPackages");
+    auto r = f.run("6.0-05");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "sagemaker:ListModelPackages");
+    EXPECT_EQ(r.evaluations.at(0).resource_id, "g");
+}
+
+TEST(DataMlModelRegistry, DeniedGroupListIsError) {
+    Fixture f;
+    f.aws->deny("sagemaker", "ListModelPackageGroups", "sagemaker:ListModelPackageGroups");
+    auto r = f.run("6.0-05");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "sagemaker:ListModelPackageGroups");
+}
+
+TEST(DataMlModelRegistry, NoGroupsIsSkipped) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListModelPackageGroups", R"({"ModelPackageGroupSummaryList":[]})");
+    auto r = f.run("6.0-05");
+    EXPECT_EQ(r.status, Status::skipped);
+    EXPECT_EQ(f.aws->count("sagemaker:ListModelPackages"), 0u);
+}
+
+}  // namespace
