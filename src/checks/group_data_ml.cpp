@@ -5,12 +5,17 @@ namespace dspm::checks {
 const Check& check_6_0_01_sagemaker_endpoints();
 const Check& check_6_0_02_sagemaker_model_monitor();
 const Check& check_6_0_05_sagemaker_model_registry();
+const Check& check_5_0_03_sagemaker_experiments();
+const Check& check_5_0_04_sagemaker_feature_store();
+const Check& check_14_0_01_ground_truth_jobs();
+const Check& check_15_0_01_sagemaker_pipelines();
 
 std::vector<const Check*> data_ml_checks() {
     return {
-        &check_6_0_01_sagemaker_endpoints(),
-        &check_6_0_02_sagemaker_model_monitor(),
-        &check_6_0_05_sagemaker_model_registry(),
+        &check_6_0_01_sagemaker_endpoints(),      &check_6_0_02_sagemaker_model_monitor(),
+        &check_6_0_05_sagemaker_model_registry(), &check_5_0_03_sagemaker_experiments(),
+        &check_5_0_04_sagemaker_feature_store(),  &check_14_0_01_ground_truth_jobs(),
+        &check_15_0_01_sagemaker_pipelines(),
     };
 }
 

@@ -221,4 +221,144 @@ TEST(DataMlModelRegistry, NoGroupsIsSkipped) {
     EXPECT_EQ(f.aws->count("sagemaker:ListModelPackages"), 0u);
 }
 
+// ---- 5.0-03 Experiments and 15.0-01 Pipelines: "at least one per region" ----
+struct PresenceCase {
+    const char* code;
+    const char* op;
+    const char* list;
+    const char* action;
+};
+const PresenceCase kSageMakerPresence[] = {
+    {"5.0-03", "ListExperiments", "ExperimentSummaries", "sagemaker:ListExperiments"},
+    {"15.0-01", "ListPipelines", "PipelineSummaries", "sagemaker:ListPipelines"},
+};
+
+TEST(DataMlSageMakerPresence, OnePerRegionIsCompliant) {
+    for (const auto& c : kSageMakerPresence) {
+        Fixture f;
+        f.scope.regions = {"us-east-1", "eu-west-1"};
+        f.aws->on("sagemaker", c.op, json::value{{c.list, json::array{json::object{{"X", 1}}}}});
+        auto r = f.run(c.code);
+        EXPECT_EQ(r.status, Status::compliant) << c.code;
+        ASSERT_EQ(r.evaluations.size(), 2u) << c.code;
+        EXPECT_EQ(r.evaluations[1].region, "eu-west-1");
+        EXPECT_EQ(r.evaluations[1].observed_value, json::value(1)) << c.code;
+    }
+}
+
+TEST(DataMlSageMakerPresence, EmptyRegionIsNonCompliant) {
+    for (const auto& c : kSageMakerPresence) {
+        Fixture f;
+        f.scope.regions = {"us-east-1", "eu-west-1"};
+        const std::string list = c.list;
+        f.aws->on("sagemaker", c.op,
+                  [list](const json::object&, const std::string& region) -> FakeAwsClient::Result {
+                      json::array items;
+                      if (region == "us-east-1") items.push_back(json::object{{"X", 1}});
+                      return json::value{{list, items}};
+                  });
+        auto r = f.run(c.code);
+        EXPECT_EQ(r.status, Status::non_compliant) << c.code;
+        ASSERT_EQ(r.evaluations.size(), 2u);
+        EXPECT_EQ(r.evaluations[1].status, Status::non_compliant) << c.code;
+        EXPECT_EQ(r.evaluations[1].observed_value, json::value(0)) << c.code;
+    }
+}
+
+TEST(DataMlSageMakerPresence, DeniedListIsError) {
+    for (const auto& c : kSageMakerPresence) {
+        Fixture f;
+        f.aws->deny("sagemaker", c.op, c.action);
+        auto r = f.run(c.code);
+        EXPECT_EQ(r.status, Status::error) << c.code;
+        EXPECT_EQ(missing_permission(r), c.action);
+    }
+}
+
+// ---- 5.0-04 Feature Store ----
+TEST(DataMlFeatureStore, CreatedGroupsAreCompliant) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListFeatureGroups",
+                   R"({"FeatureGroupSummaries":[{"FeatureGroupName":"fg",
+                                                 "FeatureGroupStatus":"Created"}]})");
+    auto r = f.run("5.0-04");
+    EXPECT_EQ(r.status, Status::compliant);
+    ASSERT_EQ(r.evaluations.size(), 1u);
+    EXPECT_EQ(r.evaluations[0].resource_id, "fg");
+    EXPECT_EQ(r.evaluations[0].evidence_path, "FeatureGroupSummaries[0].FeatureGroupStatus");
+}
+
+TEST(DataMlFeatureStore, FailedGroupIsNonCompliant) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListFeatureGroups",
+                   R"({"FeatureGroupSummaries":[
+                        {"FeatureGroupName":"ok","FeatureGroupStatus":"Created"},
+                        {"FeatureGroupName":"bad","FeatureGroupStatus":"CreateFailed"}]})");
+    auto r = f.run("5.0-04");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations.at(1).observed_value, json::value("CreateFailed"));
+    EXPECT_EQ(r.evidence.at("created").to_number<std::int64_t>(), 1);
+}
+
+TEST(DataMlFeatureStore, DeniedListIsError) {
+    Fixture f;
+    f.aws->deny("sagemaker", "ListFeatureGroups", "sagemaker:ListFeatureGroups");
+    auto r = f.run("5.0-04");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "sagemaker:ListFeatureGroups");
+}
+
+TEST(DataMlFeatureStore, NoGroupsIsSkipped) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListFeatureGroups", R"({"FeatureGroupSummaries":[]})");
+    EXPECT_EQ(f.run("5.0-04").status, Status::skipped);
+}
+
+// ---- 14.0-01 Ground Truth ----
+TEST(DataMlGroundTruth, CompletedJobsAreCompliantRunningOnesNoted) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListLabelingJobs",
+                   R"({"LabelingJobSummaryList":[
+                        {"LabelingJobName":"done","LabelingJobStatus":"Completed"},
+                        {"LabelingJobName":"running","LabelingJobStatus":"InProgress"}]})");
+    auto r = f.run("14.0-01");
+    EXPECT_EQ(r.status, Status::compliant);
+    ASSERT_EQ(r.evaluations.size(), 1u);
+    EXPECT_EQ(r.evaluations[0].resource_id, "done");
+    ASSERT_EQ(r.notes.size(), 1u);
+    EXPECT_NE(r.notes[0].find("running"), std::string::npos);
+}
+
+TEST(DataMlGroundTruth, FailedAndStoppedJobsAreNonCompliant) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListLabelingJobs",
+                   R"({"LabelingJobSummaryList":[
+                        {"LabelingJobName":"done","LabelingJobStatus":"Completed"},
+                        {"LabelingJobName":"broken","LabelingJobStatus":"Failed",
+                         "FailureReason":"role"},
+                        {"LabelingJobName":"halted","LabelingJobStatus":"Stopped"}]})");
+    auto r = f.run("14.0-01");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].extra.at("FailureReason"), json::value("role"));
+    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
+}
+
+TEST(DataMlGroundTruth, DeniedListIsError) {
+    Fixture f;
+    f.aws->deny("sagemaker", "ListLabelingJobs", "sagemaker:ListLabelingJobs");
+    auto r = f.run("14.0-01");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "sagemaker:ListLabelingJobs");
+}
+
+TEST(DataMlGroundTruth, OnlyRunningJobsIsSkipped) {
+    Fixture f;
+    f.aws->on_json("sagemaker", "ListLabelingJobs",
+                   R"({"LabelingJobSummaryList":[
+                        {"LabelingJobName":"running","LabelingJobStatus":"InProgress"}]})");
+    EXPECT_EQ(f.run("14.0-01").status, Status::skipped);
+}
+
 }  // namespace

@@ -1,0 +1,26 @@
+// 15.0-01 SageMaker Pipelines: per audited region, ListPipelines answers at least one pipeline
+// ("present" in the catalog).
+// Judgement: "no needless triggers" would need each pipeline's definition and schedules, which
+// the catalog's return field (PipelineSummaries) does not carry; the check is the catalog's
+// presence test, and a region without pipelines is NON_COMPLIANT (retraining is not managed by a
+// pipeline there).
+#include <boost/json.hpp>
+
+#include "checks/detection_helpers.hpp"
+#include "checks/network_helpers.hpp"
+
+namespace dspm::checks {
+
+const Check& check_15_0_01_sagemaker_pipelines() {
+    static const net::FnCheck check(
+        {"15.0-01", "SageMaker Pipelines", "SageMaker", "low", {"sagemaker:ListPipelines"}},
+        [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
+            static const detection::RegionalCount spec{
+                "SageMaker", "sagemaker", "ListPipelines", {}, "PipelineSummaries",   "Pipelines",
+                true,        {},          nullptr,         "", "regionsWithPipelines"};
+            return detection::regional_count(info, facts, scope, spec);
+        });
+    return check;
+}
+
+}  // namespace dspm::checks
