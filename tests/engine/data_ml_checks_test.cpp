@@ -221,23 +221,28 @@ TEST(DataMlModelRegistry, NoGroupsIsSkipped) {
     EXPECT_EQ(f.aws->count("sagemaker:ListModelPackages"), 0u);
 }
 
-// ---- 5.0-03 Experiments and 15.0-01 Pipelines: "at least one per region" ----
+// ---- 5.0-03 Experiments, 15.0-01 Pipelines, 5.0-01 DataBrew, 5.0-02 Glue Data Quality,
+// 5.0-05 LF-Tags: "at least one per region" ----
 struct PresenceCase {
+    const char* service;
     const char* code;
     const char* op;
     const char* list;
     const char* action;
 };
-const PresenceCase kSageMakerPresence[] = {
-    {"5.0-03", "ListExperiments", "ExperimentSummaries", "sagemaker:ListExperiments"},
-    {"15.0-01", "ListPipelines", "PipelineSummaries", "sagemaker:ListPipelines"},
+const PresenceCase kPresence[] = {
+    {"sagemaker", "5.0-03", "ListExperiments", "ExperimentSummaries", "sagemaker:ListExperiments"},
+    {"sagemaker", "15.0-01", "ListPipelines", "PipelineSummaries", "sagemaker:ListPipelines"},
+    {"databrew", "5.0-01", "ListProjects", "Projects", "databrew:ListProjects"},
+    {"glue", "5.0-02", "ListDataQualityRulesets", "Rulesets", "glue:ListDataQualityRulesets"},
+    {"lakeformation", "5.0-05", "ListLFTags", "LFTags", "lakeformation:ListLFTags"},
 };
 
-TEST(DataMlSageMakerPresence, OnePerRegionIsCompliant) {
-    for (const auto& c : kSageMakerPresence) {
+TEST(DataMlPresence, OnePerRegionIsCompliant) {
+    for (const auto& c : kPresence) {
         Fixture f;
         f.scope.regions = {"us-east-1", "eu-west-1"};
-        f.aws->on("sagemaker", c.op, json::value{{c.list, json::array{json::object{{"X", 1}}}}});
+        f.aws->on(c.service, c.op, json::value{{c.list, json::array{json::object{{"X", 1}}}}});
         auto r = f.run(c.code);
         EXPECT_EQ(r.status, Status::compliant) << c.code;
         ASSERT_EQ(r.evaluations.size(), 2u) << c.code;
@@ -246,12 +251,12 @@ TEST(DataMlSageMakerPresence, OnePerRegionIsCompliant) {
     }
 }
 
-TEST(DataMlSageMakerPresence, EmptyRegionIsNonCompliant) {
-    for (const auto& c : kSageMakerPresence) {
+TEST(DataMlPresence, EmptyRegionIsNonCompliant) {
+    for (const auto& c : kPresence) {
         Fixture f;
         f.scope.regions = {"us-east-1", "eu-west-1"};
         const std::string list = c.list;
-        f.aws->on("sagemaker", c.op,
+        f.aws->on(c.service, c.op,
                   [list](const json::object&, const std::string& region) -> FakeAwsClient::Result {
                       json::array items;
                       if (region == "us-east-1") items.push_back(json::object{{"X", 1}});
@@ -265,10 +270,10 @@ TEST(DataMlSageMakerPresence, EmptyRegionIsNonCompliant) {
     }
 }
 
-TEST(DataMlSageMakerPresence, DeniedListIsError) {
-    for (const auto& c : kSageMakerPresence) {
+TEST(DataMlPresence, DeniedListIsError) {
+    for (const auto& c : kPresence) {
         Fixture f;
-        f.aws->deny("sagemaker", c.op, c.action);
+        f.aws->deny(c.service, c.op, c.action);
         auto r = f.run(c.code);
         EXPECT_EQ(r.status, Status::error) << c.code;
         EXPECT_EQ(missing_permission(r), c.action);
@@ -359,6 +364,132 @@ TEST(DataMlGroundTruth, OnlyRunningJobsIsSkipped) {
                    R"({"LabelingJobSummaryList":[
                         {"LabelingJobName":"running","LabelingJobStatus":"InProgress"}]})");
     EXPECT_EQ(f.run("14.0-01").status, Status::skipped);
+}
+
+// ---- 13.0-02 Lake Formation permissions ----
+const char* kSeparatedGrants = R"({"PrincipalResourcePermissions":[
+    {"Principal":{"DataLakePrincipalIdentifier":"arn:aws:iam::123456789012:role/tenant-a"},
+     "Resource":{"Table":{"DatabaseName":"a","Name":"orders"}},"Permissions":["SELECT"]}]})";
+
+TEST(DataMlLakeFormationPermissions, NoOpenGrantIsCompliant) {
+    Fixture f;
+    f.aws->on_json("lakeformation", "ListPermissions", kSeparatedGrants);
+    auto r = f.run("13.0-02");
+    EXPECT_EQ(r.status, Status::compliant);
+    ASSERT_EQ(r.evaluations.size(), 1u);
+    EXPECT_EQ(r.evaluations[0].observed_value, json::value(0));
+    EXPECT_EQ(r.evaluations[0].extra.at("totalGrants").to_number<std::int64_t>(), 1);
+}
+
+TEST(DataMlLakeFormationPermissions, OpenGrantIsNonCompliantAndNamesTheResource) {
+    Fixture f;
+    // Two pages: the open grant is on the second one, so NextToken must be followed.
+    f.aws->on("lakeformation", "ListPermissions",
+              [](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+                  if (!p.contains("NextToken")) {
+                      auto doc = json::parse(kSeparatedGrants);
+                      doc.as_object()["NextToken"] = "t2";
+                      return doc;
+                  }
+                  return json::parse(R"({"PrincipalResourcePermissions":[
+                      {"Principal":{"DataLakePrincipalIdentifier":"IAM_ALLOWED_PRINCIPALS"},
+                       "Resource":{"Database":{"Name":"shared"}},"Permissions":["ALL"]}]})");
+              });
+    auto r = f.run("13.0-02");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 1u);
+    EXPECT_EQ(r.evaluations[0].observed_value, json::value(1));
+    const auto& open = r.evaluations[0].extra.at("openResources").as_array();
+    ASSERT_EQ(open.size(), 1u);
+    EXPECT_EQ(open[0], json::value("Database:shared"));
+}
+
+TEST(DataMlLakeFormationPermissions, DeniedListIsError) {
+    Fixture f;
+    f.aws->deny("lakeformation", "ListPermissions", "lakeformation:ListPermissions");
+    auto r = f.run("13.0-02");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "lakeformation:ListPermissions");
+}
+
+TEST(DataMlLakeFormationPermissions, NoPermissionsIsSkipped) {
+    Fixture f;
+    f.aws->on_json("lakeformation", "ListPermissions", R"({"PrincipalResourcePermissions":[]})");
+    EXPECT_EQ(f.run("13.0-02").status, Status::skipped);
+}
+
+// ---- 5.0-06 Glue catalog schema ----
+void glue_catalog(FakeAwsClient& aws, const char* sales_tables) {
+    aws.on_json("glue", "GetDatabases",
+                R"({"DatabaseList":[{"Name":"sales"},
+                                    {"Name":"link","TargetDatabase":{"DatabaseName":"x"}}]})");
+    const std::string tables = sales_tables;
+    aws.on("glue", "GetTables",
+           [tables](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+               if (p.at("DatabaseName") == "sales") return json::parse(tables);
+               return json::parse(R"({"TableList":[]})");
+           });
+}
+
+TEST(DataMlGlueSchema, DeclaredColumnsAreCompliant) {
+    Fixture f;
+    glue_catalog(*f.aws, R"({"TableList":[
+        {"Name":"orders","StorageDescriptor":{"Columns":[{"Name":"id","Type":"int"},
+                                                         {"Name":"v","Type":"string"}]}},
+        {"Name":"events","StorageDescriptor":{"Columns":[],
+            "SchemaReference":{"SchemaVersionId":"abc"}}}]})");
+    auto r = f.run("5.0-06");
+    EXPECT_EQ(r.status, Status::compliant);
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    EXPECT_EQ(r.evaluations[0].resource_id, "sales.orders");
+    EXPECT_EQ(r.evaluations[0].evidence_path, "TableList[0].StorageDescriptor.Columns");
+    EXPECT_EQ(r.evaluations[0].observed_value, json::value(2));
+    EXPECT_EQ(r.evaluations[1].evidence_path, "TableList[1].StorageDescriptor.SchemaReference");
+    // The resource link database is noted, never read.
+    EXPECT_EQ(f.aws->count("glue:GetTables"), 1u);
+    bool noted = false;
+    for (const auto& n : r.notes)
+        noted = noted || n.find("link") != std::string::npos;
+    EXPECT_TRUE(noted);
+}
+
+TEST(DataMlGlueSchema, TableWithoutColumnsIsNonCompliant) {
+    Fixture f;
+    glue_catalog(*f.aws, R"({"TableList":[
+        {"Name":"orders","StorageDescriptor":{"Columns":[{"Name":"id"}]}},
+        {"Name":"raw","StorageDescriptor":{"Columns":[]}},
+        {"Name":"bare"}]})");
+    auto r = f.run("5.0-06");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_TRUE(r.evaluations[1].observed_value.is_null());
+    EXPECT_EQ(r.evaluations[2].extra.at("note"), json::value("no StorageDescriptor"));
+    EXPECT_EQ(r.evidence.at("schemaDeclared").to_number<std::int64_t>(), 1);
+}
+
+TEST(DataMlGlueSchema, DeniedReadsAreErrors) {
+    Fixture f;
+    f.aws->deny("glue", "GetDatabases", "glue:GetDatabases");
+    auto r = f.run("5.0-06");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "glue:GetDatabases");
+
+    Fixture g;
+    g.aws->on_json("glue", "GetDatabases", R"({"DatabaseList":[{"Name":"sales"}]})");
+    g.aws->deny("glue", "GetTables", "glue:GetTables");
+    auto r2 = g.run("5.0-06");
+    EXPECT_EQ(r2.status, Status::error);
+    EXPECT_EQ(missing_permission(r2), "glue:GetTables");
+    EXPECT_EQ(r2.evaluations.at(0).resource_id, "sales");
+}
+
+TEST(DataMlGlueSchema, NoTablesIsSkipped) {
+    Fixture f;
+    glue_catalog(*f.aws, R"({"TableList":[]})");
+    auto r = f.run("5.0-06");
+    EXPECT_EQ(r.status, Status::skipped);
+    EXPECT_TRUE(r.evaluations.empty());
 }
 
 }  // namespace

@@ -1,0 +1,32 @@
+// 5.0-01 Glue DataBrew: per audited region, ListProjects answers at least one project
+// ("present" in the catalog).
+// Judgement: a presence check, so a region without projects is NON_COMPLIANT (no profiling is set
+// up there), not SKIPPED.
+#include <boost/json.hpp>
+
+#include "checks/detection_helpers.hpp"
+#include "checks/network_helpers.hpp"
+
+namespace dspm::checks {
+
+const Check& check_5_0_01_databrew_projects() {
+    static const net::FnCheck check(
+        {"5.0-01", "Glue DataBrew", "DataBrew", "low", {"databrew:ListProjects"}},
+        [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
+            static const detection::RegionalCount spec{"DataBrew",
+                                                       "databrew",
+                                                       "ListProjects",
+                                                       {},
+                                                       "Projects",
+                                                       "DataBrew projects",
+                                                       true,
+                                                       {},
+                                                       nullptr,
+                                                       "",
+                                                       "regionsWithProjects"};
+            return detection::regional_count(info, facts, scope, spec);
+        });
+    return check;
+}
+
+}  // namespace dspm::checks

@@ -1,0 +1,32 @@
+// 5.0-02 Glue Data Quality: per audited region, ListDataQualityRulesets answers at least one
+// ruleset (">=1" in the catalog).
+// Judgement: the model has no paginator for this operation and one ruleset is enough to pass, so
+// only the first page is read. A region without rulesets is NON_COMPLIANT.
+#include <boost/json.hpp>
+
+#include "checks/detection_helpers.hpp"
+#include "checks/network_helpers.hpp"
+
+namespace dspm::checks {
+
+const Check& check_5_0_02_glue_data_quality() {
+    static const net::FnCheck check(
+        {"5.0-02", "Glue Data Quality", "Glue", "low", {"glue:ListDataQualityRulesets"}},
+        [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
+            static const detection::RegionalCount spec{"Glue",
+                                                       "glue",
+                                                       "ListDataQualityRulesets",
+                                                       {},
+                                                       "Rulesets",
+                                                       "Data quality rulesets",
+                                                       false,
+                                                       {},
+                                                       nullptr,
+                                                       "",
+                                                       "regionsWithRulesets"};
+            return detection::regional_count(info, facts, scope, spec);
+        });
+    return check;
+}
+
+}  // namespace dspm::checks

@@ -1,0 +1,32 @@
+// 5.0-05 Lake Formation LF-Tags: per audited region, ListLFTags answers at least one LF-Tag
+// ("present" in the catalog).
+// Judgement: LF-Tags live in each region's Data Catalog, so each audited region is judged; a
+// region without LF-Tags is NON_COMPLIANT.
+#include <boost/json.hpp>
+
+#include "checks/detection_helpers.hpp"
+#include "checks/network_helpers.hpp"
+
+namespace dspm::checks {
+
+const Check& check_5_0_05_lakeformation_lf_tags() {
+    static const net::FnCheck check(
+        {"5.0-05", "Lake Formation LF-Tags", "LakeFormation", "low", {"lakeformation:ListLFTags"}},
+        [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
+            static const detection::RegionalCount spec{"LakeFormation",
+                                                       "lakeformation",
+                                                       "ListLFTags",
+                                                       {},
+                                                       "LFTags",
+                                                       "LF-Tags",
+                                                       true,
+                                                       {},
+                                                       nullptr,
+                                                       "",
+                                                       "regionsWithLfTags"};
+            return detection::regional_count(info, facts, scope, spec);
+        });
+    return check;
+}
+
+}  // namespace dspm::checks
