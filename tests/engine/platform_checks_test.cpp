@@ -1,0 +1,254 @@
+// The platform group's checks on recorded documents: COMPLIANT, NON_COMPLIANT, ERROR (denied read
+// naming the IAM action) and SKIPPED (nothing of the kind) per code.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "checks/check.hpp"
+#include "engine/fake_aws.hpp"
+#include "inventory/facts.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using dspm::engine::MappingResult;
+using dspm::engine::Status;
+using dspm::test::FakeAwsClient;
+
+struct PlatformFixture {
+    std::shared_ptr<FakeAwsClient> aws = std::make_shared<FakeAwsClient>();
+    dspm::checks::CheckScope scope;
+    PlatformFixture() {
+        scope.account = "123456789012";
+        scope.regions = {"us-east-1"};
+    }
+    MappingResult run(const std::string& code) {
+        const auto* check = dspm::checks::find_check(code);
+        EXPECT_NE(check, nullptr) << code;
+        if (check == nullptr) return {};
+        dspm::inventory::CachedFacts facts(aws, nullptr, scope.account);
+        return check->run(facts, scope);
+    }
+};
+
+// Answers per value of one parameter; unknown values are NotFound.
+void by_param(FakeAwsClient& aws, const std::string& service, const std::string& op,
+              const std::string& param, std::map<std::string, std::string> docs) {
+    aws.on(service, op,
+           [param, docs](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+               const auto* v = p.if_contains(param);
+               if (v != nullptr && v->is_string()) {
+                   auto it = docs.find(std::string(v->get_string()));
+                   if (it != docs.end()) return json::parse(it->second);
+               }
+               return dspm::unexpected(
+                   FakeAwsClient::error(dspm::aws::ErrorKind::not_found, "x", "y", "NotFound"));
+           });
+}
+
+std::string missing_permission(const MappingResult& r) {
+    for (const auto& e : r.evaluations) {
+        if (const auto* m = e.extra.if_contains("missingPermissions"))
+            return std::string(m->as_array().at(0).as_string());
+    }
+    return {};
+}
+
+const dspm::engine::Evaluation* eval_of(const MappingResult& r, const std::string& id) {
+    for (const auto& e : r.evaluations)
+        if (e.resource_id == id) return &e;
+    return nullptr;
+}
+
+TEST(PlatformRegistry, EveryPlatformCodeIsRegisteredWithIamActions) {
+    for (const char* code : {"16.0-02", "16.0-01", "16.0-05", "16.0-04"}) {
+        const auto* c = dspm::checks::find_check(code);
+        ASSERT_NE(c, nullptr) << code;
+        EXPECT_EQ(c->info().code, code);
+        EXPECT_FALSE(c->info().iam_actions.empty()) << code;
+    }
+}
+
+// ---- 16.0-02 CodePipeline ----
+constexpr const char* kPipelineGate = R"({"pipeline":{"name":"gate","stages":[
+ {"name":"Source","actions":[{"name":"src","actionTypeId":{"category":"Source","owner":"AWS","provider":"S3","version":"1"}}]},
+ {"name":"Review","actions":[{"name":"ManualApproval","actionTypeId":{"category":"Approval","owner":"AWS","provider":"Manual","version":"1"}}]}]}})";
+constexpr const char* kPipelineOpen = R"({"pipeline":{"name":"open","stages":[
+ {"name":"Source","actions":[{"name":"ManualApproval","actionTypeId":{"category":"Source","owner":"AWS","provider":"S3","version":"1"}}]},
+ {"name":"Deploy","actions":[{"name":"d","actionTypeId":{"category":"Deploy","owner":"AWS","provider":"S3","version":"1"}}]}]}})";
+
+TEST(PlatformCodePipeline, PipelineWithApprovalStageIsCompliant) {
+    PlatformFixture f;
+    f.aws->on_json("codepipeline", "ListPipelines", R"({"pipelines":[{"name":"gate"}]})");
+    by_param(*f.aws, "codepipeline", "GetPipeline", "name", {{"gate", kPipelineGate}});
+    auto r = f.run("16.0-02");
+    EXPECT_EQ(r.status, Status::compliant);
+    ASSERT_EQ(r.evaluations.size(), 1u);
+    EXPECT_EQ(r.evaluations[0].evidence_path, "pipeline.stages[].actions[].actionTypeId.category");
+    EXPECT_EQ(r.evaluations[0].extra.at("approvalActions").as_array().at(0).as_string(),
+              "Review/ManualApproval");
+}
+
+TEST(PlatformCodePipeline, ActionNamedApprovalButNotOfThatCategoryIsNonCompliant) {
+    PlatformFixture f;
+    f.aws->on_json("codepipeline", "ListPipelines",
+                   R"({"pipelines":[{"name":"gate"},{"name":"open"}]})");
+    by_param(*f.aws, "codepipeline", "GetPipeline", "name",
+             {{"gate", kPipelineGate}, {"open", kPipelineOpen}});
+    auto r = f.run("16.0-02");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_NE(eval_of(r, "open"), nullptr);
+    EXPECT_FALSE(eval_of(r, "open")->passed);
+    EXPECT_TRUE(eval_of(r, "gate")->passed);
+    EXPECT_EQ(r.evidence.at("withManualApproval"), json::value(1));
+}
+
+TEST(PlatformCodePipeline, DeniedGetPipelineIsErrorNamingTheAction) {
+    PlatformFixture f;
+    f.aws->on_json("codepipeline", "ListPipelines", R"({"pipelines":[{"name":"gate"}]})");
+    f.aws->deny("codepipeline", "GetPipeline", "codepipeline:GetPipeline");
+    auto r = f.run("16.0-02");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "codepipeline:GetPipeline");
+}
+
+TEST(PlatformCodePipeline, NoPipelinesIsSkipped) {
+    PlatformFixture f;
+    f.aws->on_json("codepipeline", "ListPipelines", R"({"pipelines":[]})");
+    auto r = f.run("16.0-02");
+    EXPECT_EQ(r.status, Status::skipped);
+    ASSERT_TRUE(r.reason.has_value());
+}
+
+// ---- 16.0-01 CodeCommit ----
+TEST(PlatformCodeCommit, RepositoryWithTemplateIsCompliantWithoutIsNot) {
+    PlatformFixture f;
+    f.aws->on_json("codecommit", "ListRepositories",
+                   R"({"repositories":[{"repositoryName":"a"},{"repositoryName":"b"}]})");
+    by_param(*f.aws, "codecommit", "ListAssociatedApprovalRuleTemplatesForRepository",
+             "repositoryName",
+             {{"a", R"({"approvalRuleTemplateNames":["two-reviewers"]})"},
+              {"b", R"({"approvalRuleTemplateNames":[]})"}});
+    auto r = f.run("16.0-01");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_NE(eval_of(r, "a"), nullptr);
+    EXPECT_TRUE(eval_of(r, "a")->passed);
+    EXPECT_FALSE(eval_of(r, "b")->passed);
+    EXPECT_EQ(eval_of(r, "b")->observed_value, json::value(0));
+}
+
+TEST(PlatformCodeCommit, AllRepositoriesWithTemplatesIsCompliant) {
+    PlatformFixture f;
+    f.aws->on_json("codecommit", "ListRepositories",
+                   R"({"repositories":[{"repositoryName":"a"}]})");
+    f.aws->on_json("codecommit", "ListAssociatedApprovalRuleTemplatesForRepository",
+                   R"({"approvalRuleTemplateNames":["t1","t2"]})");
+    auto r = f.run("16.0-01");
+    EXPECT_EQ(r.status, Status::compliant);
+    EXPECT_EQ(r.evaluations.at(0).observed_value, json::value(2));
+}
+
+TEST(PlatformCodeCommit, DeniedRepositoryListIsError) {
+    PlatformFixture f;
+    f.aws->deny("codecommit", "ListRepositories", "codecommit:ListRepositories");
+    auto r = f.run("16.0-01");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "codecommit:ListRepositories");
+}
+
+TEST(PlatformCodeCommit, NoRepositoriesIsSkipped) {
+    PlatformFixture f;
+    f.aws->on_json("codecommit", "ListRepositories", R"({"repositories":[]})");
+    EXPECT_EQ(f.run("16.0-01").status, Status::skipped);
+}
+
+// ---- 16.0-05 CodeDeploy ----
+void codedeploy_groups(FakeAwsClient& aws) {
+    aws.on_json("codedeploy", "ListApplications", R"({"applications":["web"]})");
+    aws.on_json("codedeploy", "ListDeploymentGroups",
+                R"({"applicationName":"web","deploymentGroups":["blue","plain"]})");
+}
+
+TEST(PlatformCodeDeploy, TrafficControlledGroupIsCompliant) {
+    PlatformFixture f;
+    f.aws->on_json("codedeploy", "ListApplications", R"({"applications":["web"]})");
+    f.aws->on_json("codedeploy", "ListDeploymentGroups",
+                   R"({"applicationName":"web","deploymentGroups":["blue"]})");
+    f.aws->on_json(
+        "codedeploy", "GetDeploymentGroup",
+        R"({"deploymentGroupInfo":{"deploymentGroupName":"blue","deploymentStyle":{"deploymentType":"BLUE_GREEN","deploymentOption":"WITH_TRAFFIC_CONTROL"}}})");
+    auto r = f.run("16.0-05");
+    EXPECT_EQ(r.status, Status::compliant);
+    ASSERT_NE(eval_of(r, "web/blue"), nullptr);
+    EXPECT_EQ(eval_of(r, "web/blue")->extra.at("deploymentType").as_string(), "BLUE_GREEN");
+}
+
+TEST(PlatformCodeDeploy, GroupWithoutTrafficControlOrStyleIsNonCompliant) {
+    PlatformFixture f;
+    codedeploy_groups(*f.aws);
+    by_param(
+        *f.aws, "codedeploy", "GetDeploymentGroup", "deploymentGroupName",
+        {{"blue",
+          R"({"deploymentGroupInfo":{"deploymentStyle":{"deploymentType":"IN_PLACE","deploymentOption":"WITHOUT_TRAFFIC_CONTROL"}}})"},
+         {"plain", R"({"deploymentGroupInfo":{"deploymentGroupName":"plain"}})"}});
+    auto r = f.run("16.0-05");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_NE(eval_of(r, "web/plain"), nullptr);
+    EXPECT_TRUE(eval_of(r, "web/plain")->observed_value.is_null());
+    EXPECT_TRUE(eval_of(r, "web/plain")->extra.contains("note"));
+    EXPECT_FALSE(eval_of(r, "web/blue")->passed);
+}
+
+TEST(PlatformCodeDeploy, DeniedGetDeploymentGroupIsError) {
+    PlatformFixture f;
+    codedeploy_groups(*f.aws);
+    f.aws->deny("codedeploy", "GetDeploymentGroup", "codedeploy:GetDeploymentGroup");
+    auto r = f.run("16.0-05");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "codedeploy:GetDeploymentGroup");
+    EXPECT_EQ(r.evaluations.size(), 2u);
+}
+
+TEST(PlatformCodeDeploy, ApplicationsWithoutGroupsAreSkipped) {
+    PlatformFixture f;
+    f.aws->on_json("codedeploy", "ListApplications", R"({"applications":["web"]})");
+    f.aws->on_json("codedeploy", "ListDeploymentGroups",
+                   R"({"applicationName":"web","deploymentGroups":[]})");
+    EXPECT_EQ(f.run("16.0-05").status, Status::skipped);
+}
+
+// ---- 16.0-04 CloudFormation StackSets ----
+TEST(PlatformStackSets, ActiveStackSetInRegionIsCompliant) {
+    PlatformFixture f;
+    f.aws->on(
+        "cloudformation", "ListStackSets",
+        [](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+            EXPECT_EQ(p.at("Status").as_string(), "ACTIVE");
+            return json::parse(R"({"Summaries":[{"StackSetName":"baseline","Status":"ACTIVE"}]})");
+        });
+    auto r = f.run("16.0-04");
+    EXPECT_EQ(r.status, Status::compliant);
+    EXPECT_EQ(r.evaluations.at(0).observed_value, json::value(1));
+}
+
+TEST(PlatformStackSets, OnlyDeletedStackSetsIsNonCompliant) {
+    PlatformFixture f;
+    f.aws->on_json("cloudformation", "ListStackSets",
+                   R"({"Summaries":[{"StackSetName":"old","Status":"DELETED"}]})");
+    auto r = f.run("16.0-04");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations.at(0).observed_value, json::value(0));
+}
+
+TEST(PlatformStackSets, DeniedListIsError) {
+    PlatformFixture f;
+    f.aws->deny("cloudformation", "ListStackSets", "cloudformation:ListStackSets");
+    auto r = f.run("16.0-04");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "cloudformation:ListStackSets");
+}
+
+}  // namespace
