@@ -6,6 +6,12 @@ const Check& check_16_0_02_codepipeline_approval();
 const Check& check_16_0_01_codecommit_approval_templates();
 const Check& check_16_0_05_codedeploy_traffic_control();
 const Check& check_16_0_04_cloudformation_stacksets();
+const Check& check_11_0_04_ram_sharing_limits();
+const Check& check_12_0_01_privatelink_endpoints();
+const Check& check_12_0_02_datasync_tasks();
+const Check& check_12_0_03_transfer_protocols();
+const Check& check_8_0_06_verified_access();
+const Check& check_8_0_09_apigateway_private();
 
 std::vector<const Check*> platform_checks() {
     return {
@@ -13,6 +19,12 @@ std::vector<const Check*> platform_checks() {
         &check_16_0_01_codecommit_approval_templates(),
         &check_16_0_05_codedeploy_traffic_control(),
         &check_16_0_04_cloudformation_stacksets(),
+        &check_11_0_04_ram_sharing_limits(),
+        &check_12_0_01_privatelink_endpoints(),
+        &check_12_0_02_datasync_tasks(),
+        &check_12_0_03_transfer_protocols(),
+        &check_8_0_06_verified_access(),
+        &check_8_0_09_apigateway_private(),
     };
 }
 

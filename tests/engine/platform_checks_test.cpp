@@ -64,7 +64,8 @@ const dspm::engine::Evaluation* eval_of(const MappingResult& r, const std::strin
 }
 
 TEST(PlatformRegistry, EveryPlatformCodeIsRegisteredWithIamActions) {
-    for (const char* code : {"16.0-02", "16.0-01", "16.0-05", "16.0-04"}) {
+    for (const char* code : {"16.0-02", "16.0-01", "16.0-05", "16.0-04", "11.0-04", "12.0-01",
+                             "12.0-02", "12.0-03", "8.0-06", "8.0-09"}) {
         const auto* c = dspm::checks::find_check(code);
         ASSERT_NE(c, nullptr) << code;
         EXPECT_EQ(c->info().code, code);
@@ -249,6 +250,220 @@ TEST(PlatformStackSets, DeniedListIsError) {
     auto r = f.run("16.0-04");
     EXPECT_EQ(r.status, Status::error);
     EXPECT_EQ(missing_permission(r), "cloudformation:ListStackSets");
+}
+
+// ---- 11.0-04 RAM ----
+TEST(PlatformRam, ActiveInternalShareIsCompliant) {
+    PlatformFixture f;
+    f.aws->on(
+        "ram", "GetResourceShares",
+        [](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+            EXPECT_EQ(p.at("resourceOwner").as_string(), "SELF");
+            return json::parse(
+                R"({"resourceShares":[{"name":"subnets","status":"ACTIVE","allowExternalPrincipals":false}]})");
+        });
+    auto r = f.run("11.0-04");
+    EXPECT_EQ(r.status, Status::compliant);
+    EXPECT_EQ(r.evaluations.size(), 2u);
+}
+
+TEST(PlatformRam, ExternalOrUnsetOrPendingShareIsNonCompliantDeletedIsNoted) {
+    PlatformFixture f;
+    f.aws->on_json("ram", "GetResourceShares", R"({"resourceShares":[
+      {"name":"open","status":"ACTIVE","allowExternalPrincipals":true},
+      {"name":"unset","status":"PENDING"},
+      {"name":"gone","status":"DELETED","allowExternalPrincipals":true}]})");
+    auto r = f.run("11.0-04");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    EXPECT_EQ(eval_of(r, "gone"), nullptr);
+    ASSERT_EQ(r.evaluations.size(), 4u);
+    EXPECT_TRUE(r.evaluations[0].passed);   // open: status ACTIVE
+    EXPECT_FALSE(r.evaluations[1].passed);  // open: external principals
+    EXPECT_EQ(r.evaluations[1].evidence_path, "resourceShares[0].allowExternalPrincipals");
+    EXPECT_FALSE(r.evaluations[2].passed);  // unset: PENDING
+    EXPECT_TRUE(r.evaluations[3].observed_value.is_null());
+    EXPECT_FALSE(r.evaluations[3].passed);
+    EXPECT_FALSE(r.notes.empty());
+}
+
+TEST(PlatformRam, DeniedListIsError) {
+    PlatformFixture f;
+    f.aws->deny("ram", "GetResourceShares", "ram:GetResourceShares");
+    auto r = f.run("11.0-04");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "ram:GetResourceShares");
+}
+
+TEST(PlatformRam, NoSharesIsSkipped) {
+    PlatformFixture f;
+    f.aws->on_json("ram", "GetResourceShares", R"({"resourceShares":[]})");
+    EXPECT_EQ(f.run("11.0-04").status, Status::skipped);
+}
+
+// ---- 12.0-01 PrivateLink ----
+TEST(PlatformPrivateLink, AvailableEndpointInEachRegionIsCompliant) {
+    PlatformFixture f;
+    f.scope.regions = {"us-east-1", "eu-west-1"};
+    f.aws->on_json(
+        "ec2", "DescribeVpcEndpoints",
+        R"({"VpcEndpoints":[{"VpcEndpointId":"vpce-1","VpcEndpointType":"Gateway","State":"available"}]})");
+    auto r = f.run("12.0-01");
+    EXPECT_EQ(r.status, Status::compliant);
+    EXPECT_EQ(r.evaluations.size(), 2u);
+}
+
+TEST(PlatformPrivateLink, OnlyRejectedEndpointsIsNonCompliant) {
+    PlatformFixture f;
+    f.aws->on_json("ec2", "DescribeVpcEndpoints",
+                   R"({"VpcEndpoints":[{"VpcEndpointId":"vpce-1","State":"rejected"}]})");
+    auto r = f.run("12.0-01");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations.at(0).observed_value, json::value(0));
+}
+
+TEST(PlatformPrivateLink, DeniedDescribeIsError) {
+    PlatformFixture f;
+    f.aws->deny("ec2", "DescribeVpcEndpoints", "ec2:DescribeVpcEndpoints");
+    auto r = f.run("12.0-01");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "ec2:DescribeVpcEndpoints");
+}
+
+// ---- 12.0-02 DataSync ----
+TEST(PlatformDataSync, TaskPresentIsCompliant) {
+    PlatformFixture f;
+    f.aws->on_json(
+        "datasync", "ListTasks",
+        R"({"Tasks":[{"TaskArn":"arn:aws:datasync:us-east-1:123456789012:task/task-1","Status":"AVAILABLE"}]})");
+    EXPECT_EQ(f.run("12.0-02").status, Status::compliant);
+}
+
+TEST(PlatformDataSync, NoTaskIsNonCompliant) {
+    PlatformFixture f;
+    f.aws->on_json("datasync", "ListTasks", R"({"Tasks":[]})");
+    EXPECT_EQ(f.run("12.0-02").status, Status::non_compliant);
+}
+
+TEST(PlatformDataSync, DeniedListIsError) {
+    PlatformFixture f;
+    f.aws->deny("datasync", "ListTasks", "datasync:ListTasks");
+    auto r = f.run("12.0-02");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "datasync:ListTasks");
+}
+
+// ---- 12.0-03 Transfer Family ----
+void transfer_servers(FakeAwsClient& aws) {
+    aws.on_json(
+        "transfer", "ListServers",
+        R"({"Servers":[{"ServerId":"s-sftp"},{"ServerId":"s-ftp"},{"ServerId":"s-default"}]})");
+    by_param(
+        aws, "transfer", "DescribeServer", "ServerId",
+        {{"s-sftp",
+          R"({"Server":{"ServerId":"s-sftp","Protocols":["SFTP","FTPS"],"SecurityPolicyName":"TransferSecurityPolicy-2024-01"}})"},
+         {"s-ftp", R"({"Server":{"ServerId":"s-ftp","Protocols":["FTP","SFTP"]}})"},
+         {"s-default", R"({"Server":{"ServerId":"s-default"}})"}});
+}
+
+TEST(PlatformTransfer, PlainFtpServerIsNonCompliantOthersPass) {
+    PlatformFixture f;
+    transfer_servers(*f.aws);
+    auto r = f.run("12.0-03");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_TRUE(eval_of(r, "s-sftp")->passed);
+    EXPECT_EQ(eval_of(r, "s-sftp")->extra.at("SecurityPolicyName").as_string(),
+              "TransferSecurityPolicy-2024-01");
+    EXPECT_FALSE(eval_of(r, "s-ftp")->passed);
+    EXPECT_EQ(eval_of(r, "s-ftp")->observed_value, json::value(true));
+    EXPECT_TRUE(eval_of(r, "s-default")->passed);
+}
+
+TEST(PlatformTransfer, SftpOnlyIsCompliant) {
+    PlatformFixture f;
+    f.aws->on_json("transfer", "ListServers", R"({"Servers":[{"ServerId":"s-sftp"}]})");
+    f.aws->on_json("transfer", "DescribeServer",
+                   R"({"Server":{"ServerId":"s-sftp","Protocols":["SFTP"]}})");
+    EXPECT_EQ(f.run("12.0-03").status, Status::compliant);
+}
+
+TEST(PlatformTransfer, DeniedDescribeIsError) {
+    PlatformFixture f;
+    f.aws->on_json("transfer", "ListServers", R"({"Servers":[{"ServerId":"s-sftp"}]})");
+    f.aws->deny("transfer", "DescribeServer", "transfer:DescribeServer");
+    auto r = f.run("12.0-03");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "transfer:DescribeServer");
+}
+
+TEST(PlatformTransfer, NoServersIsSkipped) {
+    PlatformFixture f;
+    f.aws->on_json("transfer", "ListServers", R"({"Servers":[]})");
+    EXPECT_EQ(f.run("12.0-03").status, Status::skipped);
+}
+
+// ---- 8.0-06 Verified Access ----
+TEST(PlatformVerifiedAccess, ActiveEndpointIsCompliant) {
+    PlatformFixture f;
+    f.aws->on_json(
+        "ec2", "DescribeVerifiedAccessEndpoints",
+        R"({"VerifiedAccessEndpoints":[{"VerifiedAccessEndpointId":"vae-1","Status":{"Code":"active"}}]})");
+    EXPECT_EQ(f.run("8.0-06").status, Status::compliant);
+}
+
+TEST(PlatformVerifiedAccess, OnlyDeletedEndpointIsNonCompliant) {
+    PlatformFixture f;
+    f.aws->on_json(
+        "ec2", "DescribeVerifiedAccessEndpoints",
+        R"({"VerifiedAccessEndpoints":[{"VerifiedAccessEndpointId":"vae-1","Status":{"Code":"deleted"}}]})");
+    EXPECT_EQ(f.run("8.0-06").status, Status::non_compliant);
+}
+
+TEST(PlatformVerifiedAccess, DeniedDescribeIsError) {
+    PlatformFixture f;
+    f.aws->deny("ec2", "DescribeVerifiedAccessEndpoints", "ec2:DescribeVerifiedAccessEndpoints");
+    auto r = f.run("8.0-06");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "ec2:DescribeVerifiedAccessEndpoints");
+}
+
+// ---- 8.0-09 API Gateway ----
+TEST(PlatformApiGateway, PrivateApiIsCompliant) {
+    PlatformFixture f;
+    f.aws->on_json(
+        "apigateway", "GetRestApis",
+        R"({"items":[{"id":"a1","name":"internal","endpointConfiguration":{"types":["PRIVATE"],"vpcEndpointIds":["vpce-1"]}}]})");
+    auto r = f.run("8.0-09");
+    EXPECT_EQ(r.status, Status::compliant);
+    EXPECT_EQ(r.evaluations.at(0).evidence_path, "items[0].endpointConfiguration.types");
+}
+
+TEST(PlatformApiGateway, RegionalOrUnconfiguredApiIsNonCompliant) {
+    PlatformFixture f;
+    f.aws->on_json("apigateway", "GetRestApis", R"({"items":[
+      {"id":"a1","endpointConfiguration":{"types":["PRIVATE"]}},
+      {"id":"a2","endpointConfiguration":{"types":["REGIONAL"]}},
+      {"id":"a3"}]})");
+    auto r = f.run("8.0-09");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    EXPECT_TRUE(eval_of(r, "a1")->passed);
+    EXPECT_FALSE(eval_of(r, "a2")->passed);
+    EXPECT_FALSE(eval_of(r, "a3")->passed);
+    EXPECT_TRUE(eval_of(r, "a3")->extra.contains("note"));
+}
+
+TEST(PlatformApiGateway, DeniedListIsError) {
+    PlatformFixture f;
+    f.aws->deny("apigateway", "GetRestApis", "apigateway:GET");
+    auto r = f.run("8.0-09");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "apigateway:GET");
+}
+
+TEST(PlatformApiGateway, NoApisIsSkipped) {
+    PlatformFixture f;
+    f.aws->on_json("apigateway", "GetRestApis", R"({"items":[]})");
+    EXPECT_EQ(f.run("8.0-09").status, Status::skipped);
 }
 
 }  // namespace
