@@ -12,6 +12,9 @@ const Check& check_12_0_02_datasync_tasks();
 const Check& check_12_0_03_transfer_protocols();
 const Check& check_8_0_06_verified_access();
 const Check& check_8_0_09_apigateway_private();
+const Check& check_8_0_08_s3_access_points_vpc();
+const Check& check_13_0_03_s3_access_point_policy();
+const Check& check_13_0_04_kms_tenant_keys();
 
 std::vector<const Check*> platform_checks() {
     return {
@@ -25,6 +28,9 @@ std::vector<const Check*> platform_checks() {
         &check_12_0_03_transfer_protocols(),
         &check_8_0_06_verified_access(),
         &check_8_0_09_apigateway_private(),
+        &check_8_0_08_s3_access_points_vpc(),
+        &check_13_0_03_s3_access_point_policy(),
+        &check_13_0_04_kms_tenant_keys(),
     };
 }
 

@@ -64,8 +64,9 @@ const dspm::engine::Evaluation* eval_of(const MappingResult& r, const std::strin
 }
 
 TEST(PlatformRegistry, EveryPlatformCodeIsRegisteredWithIamActions) {
-    for (const char* code : {"16.0-02", "16.0-01", "16.0-05", "16.0-04", "11.0-04", "12.0-01",
-                             "12.0-02", "12.0-03", "8.0-06", "8.0-09"}) {
+    for (const char* code :
+         {"16.0-02", "16.0-01", "16.0-05", "16.0-04", "11.0-04", "12.0-01", "12.0-02", "12.0-03",
+          "8.0-06", "8.0-09", "8.0-08", "13.0-03", "13.0-04"}) {
         const auto* c = dspm::checks::find_check(code);
         ASSERT_NE(c, nullptr) << code;
         EXPECT_EQ(c->info().code, code);
@@ -464,6 +465,165 @@ TEST(PlatformApiGateway, NoApisIsSkipped) {
     PlatformFixture f;
     f.aws->on_json("apigateway", "GetRestApis", R"({"items":[]})");
     EXPECT_EQ(f.run("8.0-09").status, Status::skipped);
+}
+
+// ---- 8.0-08 / 13.0-03 S3 access points ----
+constexpr const char* kAccessPoints = R"({"AccessPointList":[
+  {"Name":"vpc-ap","NetworkOrigin":"VPC","VpcConfiguration":{"VpcId":"vpc-1"},"Bucket":"data"},
+  {"Name":"web-ap","NetworkOrigin":"Internet","Bucket":"data"}]})";
+
+void access_points(FakeAwsClient& aws, const char* doc) {
+    aws.on("s3control", "ListAccessPoints",
+           [doc](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+               if (p.at("AccountId").as_string() != "123456789012")
+                   return dspm::unexpected(FakeAwsClient::error(
+                       dspm::aws::ErrorKind::service, "s3control", "ListAccessPoints", "Bad"));
+               return json::parse(doc);
+           });
+}
+
+TEST(PlatformAccessPointVpc, InternetOriginIsNonCompliantVpcPasses) {
+    PlatformFixture f;
+    access_points(*f.aws, kAccessPoints);
+    auto r = f.run("8.0-08");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_NE(eval_of(r, "vpc-ap"), nullptr);
+    EXPECT_TRUE(eval_of(r, "vpc-ap")->passed);
+    EXPECT_EQ(eval_of(r, "vpc-ap")->extra.at("VpcId").as_string(), "vpc-1");
+    EXPECT_FALSE(eval_of(r, "web-ap")->passed);
+    EXPECT_EQ(eval_of(r, "web-ap")->evidence_path, "AccessPointList[1].NetworkOrigin");
+}
+
+TEST(PlatformAccessPointVpc, VpcOnlyPointsAreCompliant) {
+    PlatformFixture f;
+    access_points(*f.aws, R"({"AccessPointList":[{"Name":"vpc-ap","NetworkOrigin":"VPC"}]})");
+    EXPECT_EQ(f.run("8.0-08").status, Status::compliant);
+}
+
+TEST(PlatformAccessPointVpc, DeniedListIsError) {
+    PlatformFixture f;
+    f.aws->deny("s3control", "ListAccessPoints", "s3:ListAccessPoints");
+    auto r = f.run("8.0-08");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "s3:ListAccessPoints");
+}
+
+TEST(PlatformAccessPointVpc, NoAccessPointsIsSkipped) {
+    PlatformFixture f;
+    access_points(*f.aws, R"({"AccessPointList":[]})");
+    EXPECT_EQ(f.run("8.0-08").status, Status::skipped);
+}
+
+void policy_status(FakeAwsClient& aws) {
+    aws.on("s3control", "GetAccessPointPolicyStatus",
+           [](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+               EXPECT_EQ(p.at("AccountId").as_string(), "123456789012");
+               const auto name = p.at("Name").as_string();
+               if (name == "vpc-ap")
+                   return dspm::unexpected(FakeAwsClient::error(
+                       dspm::aws::ErrorKind::not_found, "s3control", "GetAccessPointPolicyStatus",
+                       "NoSuchAccessPointPolicy"));
+               return json::parse(R"({"PolicyStatus":{"IsPublic":true}})");
+           });
+}
+
+TEST(PlatformAccessPointPolicy, PublicPolicyIsNonCompliantNoPolicyIsNotPublic) {
+    PlatformFixture f;
+    access_points(*f.aws, kAccessPoints);
+    policy_status(*f.aws);
+    auto r = f.run("13.0-03");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_NE(eval_of(r, "vpc-ap"), nullptr);
+    EXPECT_TRUE(eval_of(r, "vpc-ap")->passed);
+    EXPECT_TRUE(eval_of(r, "vpc-ap")->extra.contains("note"));
+    EXPECT_FALSE(eval_of(r, "web-ap")->passed);
+    EXPECT_EQ(eval_of(r, "web-ap")->observed_value, json::value(true));
+}
+
+TEST(PlatformAccessPointPolicy, NonPublicPoliciesAreCompliant) {
+    PlatformFixture f;
+    access_points(*f.aws, kAccessPoints);
+    f.aws->on_json("s3control", "GetAccessPointPolicyStatus",
+                   R"({"PolicyStatus":{"IsPublic":false}})");
+    auto r = f.run("13.0-03");
+    EXPECT_EQ(r.status, Status::compliant);
+    EXPECT_EQ(r.evaluations.size(), 2u);
+}
+
+TEST(PlatformAccessPointPolicy, DeniedPolicyStatusIsError) {
+    PlatformFixture f;
+    access_points(*f.aws, kAccessPoints);
+    f.aws->deny("s3control", "GetAccessPointPolicyStatus", "s3:GetAccessPointPolicyStatus");
+    auto r = f.run("13.0-03");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "s3:GetAccessPointPolicyStatus");
+}
+
+TEST(PlatformAccessPointPolicy, NoAccessPointsIsSkipped) {
+    PlatformFixture f;
+    access_points(*f.aws, R"({"AccessPointList":[]})");
+    EXPECT_EQ(f.run("13.0-03").status, Status::skipped);
+}
+
+// ---- 13.0-04 KMS tenant keys ----
+void kms_keys(FakeAwsClient& aws) {
+    aws.on_json("kms", "ListKeys",
+                R"({"Keys":[{"KeyId":"k-tenant"},{"KeyId":"k-bare"},{"KeyId":"k-aws"}]})");
+    by_param(aws, "kms", "DescribeKey", "KeyId",
+             {{"k-tenant", R"({"KeyMetadata":{"KeyManager":"CUSTOMER","KeyState":"Enabled"}})"},
+              {"k-bare", R"({"KeyMetadata":{"KeyManager":"CUSTOMER","KeyState":"Disabled"}})"},
+              {"k-aws", R"({"KeyMetadata":{"KeyManager":"AWS","KeyState":"Enabled"}})"}});
+}
+
+TEST(PlatformKmsTenant, UntaggedCustomerKeyIsNonCompliantAwsKeyOutOfScope) {
+    PlatformFixture f;
+    kms_keys(*f.aws);
+    by_param(*f.aws, "kms", "ListResourceTags", "KeyId",
+             {{"k-tenant", R"({"Tags":[{"TagKey":"Tenant-Id","TagValue":"acme"}]})"},
+              {"k-bare", R"({"Tags":[{"TagKey":"team","TagValue":"x"}]})"}});
+    auto r = f.run("13.0-04");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    EXPECT_TRUE(eval_of(r, "k-tenant")->passed);
+    EXPECT_FALSE(eval_of(r, "k-bare")->passed);
+    EXPECT_EQ(eval_of(r, "k-aws"), nullptr);
+    EXPECT_EQ(r.evidence.at("keysOutOfScope"), json::value(1));
+}
+
+TEST(PlatformKmsTenant, AllCustomerKeysTaggedIsCompliant) {
+    PlatformFixture f;
+    kms_keys(*f.aws);
+    f.aws->on_json("kms", "ListResourceTags", R"({"Tags":[{"TagKey":"tenant","TagValue":"a"}]})");
+    EXPECT_EQ(f.run("13.0-04").status, Status::compliant);
+}
+
+TEST(PlatformKmsTenant, DeniedTagReadIsError) {
+    PlatformFixture f;
+    kms_keys(*f.aws);
+    f.aws->deny("kms", "ListResourceTags", "kms:ListResourceTags");
+    auto r = f.run("13.0-04");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "kms:ListResourceTags");
+}
+
+TEST(PlatformKmsTenant, OnlyAwsManagedKeysIsSkipped) {
+    PlatformFixture f;
+    f.aws->on_json("kms", "ListKeys", R"({"Keys":[{"KeyId":"k-aws"}]})");
+    f.aws->on_json("kms", "DescribeKey", R"({"KeyMetadata":{"KeyManager":"AWS"}})");
+    EXPECT_EQ(f.run("13.0-04").status, Status::skipped);
+}
+
+TEST(PlatformKmsTenant, SharesKeyReadsWith2_0_16) {
+    PlatformFixture f;
+    kms_keys(*f.aws);
+    f.aws->on_json("kms", "ListResourceTags", R"({"Tags":[]})");
+    f.aws->on_json("kms", "GetKeyRotationStatus", R"({"KeyRotationEnabled":true})");
+    dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
+    dspm::checks::find_check("2.0-16")->run(facts, f.scope);
+    const auto describes = f.aws->count("kms:DescribeKey");
+    dspm::checks::find_check("13.0-04")->run(facts, f.scope);
+    EXPECT_EQ(f.aws->count("kms:DescribeKey"), describes);
+    EXPECT_EQ(f.aws->count("kms:ListKeys"), 1u);
 }
 
 }  // namespace

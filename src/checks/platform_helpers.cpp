@@ -1,0 +1,22 @@
+#include "checks/platform_helpers.hpp"
+
+#include <boost/json.hpp>
+
+namespace dspm::checks::platform {
+
+namespace json = boost::json;
+
+std::string s3control_account(inventory::Facts& facts, const CheckScope& scope) {
+    return scope.account.empty() ? facts.account() : scope.account;
+}
+
+std::optional<json::array> access_points(inventory::Facts& facts, const CheckScope& scope,
+                                         const std::string& region, net::Evals& evals) {
+    // No paginator in the model, but the answer pages by NextToken.
+    return net::list_items_by_token(facts, scope, region, "S3", "s3control", "ListAccessPoints",
+                                    {{"AccountId", s3control_account(facts, scope)}},
+                                    "AccessPointList", "NextToken", "NextToken",
+                                    "Access point list", evals);
+}
+
+}  // namespace dspm::checks::platform
