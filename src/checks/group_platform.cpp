@@ -15,6 +15,10 @@ const Check& check_8_0_09_apigateway_private();
 const Check& check_8_0_08_s3_access_points_vpc();
 const Check& check_13_0_03_s3_access_point_policy();
 const Check& check_13_0_04_kms_tenant_keys();
+const Check& check_15_0_02_eventbridge_targets();
+const Check& check_15_0_03_stepfunctions_running();
+const Check& check_15_0_04_s3_event_triggers();
+const Check& check_14_0_03_cloudtrail_labeling_events();
 
 std::vector<const Check*> platform_checks() {
     return {
@@ -31,6 +35,10 @@ std::vector<const Check*> platform_checks() {
         &check_8_0_08_s3_access_points_vpc(),
         &check_13_0_03_s3_access_point_policy(),
         &check_13_0_04_kms_tenant_keys(),
+        &check_15_0_02_eventbridge_targets(),
+        &check_15_0_03_stepfunctions_running(),
+        &check_15_0_04_s3_event_triggers(),
+        &check_14_0_03_cloudtrail_labeling_events(),
     };
 }
 

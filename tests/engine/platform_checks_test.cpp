@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -64,9 +66,9 @@ const dspm::engine::Evaluation* eval_of(const MappingResult& r, const std::strin
 }
 
 TEST(PlatformRegistry, EveryPlatformCodeIsRegisteredWithIamActions) {
-    for (const char* code :
-         {"16.0-02", "16.0-01", "16.0-05", "16.0-04", "11.0-04", "12.0-01", "12.0-02", "12.0-03",
-          "8.0-06", "8.0-09", "8.0-08", "13.0-03", "13.0-04"}) {
+    for (const char* code : {"16.0-02", "16.0-01", "16.0-05", "16.0-04", "11.0-04", "12.0-01",
+                             "12.0-02", "12.0-03", "8.0-06", "8.0-09", "8.0-08", "13.0-03",
+                             "13.0-04", "15.0-02", "15.0-03", "15.0-04", "14.0-03"}) {
         const auto* c = dspm::checks::find_check(code);
         ASSERT_NE(c, nullptr) << code;
         EXPECT_EQ(c->info().code, code);
@@ -624,6 +626,229 @@ TEST(PlatformKmsTenant, SharesKeyReadsWith2_0_16) {
     dspm::checks::find_check("13.0-04")->run(facts, f.scope);
     EXPECT_EQ(f.aws->count("kms:DescribeKey"), describes);
     EXPECT_EQ(f.aws->count("kms:ListKeys"), 1u);
+}
+
+// ---- 15.0-02 EventBridge ----
+TEST(PlatformEventBridge, FanOutWithoutBusPassesFanOutNextToBusFails) {
+    PlatformFixture f;
+    f.aws->on_json("events", "ListRules",
+                   R"({"Rules":[{"Name":"fan"},{"Name":"relay"},{"Name":"loop"}]})");
+    by_param(
+        *f.aws, "events", "ListTargetsByRule", "Rule",
+        {{"fan",
+          R"({"Targets":[{"Id":"1","Arn":"arn:aws:lambda:us-east-1:123456789012:function:a"},{"Id":"2","Arn":"arn:aws:sqs:us-east-1:123456789012:q"}]})"},
+         {"relay",
+          R"({"Targets":[{"Id":"1","Arn":"arn:aws:events:us-east-1:123456789012:event-bus/central"}]})"},
+         {"loop",
+          R"({"Targets":[{"Id":"1","Arn":"arn:aws:events:us-east-1:123456789012:event-bus/default"},{"Id":"2","Arn":"arn:aws:lambda:us-east-1:123456789012:function:a"}]})"}});
+    auto r = f.run("15.0-02");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    EXPECT_TRUE(eval_of(r, "fan")->passed);
+    EXPECT_EQ(eval_of(r, "fan")->extra.at("targetCount"), json::value(2));
+    EXPECT_TRUE(eval_of(r, "relay")->passed);
+    EXPECT_FALSE(eval_of(r, "loop")->passed);
+    EXPECT_EQ(eval_of(r, "loop")->observed_value, json::value(2));
+}
+
+TEST(PlatformEventBridge, SingleTargetRulesAreCompliant) {
+    PlatformFixture f;
+    f.aws->on_json("events", "ListRules", R"({"Rules":[{"Name":"one"}]})");
+    f.aws->on_json("events", "ListTargetsByRule",
+                   R"({"Targets":[{"Id":"1","Arn":"arn:aws:sns:us-east-1:123456789012:t"}]})");
+    EXPECT_EQ(f.run("15.0-02").status, Status::compliant);
+}
+
+TEST(PlatformEventBridge, DeniedTargetsIsError) {
+    PlatformFixture f;
+    f.aws->on_json("events", "ListRules", R"({"Rules":[{"Name":"one"}]})");
+    f.aws->deny("events", "ListTargetsByRule", "events:ListTargetsByRule");
+    auto r = f.run("15.0-02");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "events:ListTargetsByRule");
+}
+
+TEST(PlatformEventBridge, NoRulesIsSkipped) {
+    PlatformFixture f;
+    f.aws->on_json("events", "ListRules", R"({"Rules":[]})");
+    EXPECT_EQ(f.run("15.0-02").status, Status::skipped);
+}
+
+// ---- 15.0-03 Step Functions ----
+std::string running(std::size_t n) {
+    json::array a;
+    for (std::size_t i = 0; i < n; ++i)
+        a.push_back(json::object{{"executionArn", std::string("e").append(std::to_string(i))},
+                                 {"status", "RUNNING"}});
+    return json::serialize(json::object{{"executions", a}});
+}
+
+constexpr const char* kMachines = R"({"stateMachines":[
+  {"stateMachineArn":"arn:sm:calm","type":"STANDARD"},
+  {"stateMachineArn":"arn:sm:busy","type":"STANDARD"},
+  {"stateMachineArn":"arn:sm:express","type":"EXPRESS"}]})";
+
+TEST(PlatformStepFunctions, MoreThanHundredRunningIsNonCompliantExpressNoted) {
+    PlatformFixture f;
+    f.aws->on_json("stepfunctions", "ListStateMachines", kMachines);
+    f.aws->on("stepfunctions", "ListExecutions",
+              [](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+                  EXPECT_EQ(p.at("statusFilter").as_string(), "RUNNING");
+                  return json::parse(
+                      running(p.at("stateMachineArn").as_string() == "arn:sm:busy" ? 101 : 3));
+              });
+    auto r = f.run("15.0-03");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    EXPECT_TRUE(eval_of(r, "arn:sm:calm")->passed);
+    EXPECT_EQ(eval_of(r, "arn:sm:busy")->observed_value, json::value(101));
+    EXPECT_EQ(eval_of(r, "arn:sm:express"), nullptr);
+    EXPECT_EQ(f.aws->count("stepfunctions:ListExecutions"), 2u);
+    EXPECT_FALSE(r.notes.empty());
+}
+
+TEST(PlatformStepFunctions, HundredRunningIsCompliant) {
+    PlatformFixture f;
+    f.aws->on_json("stepfunctions", "ListStateMachines",
+                   R"({"stateMachines":[{"stateMachineArn":"arn:sm:a","type":"STANDARD"}]})");
+    f.aws->on("stepfunctions", "ListExecutions",
+              [](const json::object&, const std::string&) -> FakeAwsClient::Result {
+                  return json::parse(running(100));
+              });
+    EXPECT_EQ(f.run("15.0-03").status, Status::compliant);
+}
+
+TEST(PlatformStepFunctions, DeniedExecutionsIsError) {
+    PlatformFixture f;
+    f.aws->on_json("stepfunctions", "ListStateMachines", kMachines);
+    f.aws->deny("stepfunctions", "ListExecutions", "states:ListExecutions");
+    auto r = f.run("15.0-03");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "states:ListExecutions");
+}
+
+TEST(PlatformStepFunctions, OnlyExpressMachinesIsSkipped) {
+    PlatformFixture f;
+    f.aws->on_json("stepfunctions", "ListStateMachines",
+                   R"({"stateMachines":[{"stateMachineArn":"arn:sm:x","type":"EXPRESS"}]})");
+    EXPECT_EQ(f.run("15.0-03").status, Status::skipped);
+}
+
+// ---- 15.0-04 S3 event triggers ----
+void buckets(FakeAwsClient& aws, const char* list) {
+    aws.on_json("s3", "ListBuckets", list);
+    aws.on_json("s3", "GetBucketLocation", R"({"LocationConstraint":null})");
+}
+
+TEST(PlatformS3Triggers, DuplicatedDestinationIsNonCompliantDistinctFiltersPass) {
+    PlatformFixture f;
+    buckets(*f.aws, R"({"Buckets":[{"Name":"dup"},{"Name":"split"},{"Name":"none"}]})");
+    by_param(*f.aws, "s3", "GetBucketNotificationConfiguration", "Bucket",
+             {{"dup", R"({"LambdaFunctionConfigurations":[
+                 {"LambdaFunctionArn":"arn:aws:lambda:us-east-1:1:function:f","Events":["s3:ObjectCreated:*"]},
+                 {"LambdaFunctionArn":"arn:aws:lambda:us-east-1:1:function:f","Events":["s3:ObjectCreated:Put"]}]})"},
+              {"split", R"({"QueueConfigurations":[
+                 {"QueueArn":"arn:aws:sqs:us-east-1:1:q","Events":["s3:ObjectCreated:*"],"Filter":{"Key":{"FilterRules":[{"Name":"prefix","Value":"a/"}]}}},
+                 {"QueueArn":"arn:aws:sqs:us-east-1:1:q","Events":["s3:ObjectCreated:*"],"Filter":{"Key":{"FilterRules":[{"Name":"prefix","Value":"b/"}]}}}]})"},
+              {"none", R"({})"}});
+    auto r = f.run("15.0-04");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 6u);
+    int failed_dup = 0;
+    for (const auto& e : r.evaluations) {
+        if (e.resource_id != "dup") {
+            EXPECT_TRUE(e.passed) << e.resource_id << " " << e.checked_field;
+        } else if (!e.passed) {
+            ++failed_dup;
+            EXPECT_EQ(e.checked_field, "Duplicated event triggers");
+            EXPECT_EQ(e.observed_value, json::value(1));
+        }
+    }
+    EXPECT_EQ(failed_dup, 1);
+}
+
+TEST(PlatformS3Triggers, MoreThanTenConfigurationsIsNonCompliant) {
+    PlatformFixture f;
+    buckets(*f.aws, R"({"Buckets":[{"Name":"busy"}]})");
+    json::array lambdas;
+    for (int i = 0; i < 11; ++i)
+        lambdas.push_back(json::object{
+            {"LambdaFunctionArn",
+             std::string("arn:aws:lambda:us-east-1:1:function:f").append(std::to_string(i))},
+            {"Events", json::array{"s3:ObjectCreated:*"}}});
+    f.aws->on("s3", "GetBucketNotificationConfiguration",
+              json::object{{"LambdaFunctionConfigurations", lambdas}});
+    auto r = f.run("15.0-04");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations.at(0).observed_value, json::value(11));
+    EXPECT_FALSE(r.evaluations.at(0).passed);
+    EXPECT_TRUE(r.evaluations.at(1).passed);
+}
+
+TEST(PlatformS3Triggers, DeniedNotificationReadIsError) {
+    PlatformFixture f;
+    buckets(*f.aws, R"({"Buckets":[{"Name":"b"}]})");
+    f.aws->deny("s3", "GetBucketNotificationConfiguration", "s3:GetBucketNotification");
+    auto r = f.run("15.0-04");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "s3:GetBucketNotification");
+}
+
+TEST(PlatformS3Triggers, NoBucketsIsSkipped) {
+    PlatformFixture f;
+    buckets(*f.aws, R"({"Buckets":[]})");
+    EXPECT_EQ(f.run("15.0-04").status, Status::skipped);
+}
+
+// ---- 14.0-03 CloudTrail labeling events ----
+std::string recent_job() {
+    // A creation time of "now" keeps the test valid whatever day it runs.
+    const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    return json::serialize(json::object{
+        {"LabelingJobSummaryList",
+         json::array{json::object{{"LabelingJobName", "fresh"},
+                                  {"CreationTime", static_cast<std::int64_t>(now)}}}}});
+}
+
+TEST(PlatformLabelingEvents, RecentJobWithEventIsCompliant) {
+    PlatformFixture f;
+    f.aws->on_json("sagemaker", "ListLabelingJobs", recent_job().c_str());
+    f.aws->on("cloudtrail", "LookupEvents",
+              [](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+                  EXPECT_EQ(p.at("LookupAttributes").as_array().at(0).at("AttributeValue"),
+                            json::value("CreateLabelingJob"));
+                  return json::parse(R"({"Events":[{"EventName":"CreateLabelingJob"}]})");
+              });
+    auto r = f.run("14.0-03");
+    EXPECT_EQ(r.status, Status::compliant);
+    EXPECT_EQ(r.evaluations.at(0).resource_id, "us-east-1");
+}
+
+TEST(PlatformLabelingEvents, RecentJobWithoutEventIsNonCompliant) {
+    PlatformFixture f;
+    f.aws->on_json("sagemaker", "ListLabelingJobs", recent_job().c_str());
+    f.aws->on_json("cloudtrail", "LookupEvents", R"({"Events":[]})");
+    auto r = f.run("14.0-03");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    EXPECT_TRUE(r.evaluations.at(0).extra.contains("note"));
+}
+
+TEST(PlatformLabelingEvents, DeniedLookupIsError) {
+    PlatformFixture f;
+    f.aws->on_json("sagemaker", "ListLabelingJobs", recent_job().c_str());
+    f.aws->deny("cloudtrail", "LookupEvents", "cloudtrail:LookupEvents");
+    auto r = f.run("14.0-03");
+    EXPECT_EQ(r.status, Status::error);
+    EXPECT_EQ(missing_permission(r), "cloudtrail:LookupEvents");
+}
+
+TEST(PlatformLabelingEvents, OnlyOldOrNoJobsIsSkippedWithoutLookup) {
+    PlatformFixture f;
+    f.aws->on_json(
+        "sagemaker", "ListLabelingJobs",
+        R"({"LabelingJobSummaryList":[{"LabelingJobName":"old","CreationTime":"2020-01-01T00:00:00+00:00"}]})");
+    auto r = f.run("14.0-03");
+    EXPECT_EQ(r.status, Status::skipped);
+    EXPECT_EQ(f.aws->count("cloudtrail:LookupEvents"), 0u);
 }
 
 }  // namespace
