@@ -96,8 +96,6 @@ std::vector<Evaluation> judge(inventory::Facts& facts, const CheckScope& scope,
     return out;
 }
 
-}  // namespace
-
 class S3EventTriggers final : public Check {
   public:
     const CheckInfo& info() const override {
@@ -114,6 +112,8 @@ class S3EventTriggers final : public Check {
                                             judge);
     }
 };
+
+}  // namespace
 
 const Check& check_15_0_04_s3_event_triggers() {
     static const S3EventTriggers check;
