@@ -20,6 +20,7 @@ const Check& check_7_0_01_securityhub_standards();
 const Check& check_7_0_02_guardduty();
 const Check& check_7_0_03_cloudwatch_alarms();
 const Check& check_7_0_04_detective_graph();
+const Check& check_6_0_06_signer_profiles();
 const Check& check_7_0_05_synthetics_canaries();
 const Check& check_8_0_04_shield_advanced();
 const Check& check_8_0_05_dns_firewall();
@@ -44,6 +45,7 @@ std::vector<const Check*> detection_checks() {
             &check_7_0_02_guardduty(),
             &check_7_0_03_cloudwatch_alarms(),
             &check_7_0_04_detective_graph(),
+            &check_6_0_06_signer_profiles(),
             &check_7_0_05_synthetics_canaries(),
             &check_8_0_04_shield_advanced(),
             &check_8_0_05_dns_firewall(),

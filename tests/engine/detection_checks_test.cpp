@@ -63,9 +63,9 @@ std::string days_ago(int days) {
 
 TEST(DetectionRegistry, EveryDetectionCodeIsRegisteredWithIamActions) {
     for (const char* code :
-         {"1.0-03", "1.0-04", "1.0-05", "3.0-01",  "3.0-02",  "3.0-03", "3.0-04", "3.0-05",
-          "3.0-09", "3.0-11", "6.0-04", "7.0-01",  "7.0-02",  "7.0-03", "7.0-04", "7.0-05",
-          "8.0-04", "8.0-05", "8.0-07", "10.0-03", "10.0-05", "11.0-01"}) {
+         {"1.0-03", "1.0-04", "1.0-05", "3.0-01", "3.0-02",  "3.0-03",  "3.0-04", "3.0-05",
+          "3.0-09", "3.0-11", "6.0-04", "6.0-06", "7.0-01",  "7.0-02",  "7.0-03", "7.0-04",
+          "7.0-05", "8.0-04", "8.0-05", "8.0-07", "10.0-03", "10.0-05", "11.0-01"}) {
         const auto* c = dspm::checks::find_check(code);
         ASSERT_NE(c, nullptr) << code;
         EXPECT_EQ(c->info().code, code);
@@ -110,6 +110,9 @@ const Presence kPresence[] = {
      R"({"analyzers":[{"name":"a","status":"DISABLED"}]})"},
     {"7.0-04", "detective", "ListGraphs", "detective:ListGraphs",
      R"({"GraphList":[{"Arn":"arn:g"}]})", R"({"GraphList":[]})"},
+    {"6.0-06", "signer", "ListSigningProfiles", "signer:ListSigningProfiles",
+     R"({"profiles":[{"profileName":"release","status":"Active"}]})",
+     R"({"profiles":[{"profileName":"old","status":"Canceled"}]})"},
     {"7.0-05", "synthetics", "DescribeCanaries", "synthetics:DescribeCanaries",
      R"({"Canaries":[{"Name":"url"}]})", R"({"Canaries":[]})"},
     {"3.0-09", "route53resolver", "ListResolverQueryLogConfigAssociations",

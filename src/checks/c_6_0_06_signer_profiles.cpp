@@ -1,0 +1,46 @@
+// 6.0-06 AWS Signer: per audited region, ListSigningProfiles answers at least one Active signing
+// profile (code and model artefacts can be signed). Canceled and revoked profiles do not count.
+#include <boost/json.hpp>
+
+#include "checks/detection_helpers.hpp"
+#include "checks/helpers.hpp"
+
+namespace dspm::checks {
+
+namespace json = boost::json;
+
+namespace {
+
+class Check6006SignerProfiles final : public Check {
+  public:
+    const CheckInfo& info() const override {
+        static const CheckInfo i{
+            "6.0-06", "AWS Signer", "Signer", "low", {"signer:ListSigningProfiles"}};
+        return i;
+    }
+
+    engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {
+        static const detection::RegionalCount spec{
+            "Signer",
+            "signer",
+            "ListSigningProfiles",
+            {},
+            "profiles",
+            "Active signing profiles",
+            true,
+            {},
+            [](const json::value& p) { return string_at(p, "status") == "Active"; },
+            "[?status=='Active']",
+            "regionsWithProfile"};
+        return detection::regional_count(info(), facts, scope, spec);
+    }
+};
+
+}  // namespace
+
+const Check& check_6_0_06_signer_profiles() {
+    static const Check6006SignerProfiles check;
+    return check;
+}
+
+}  // namespace dspm::checks
