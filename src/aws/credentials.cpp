@@ -660,7 +660,7 @@ struct Chain {
         auto c = from_imds(opt);
         if (c) return c;
         // Not on EC2 (or no role): the chain ends without credentials, as in botocore.
-        searched.back() += " (" + c.error().message + ")";
+        searched.back() = c.error().message;  // "EC2 instance metadata URL: why"
         return std::nullopt;
     }
 

@@ -621,6 +621,19 @@ TEST(Credentials, ExpirationKeepsItsUtcOffset) {
     ASSERT_TRUE(c) << c.error().message;
     ASSERT_TRUE(c->expiration);
     EXPECT_EQ(*c->expiration, *parse_iso8601("2026-12-02T11:30:00.5Z"));
+
+    // And so are container (and instance metadata) answers.
+    dspm::test::FakeHttpServer ecs([](const FakeRequest&) -> FakeResponse {
+        return {200,
+                "{\"AccessKeyId\":\"ASIAECS\",\"SecretAccessKey\":\"es\",\"Token\":\"et\","
+                "\"Expiration\":\"2026-12-02T10:00:00+0900\"}"};
+    });
+    home.write(".aws/config", "");
+    env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = ecs.endpoint() + "/creds";
+    c = resolve_credentials(options(env));
+    ASSERT_TRUE(c) << c.error().message;
+    ASSERT_TRUE(c->expiration);
+    EXPECT_EQ(format_iso8601(*c->expiration), "2026-12-02T01:00:00Z");
 }
 
 TEST(Credentials, Iso8601Forms) {
