@@ -13,13 +13,17 @@
 
 #include <curl/curl.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <mutex>
 #include <stdexcept>
+#include <system_error>
 #include <vector>
 
 namespace dspm::net {
@@ -49,6 +53,23 @@ std::string env_first(const char* lower_name, const char* upper_name) {
     return {};
 }
 
+bool is_https(std::string_view url) {
+    return url.size() >= 8 &&
+           std::equal(url.begin(), url.begin() + 8, "https://", [](char a, char b) {
+               return std::tolower(static_cast<unsigned char>(a)) == b;
+           });
+}
+
+// Without this check libcurl reports an unreadable bundle only as a handshake failure (or, with
+// some TLS backends, quietly falls back to the system store): name the file and the reason.
+std::optional<std::string> unusable_ca_file(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::generic_category().message(errno);
+    if (!S_ISREG(st.st_mode)) return std::string("not a regular file");
+    if (::access(path.c_str(), R_OK) != 0) return std::generic_category().message(errno);
+    return std::nullopt;
+}
+
 struct ProxyConfig {
     std::string http, https, all, no_proxy;
     static ProxyConfig from_environment() {
@@ -57,10 +78,7 @@ struct ProxyConfig {
                            env_first("all_proxy", "ALL_PROXY"), env_first("no_proxy", "NO_PROXY")};
     }
     const std::string& for_url(std::string_view url) const {
-        const bool https_url =
-            url.size() >= 8 && std::equal(url.begin(), url.begin() + 8, "https://",
-                                          [](char a, char b) { return std::tolower(a) == b; });
-        const std::string& chosen = https_url ? https : http;
+        const std::string& chosen = is_https(url) ? https : http;
         return chosen.empty() ? all : chosen;
     }
 };
@@ -122,7 +140,17 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 
 TransportErrorKind classify(CURLcode code, bool too_large) {
     if (too_large) return TransportErrorKind::too_large;
-    switch (code) {
+    return classify_curl_code(static_cast<int>(code));
+}
+
+TransportError invalid(std::string message) {
+    return TransportError{TransportErrorKind::invalid_request, std::move(message)};
+}
+
+}  // namespace
+
+TransportErrorKind classify_curl_code(int curl_code) {
+    switch (static_cast<CURLcode>(curl_code)) {
         case CURLE_COULDNT_CONNECT:
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY:
@@ -131,35 +159,36 @@ TransportErrorKind classify(CURLcode code, bool too_large) {
             return TransportErrorKind::timeout;
         case CURLE_FILESIZE_EXCEEDED:
             return TransportErrorKind::too_large;
+        // The handshake with the peer failed: what it sent was no TLS, it went away during the
+        // handshake, or its certificate does not verify.
         case CURLE_SSL_CONNECT_ERROR:
         case CURLE_PEER_FAILED_VERIFICATION:
-        case CURLE_SSL_CERTPROBLEM:
         case CURLE_SSL_CIPHER:
-        case CURLE_SSL_CACERT_BADFILE:
-        case CURLE_SSL_ENGINE_NOTFOUND:
-        case CURLE_SSL_ENGINE_SETFAILED:
-        case CURLE_SSL_ENGINE_INITFAILED:
         case CURLE_SSL_SHUTDOWN_FAILED:
-        case CURLE_SSL_CRL_BADFILE:
         case CURLE_SSL_ISSUER_ERROR:
         case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
         case CURLE_SSL_INVALIDCERTSTATUS:
         case CURLE_SSL_CLIENTCERT:
         case CURLE_USE_SSL_FAILED:
             return TransportErrorKind::tls;
+        // Local configuration the request cannot be made with: the same on every attempt.
+        case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_CRL_BADFILE:
+        case CURLE_SSL_ENGINE_NOTFOUND:
+        case CURLE_SSL_ENGINE_SETFAILED:
+        case CURLE_SSL_ENGINE_INITFAILED:
         case CURLE_URL_MALFORMAT:
         case CURLE_UNSUPPORTED_PROTOCOL:
+        case CURLE_NOT_BUILT_IN:
+        case CURLE_BAD_FUNCTION_ARGUMENT:
             return TransportErrorKind::invalid_request;
+        // Connected, then the exchange broke (reset, closed early, half an answer, a reply that
+        // is not HTTP, an HTTP/2 stream error) and everything else.
         default:
             return TransportErrorKind::other;
     }
 }
-
-TransportError invalid(std::string message) {
-    return TransportError{TransportErrorKind::invalid_request, std::move(message)};
-}
-
-}  // namespace
 
 struct HttpClient::Impl {
     HttpClientOptions options;
@@ -228,6 +257,10 @@ Expected<HttpResponse, TransportError> HttpClient::send(const HttpRequest& reque
     if (!valid_method(method)) return unexpected(invalid("invalid HTTP method"));
     if (request.url.empty() || has_line_break(request.url))
         return unexpected(invalid("invalid URL"));
+    if (!request.ca_file.empty() && is_https(request.url)) {
+        if (auto why = unusable_ca_file(request.ca_file))
+            return unexpected(invalid("CA bundle " + request.ca_file + " cannot be used: " + *why));
+    }
     HeaderList headers;
     const auto append = [&headers](const std::string& line) {
         curl_slist* head = curl_slist_append(headers.get(), line.c_str());
@@ -270,6 +303,8 @@ Expected<HttpResponse, TransportError> HttpClient::send(const HttpRequest& reque
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, opts.verify_tls ? 1L : 0L);
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, opts.verify_tls ? 2L : 0L);
+    if (!request.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, request.ca_file.c_str());
+    if (request.path_as_is) curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(h, CURLOPT_PROXY, impl_->proxy.for_url(request.url).c_str());
     curl_easy_setopt(h, CURLOPT_NOPROXY, impl_->proxy.no_proxy.c_str());
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,

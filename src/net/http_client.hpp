@@ -27,6 +27,12 @@ struct HttpRequest {
     // Zero means: use the client's defaults.
     std::chrono::milliseconds connect_timeout{0};
     std::chrono::milliseconds total_timeout{0};
+    // Send the path exactly as given: libcurl otherwise removes "./" and "../" segments, which
+    // breaks a signature computed over the path as is (S3 keys may contain such segments).
+    bool path_as_is = false;
+    // A PEM bundle to verify https servers with instead of the system's (AWS_CA_BUNDLE). A file
+    // that cannot be read fails the request before anything is sent; plain http ignores it.
+    std::string ca_file;
 };
 
 struct HttpResponse {
@@ -38,6 +44,12 @@ struct HttpResponse {
     }
 };
 
+// connect: no connection (refused, DNS, proxy); timeout: connect or total timeout; too_large: the
+// answer exceeds max_response_bytes; tls: the handshake failed (garbage instead of TLS, a reset
+// during it, a certificate the peer presented that does not verify); invalid_request: the request
+// cannot be made as configured (URL, method, headers, an unreadable CA bundle or client
+// certificate), so trying again cannot help; other: the exchange broke after connecting (reset,
+// nothing or half an answer, protocol errors).
 enum class TransportErrorKind { connect, timeout, too_large, tls, invalid_request, other };
 
 struct TransportError {
@@ -46,6 +58,9 @@ struct TransportError {
 };
 
 std::string_view to_string(TransportErrorKind kind);
+
+// The kind of a libcurl result code (a CURLcode; int so that callers need not include curl.h).
+TransportErrorKind classify_curl_code(int curl_code);
 
 struct HttpClientOptions {
     std::chrono::milliseconds connect_timeout{5000};

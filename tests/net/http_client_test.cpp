@@ -1,6 +1,7 @@
 #include "net/http_client.hpp"
 
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <strings.h>
@@ -504,6 +505,107 @@ TEST(HttpClient, TlsVerificationRejectsASelfSignedServer) {
     insecure.verify_tls = false;
     HttpClient trusting(insecure);
     const auto ok = trusting.send(request(url));
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->status, 200);
+    dspm::test::run_shell("rm -rf " + dir);
+}
+
+TEST(HttpClient, PathAsIsKeepsDotSegments) {
+    ScopedEnv env(no_proxy_env());
+    TestServer server(echo);
+    HttpClient client;
+    HttpRequest req = request(server.url("/bkt/a/../b/./c?x=1"));
+    req.path_as_is = true;
+    auto res = client.send(req);
+    ASSERT_TRUE(res) << res.error().message;
+    EXPECT_EQ(server.requests().back().target, "/bkt/a/../b/./c?x=1");
+    // Without it libcurl resolves the segments (the default, for callers that want URL semantics).
+    res = client.send(request(server.url("/bkt/a/../b/./c")));
+    ASSERT_TRUE(res) << res.error().message;
+    EXPECT_EQ(server.requests().back().target, "/bkt/b/c");
+}
+
+TEST(HttpClient, CurlCodesAreClassifiedByWhatRetryingCanChange) {
+    using K = TransportErrorKind;
+    const std::pair<CURLcode, K> expected[] = {
+        {CURLE_COULDNT_CONNECT, K::connect},
+        {CURLE_COULDNT_RESOLVE_HOST, K::connect},
+        {CURLE_COULDNT_RESOLVE_PROXY, K::connect},
+        {CURLE_OPERATION_TIMEDOUT, K::timeout},
+        {CURLE_FILESIZE_EXCEEDED, K::too_large},
+        {CURLE_SSL_CONNECT_ERROR, K::tls},
+        {CURLE_PEER_FAILED_VERIFICATION, K::tls},
+        {CURLE_SSL_CIPHER, K::tls},
+        {CURLE_SSL_SHUTDOWN_FAILED, K::tls},
+        {CURLE_SSL_ISSUER_ERROR, K::tls},
+        {CURLE_SSL_PINNEDPUBKEYNOTMATCH, K::tls},
+        {CURLE_SSL_INVALIDCERTSTATUS, K::tls},
+        {CURLE_USE_SSL_FAILED, K::tls},
+        {CURLE_SSL_CACERT_BADFILE, K::invalid_request},
+        {CURLE_SSL_CERTPROBLEM, K::invalid_request},
+        {CURLE_SSL_CRL_BADFILE, K::invalid_request},
+        {CURLE_SSL_ENGINE_NOTFOUND, K::invalid_request},
+        {CURLE_URL_MALFORMAT, K::invalid_request},
+        {CURLE_UNSUPPORTED_PROTOCOL, K::invalid_request},
+        {CURLE_RECV_ERROR, K::other},
+        {CURLE_SEND_ERROR, K::other},
+        {CURLE_GOT_NOTHING, K::other},
+        {CURLE_PARTIAL_FILE, K::other},
+        {CURLE_WEIRD_SERVER_REPLY, K::other},
+        {CURLE_HTTP2, K::other},
+        {CURLE_HTTP2_STREAM, K::other},
+    };
+    for (const auto& [code, kind] : expected)
+        EXPECT_EQ(dspm::net::classify_curl_code(code), kind) << curl_easy_strerror(code);
+}
+
+TEST(HttpClient, UnreadableCaFileFailsHttpsBeforeConnecting) {
+    ScopedEnv env(no_proxy_env());
+    TestServer server(echo);
+    HttpClient client;
+    HttpRequest req = request("https://127.0.0.1:" + std::to_string(server.port()) + "/");
+    req.ca_file = "/nonexistent/dspm/ca.pem";
+    auto res = client.send(req);
+    ASSERT_FALSE(res);
+    EXPECT_EQ(res.error().kind, TransportErrorKind::invalid_request);
+    EXPECT_NE(res.error().message.find("/nonexistent/dspm/ca.pem"), std::string::npos)
+        << res.error().message;
+    EXPECT_NE(res.error().message.find("No such file"), std::string::npos) << res.error().message;
+    req.ca_file = "/";  // a directory
+    res = client.send(req);
+    ASSERT_FALSE(res);
+    EXPECT_EQ(res.error().kind, TransportErrorKind::invalid_request) << res.error().message;
+    EXPECT_EQ(server.connections(), 0);
+    // Plain http has nothing to verify.
+    HttpRequest plain = request(server.url("/plain"));
+    plain.ca_file = "/nonexistent/dspm/ca.pem";
+    const auto ok = client.send(plain);
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(ok->status, 200);
+}
+
+TEST(HttpClient, CaFileIsTrustedForHttps) {
+    if (dspm::test::run_shell("command -v openssl >/dev/null 2>&1") != 0)
+        GTEST_SKIP() << "openssl command not installed";
+    ScopedEnv env(no_proxy_env());
+    const std::string dir = ::testing::TempDir() + "dspm-ca-" + std::to_string(::getpid());
+    ASSERT_EQ(dspm::test::run_shell("mkdir -p " + dir + " && cd " + dir +
+                                    " && openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem"
+                                    " -out cert.pem -days 1 -subj /CN=127.0.0.1"
+                                    " -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1"),
+              0);
+    const auto port = dspm::test::free_port();
+    dspm::test::Process server({"openssl", "s_server", "-accept",
+                                "127.0.0.1:" + std::to_string(port), "-cert", dir + "/cert.pem",
+                                "-key", dir + "/key.pem", "-www", "-quiet"});
+    ASSERT_TRUE(dspm::test::wait_for_port(port, 10s));
+    HttpClient client;
+    HttpRequest req = request("https://127.0.0.1:" + std::to_string(port) + "/");
+    const auto refused = client.send(req);  // the system's store does not know the certificate
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, TransportErrorKind::tls) << refused.error().message;
+    req.ca_file = dir + "/cert.pem";
+    const auto ok = client.send(req);
     ASSERT_TRUE(ok) << ok.error().message;
     EXPECT_EQ(ok->status, 200);
     dspm::test::run_shell("rm -rf " + dir);
