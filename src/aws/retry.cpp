@@ -39,13 +39,16 @@ RetryClass classify_attempt(int http_status, std::string_view error_code,
     if (transport != nullptr) {
         switch (transport->kind) {
             case net::TransportErrorKind::timeout:
-                return RetryClass::timeout;
+                return RetryClass::timeout;  // botocore's ConnectTimeoutError, ReadTimeoutError
             case net::TransportErrorKind::connect:
+            case net::TransportErrorKind::tls:
             case net::TransportErrorKind::other:
                 return RetryClass::connection;
-            default:
-                return RetryClass::none;  // TLS, oversize, invalid request: retrying won't help
+            case net::TransportErrorKind::too_large:
+            case net::TransportErrorKind::invalid_request:
+                return RetryClass::none;
         }
+        return RetryClass::none;
     }
     if (http_status >= 200 && http_status < 300) return RetryClass::none;
     if (is_throttling_code(error_code) || http_status == 429) return RetryClass::throttling;
@@ -73,13 +76,22 @@ int RetryQuota::available() const {
 }
 
 RetryPolicy::RetryPolicy(RetryConfig config)
-    : config_(std::move(config)), quota_(config_.quota_capacity), rng_(std::random_device{}()) {}
+    : config_(std::move(config)), rng_(std::random_device{}()) {}
+
+RetryQuota& RetryPolicy::quota(std::string_view quota_key) {
+    std::lock_guard lock(quotas_mutex_);
+    auto it = quotas_.find(quota_key);
+    if (it == quotas_.end())
+        it = quotas_.try_emplace(std::string(quota_key), config_.quota_capacity).first;
+    return it->second;
+}
 
 std::optional<std::chrono::milliseconds> RetryPolicy::next_delay(int attempt, RetryClass cls,
-                                                                 int* cost) {
+                                                                 int* cost,
+                                                                 std::string_view quota_key) {
     if (cls == RetryClass::none || attempt >= config_.max_attempts) return std::nullopt;
     const int c = cls == RetryClass::timeout ? config_.timeout_retry_cost : config_.retry_cost;
-    if (!quota_.acquire(c)) return std::nullopt;
+    if (!quota(quota_key).acquire(c)) return std::nullopt;
     if (cost) *cost = c;
     const double cap = std::min<double>(
         static_cast<double>(config_.max_backoff.count()),
@@ -92,8 +104,8 @@ std::optional<std::chrono::milliseconds> RetryPolicy::next_delay(int attempt, Re
     return std::chrono::milliseconds(static_cast<long long>(jitter * cap));
 }
 
-void RetryPolicy::on_success(int last_retry_cost) {
-    quota_.release(last_retry_cost);
+void RetryPolicy::on_success(int last_retry_cost, std::string_view quota_key) {
+    quota(quota_key).release(last_retry_cost);
 }
 
 void RetryPolicy::sleep(std::chrono::milliseconds d) const {

@@ -1,7 +1,8 @@
 #pragma once
 // The AWS "standard" retry mode: up to max_attempts (AWS_MAX_ATTEMPTS, default 3), exponential
-// backoff with full jitter, a retry quota so that a failing endpoint is not hammered, and an
-// optional client-side rate limit per service.
+// backoff with full jitter, a retry quota per service and region so that a failing endpoint is
+// not hammered (botocore keeps one per client, and a client serves one service in one region),
+// and an optional client-side rate limit per operation and region.
 //
 // Backoff: delay = random(0, 1) * min(max_backoff, base_delay * 2^(attempt-1)), base 1 s and cap
 // 20 s as in botocore's standard mode. Tests scale base_delay down and may inject the sleeper.
@@ -24,7 +25,10 @@ bool is_transient_code(std::string_view code);
 
 enum class RetryClass { none, throttling, transient, timeout, connection };
 
-// Why an attempt failed, for the retry decision. status 0 = transport failure.
+// Why an attempt failed, for the retry decision. status 0 = transport failure. As botocore's
+// standard mode, every failure of the transport is retried (its ConnectionError and
+// HTTPClientError families: refused, reset, TLS handshake, timeouts), except what does not change
+// between attempts: a request that cannot be made as configured, an answer over the size cap.
 RetryClass classify_attempt(int http_status, std::string_view error_code,
                             const net::TransportError* transport);
 
@@ -40,7 +44,8 @@ struct RetryConfig {
     Sleeper sleeper;  // default: std::this_thread::sleep_for
 };
 
-// The standard mode's retry quota (a token bucket shared by all calls of one client).
+// The standard mode's retry quota: a token bucket shared by the calls to one service in one
+// region.
 class RetryQuota {
   public:
     explicit RetryQuota(int capacity) : capacity_(capacity), tokens_(capacity) {}
@@ -61,15 +66,19 @@ class RetryPolicy {
 
     // After attempt number `attempt` (1-based) failed with `cls`: the delay before the next
     // attempt, or nullopt when no retry is allowed (not retryable, attempts or quota exhausted).
-    // *cost receives the quota cost paid, for release() on a later success.
-    std::optional<std::chrono::milliseconds> next_delay(int attempt, RetryClass cls, int* cost);
-    void on_success(int last_retry_cost);
+    // *cost receives the quota cost paid, for on_success() on a later success. `quota_key` names
+    // the quota that pays ("sts/us-east-1"); one policy may serve many services and regions.
+    std::optional<std::chrono::milliseconds> next_delay(int attempt, RetryClass cls, int* cost,
+                                                        std::string_view quota_key = {});
+    void on_success(int last_retry_cost, std::string_view quota_key = {});
     void sleep(std::chrono::milliseconds d) const;
-    RetryQuota& quota() { return quota_; }
+    RetryQuota& quota(std::string_view quota_key = {});
 
   private:
     RetryConfig config_;
-    RetryQuota quota_;
+    std::mutex quotas_mutex_;
+    // Node-based: a quota handed out by reference stays where it is while others are added.
+    std::map<std::string, RetryQuota, std::less<>> quotas_;
     std::mutex rng_mutex_;
     std::mt19937_64 rng_;
 };
