@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "api/routes.hpp"
+#include "aws/regions.hpp"
 #include "common/log.hpp"
 #include "engine/engine.hpp"
 #include "engine/factory.hpp"
@@ -32,20 +33,24 @@ json::object query_param(const char* name, const char* type, const char* descrip
             {"schema", json::object{{"type", type}}}};
 }
 
-std::vector<std::string> regions_of(const net::ServerRequest& request) {
+// The regions of ?region=a,b or ?region=a&region=b. Each becomes part of an AWS host name, so a
+// value outside the partitions' grammar (or a list longer than any partition) is refused here,
+// before any plan or AWS call exists.
+Expected<std::vector<std::string>, std::string> regions_of(const net::ServerRequest& request) {
     std::vector<std::string> regions;
     for (const auto& [k, v] : request.query) {
         if (k != "region") continue;
-        // ?region=a,b and ?region=a&region=b both work.
         std::size_t start = 0;
         while (start <= v.size()) {
             auto comma = v.find(',', start);
             if (comma == std::string::npos) comma = v.size();
             if (comma > start) regions.push_back(v.substr(start, comma - start));
             start = comma + 1;
+            if (regions.size() > aws::max_regions_per_run) break;
         }
+        if (regions.size() > aws::max_regions_per_run) break;
     }
-    return regions;
+    return aws::validate_regions(regions);
 }
 
 net::ServerResponse plan_error(const catalog::CatalogError& e) {
@@ -99,15 +104,18 @@ void add_audit_routes(Router& router, ApiContext& context) {
                          {"200", json::object{{"description",
                                                "{framework, total_requirements, executed, summary, "
                                                "results[]} or NDJSON lines"}}},
+                         {"400", json::object{{"description", "invalid region"}}},
                          {"404", json::object{{"description", "unknown framework"}}},
                          {"502", json::object{{"description", "the catalog source failed"}}}}}},
             .handler =
                 [engine](const net::ServerRequest& request, const PathParams& params) {
                     const std::string framework = params.at("framework");
+                    auto regions = regions_of(request);
+                    if (!regions) return error_response(400, regions.error());
                     auto plan = engine->plan(framework, std::nullopt);
                     if (!plan) return plan_error(plan.error());
                     engine::RunOptions options;
-                    options.regions = regions_of(request);
+                    options.regions = std::move(*regions);
                     const auto stream = request.query_param("stream");
                     if (stream && (*stream == "true" || *stream == "1")) {
                         net::ServerResponse response;
@@ -182,15 +190,18 @@ void add_audit_routes(Router& router, ApiContext& context) {
                          {"200", json::object{{"description",
                                                "{framework, requirement_id, item_code, "
                                                "requirement_status, summary, results[]}"}}},
+                         {"400", json::object{{"description", "invalid region"}}},
                          {"404", json::object{{"description", "unknown framework or requirement"}}},
                          {"502", json::object{{"description", "the catalog source failed"}}}}}},
             .handler =
                 [engine](const net::ServerRequest& request, const PathParams& params) {
                     const std::string framework = params.at("framework");
+                    auto regions = regions_of(request);
+                    if (!regions) return error_response(400, regions.error());
                     auto plan = engine->plan(framework, params.at("req_id"));
                     if (!plan) return plan_error(plan.error());
                     engine::RunOptions options;
-                    options.regions = regions_of(request);
+                    options.regions = std::move(*regions);
                     try {
                         return json_response(200,
                                              engine::single_response(engine->run(*plan, options)));

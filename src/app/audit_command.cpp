@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "app/commands.hpp"
+#include "aws/regions.hpp"
 #include "catalog/source.hpp"
 #include "engine/engine.hpp"
 #include "engine/factory.hpp"
@@ -111,6 +112,13 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
         std::fprintf(stderr, "dspm-audit audit: give either REQ_ID or --all\n");
         return exit_usage;
     }
+    // --region values become part of AWS host names: refuse what is not a region before anything
+    // else happens.
+    auto regions = aws::validate_regions(args.regions);
+    if (!regions) {
+        std::fprintf(stderr, "dspm-audit audit: --region: %s\n", regions.error().c_str());
+        return exit_usage;
+    }
     auto http = std::make_shared<net::HttpClient>();
     auto catalog = catalog::make_catalog_source(settings, http);
     auto engine = engine::make_engine(settings, http, catalog);
@@ -121,7 +129,7 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
         return plan.error().kind == catalog::CatalogErrorKind::not_found ? exit_usage : exit_error;
     }
     engine::RunOptions options;
-    options.regions = args.regions;
+    options.regions = std::move(*regions);
     if (args.all) {
         options.progress = [](const engine::RequirementResult& r, std::size_t done,
                               std::size_t total) {

@@ -4,6 +4,7 @@
 #include "app/config.hpp"
 
 #include <algorithm>
+#include <boost/url/parse.hpp>
 #include <cctype>
 #include <charconv>
 #include <filesystem>
@@ -13,6 +14,8 @@
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
+
+#include "aws/regions.hpp"
 
 namespace dspm::app {
 namespace {
@@ -70,40 +73,35 @@ std::vector<std::string> split_list(const std::string& text) {
     return out;
 }
 
-bool valid_region(std::string_view region) {
-    if (region.empty() || region.front() == '-' || region.back() == '-') return false;
-    return std::all_of(region.begin(), region.end(), [](unsigned char c) {
-        return std::islower(c) != 0 || std::isdigit(c) != 0 || c == '-';
-    });
-}
-
+// Sibling service base URLs: requests are sent to them with paths appended, so they must be
+// plain http(s)://host[:port][/path] URLs; anything else (another scheme, no host, a query or
+// fragment that would swallow the appended path, spaces) is refused at start-up.
 ParseResult parse_url(std::string& out, const std::string& value) {
     if (value.empty()) {
         out.clear();
         return std::nullopt;
     }
-    const std::string low = lower(value);
-    std::size_t scheme_len = 0;
-    if (low.rfind("http://", 0) == 0)
-        scheme_len = 7;
-    else if (low.rfind("https://", 0) == 0)
-        scheme_len = 8;
-    else
-        return "expected an absolute URL starting with http:// or https://";
-    const std::string rest = value.substr(scheme_len);
-    if (rest.empty() || rest.front() == '/' || rest.front() == ':' || rest.front() == '?')
-        return "expected a host after the scheme";
     if (has_space_or_control(value)) return "expected a URL without spaces";
+    auto parsed = boost::urls::parse_absolute_uri(value);
+    if (!parsed) return "expected an absolute URL starting with http:// or https://";
+    const std::string scheme = lower(parsed->scheme());
+    if (scheme != "http" && scheme != "https")
+        return "expected an absolute URL starting with http:// or https://";
+    if (!parsed->has_authority() || parsed->encoded_host().empty())
+        return "expected a host after the scheme";
+    if (parsed->has_query() || parsed->has_fragment())
+        return "expected a base URL without a query or fragment (paths are appended to it)";
     // Paths are appended to the base ("/compliance/stats"), so a trailing slash would double up.
     std::string normalized = value;
-    while (normalized.size() > scheme_len + 1 && normalized.back() == '/')
+    while (normalized.size() > scheme.size() + 4 && normalized.back() == '/')
         normalized.pop_back();
     out = std::move(normalized);
     return std::nullopt;
 }
 
 ParseResult parse_aws_region(Settings& s, const std::string& v) {
-    if (!valid_region(v)) return "expected an AWS region name such as ap-northeast-2";
+    if (!aws::valid_region_name(v))
+        return "expected an AWS region name (" + aws::region_forms_hint() + ")";
     s.aws_region = v;
     return std::nullopt;
 }
@@ -194,8 +192,10 @@ ParseResult parse_regions(Settings& s, const std::string& v) {
     const bool has_all = std::find(regions.begin(), regions.end(), "all") != regions.end();
     if (has_all && regions.size() > 1) return "\"all\" cannot be combined with region names";
     if (!has_all) {
-        for (const auto& r : regions)
-            if (!valid_region(r)) return "expected a comma list of AWS region names, or \"all\"";
+        auto valid = aws::validate_regions(regions);
+        if (!valid)
+            return "expected a comma list of AWS region names, or \"all\": " + valid.error();
+        regions = std::move(*valid);
     }
     s.audit_regions = std::move(regions);
     return std::nullopt;
@@ -401,11 +401,21 @@ Expected<Settings, ConfigError> load_settings(
             described = env_file + ":" + std::to_string(d->second.line);
         }
         if (auto reason = spec.parse(settings, value)) {
-            const std::string shown = is_secret_setting(spec.name) ? "***" : value;
+            const std::string shown =
+                is_secret_setting(spec.name) ? "***" : aws::printable(value, 200);
             return unexpected(ConfigError{"invalid " + std::string(spec.name) + " \"" + shown +
                                           "\" (from " + described + "): " + *reason});
         }
         settings.origin[spec.name] = origin;
+    }
+    // The AWS CLI's fallback region is used when AWS_REGION is not set (engine::effective_region);
+    // it becomes part of every endpoint host, so it is held to the same grammar.
+    if (settings.origin["AWS_REGION"] == "default") {
+        if (const char* r = env_lookup ? env_lookup("AWS_DEFAULT_REGION") : nullptr;
+            r != nullptr && *r != '\0' && !aws::valid_region_name(r))
+            return unexpected(ConfigError{"invalid AWS_DEFAULT_REGION \"" + aws::printable(r, 200) +
+                                          "\" (from environment): expected an AWS region name (" +
+                                          aws::region_forms_hint() + ")"});
     }
     return settings;
 }

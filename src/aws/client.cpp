@@ -8,6 +8,7 @@
 #include "aws/endpoints.hpp"
 #include "aws/iam_actions.hpp"
 #include "aws/protocol.hpp"
+#include "aws/regions.hpp"
 #include "aws/retry.hpp"
 #include "aws/sigv4.hpp"
 #include "common/log.hpp"
@@ -262,14 +263,16 @@ class Client final : public AwsClient {
     }
 
     std::string lookup_bucket_region(const std::string& bucket) {
-        auto r = call_impl("s3", "GetBucketLocation", {{"Bucket", bucket}}, {"us-east-1"}, false);
+        const std::string home = global_region_of(config_.region);
+        auto r = call_impl("s3", "GetBucketLocation", {{"Bucket", bucket}}, {home}, false);
         if (!r) return {};
         const auto* lc = get_path(*r, "LocationConstraint");
-        if (!lc || lc->is_null() || (lc->is_string() && lc->as_string().empty()))
-            return "us-east-1";
+        if (!lc || lc->is_null() || (lc->is_string() && lc->as_string().empty())) return home;
         if (!lc->is_string()) return {};
         std::string region(lc->as_string());
-        return region == "EU" ? "eu-west-1" : region;
+        if (region == "EU") return "eu-west-1";
+        // The answer steers later requests' hosts: only a valid region is remembered.
+        return valid_region_name(region) ? region : std::string();
     }
 
     Expected<json::value, AwsError> call_impl(std::string_view service_sv,
@@ -333,9 +336,11 @@ class Client final : public AwsClient {
                 e.attempts = attempt;
                 return unexpected(std::move(e));
             }
-            const Endpoint ep = resolve_endpoint({service, info.endpoint_prefix, info.signing_name,
-                                                  region, wire->bucket, account_id},
-                                                 env_);
+            auto resolved = resolve_endpoint({service, info.endpoint_prefix, info.signing_name,
+                                              region, wire->bucket, account_id},
+                                             env_);
+            if (!resolved) return fail(ErrorKind::invalid_request, resolved.error());
+            const Endpoint& ep = *resolved;
             std::string path =
                 ep.s3_virtual_host ? s3_virtual_path(wire->path, wire->bucket) : wire->path;
             if (path.empty() || path[0] != '/') path = "/" + path;

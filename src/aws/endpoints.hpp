@@ -1,11 +1,13 @@
 #pragma once
 // Where a request goes and how it is signed: regional and global endpoints in the aws, aws-cn and
-// aws-us-gov partitions, S3 virtual-hosted or path-style addressing, and the AWS CLI's endpoint
-// overrides (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>).
+// aws-us-gov partitions, S3 virtual-hosted or path-style addressing, FIPS and dual-stack hosts
+// (AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT), and the AWS CLI's endpoint overrides
+// (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS).
 #include <string>
 #include <string_view>
 
 #include "aws/credentials.hpp"
+#include "common/expected.hpp"
 
 namespace dspm::aws {
 
@@ -31,6 +33,9 @@ struct Endpoint {
 
 std::string partition_of(std::string_view region);
 std::string dns_suffix(std::string_view partition);  // "amazonaws.com", "amazonaws.com.cn"
+// Where the partition of `region` serves its global services (IAM, S3 bucket lists and locations,
+// Organizations, CloudFront): us-east-1, cn-north-1 or us-gov-west-1.
+std::string global_region_of(std::string_view region);
 
 // The suffix of AWS_ENDPOINT_URL_<SERVICE>: botocore's service id upper-cased with spaces and
 // hyphens as underscores ("sso-admin" → SSO_ADMIN, "config" → CONFIG_SERVICE).
@@ -39,7 +44,10 @@ std::string endpoint_env_suffix(std::string_view service);
 // Bucket names usable as a DNS label under TLS (lower case, 3-63, no dots, not an IP address).
 bool dns_compatible_bucket(std::string_view bucket);
 
-Endpoint resolve_endpoint(const EndpointQuery& query, const EnvLookup& env);
+// Refuses (with a message) a region outside the served partitions' grammar, an account id that
+// is not 12 digits and an override URL that is not http(s)://host[:port][/path]; hosts are built
+// from validated DNS labels only, so no input can choose the host a signed request goes to.
+Expected<Endpoint, std::string> resolve_endpoint(const EndpointQuery& query, const EnvLookup& env);
 
 // Path-style "/bucket/key" → "/key" for virtual-hosted addressing.
 std::string s3_virtual_path(std::string_view path, std::string_view bucket);

@@ -11,6 +11,8 @@
 #include <utility>
 
 #include "aws/client.hpp"
+#include "aws/endpoints.hpp"
+#include "aws/regions.hpp"
 #include "checks/check.hpp"
 #include "checks/helpers.hpp"
 #include "common/log.hpp"
@@ -19,6 +21,31 @@
 namespace dspm::engine {
 
 namespace json = boost::json;
+
+namespace {
+
+// Entry points validate regions already; the engine is a library too, so a region that slipped
+// through is dropped with a warning rather than handed to the AWS client.
+std::vector<std::string> valid_regions(const std::vector<std::string>& in,
+                                       std::vector<std::string>& warnings) {
+    std::vector<std::string> out;
+    for (const auto& r : in) {
+        if (!aws::valid_region_name(r)) {
+            warnings.push_back("invalid region \"" + aws::printable(r) + "\" ignored");
+            continue;
+        }
+        if (std::find(out.begin(), out.end(), r) != out.end()) continue;
+        if (out.size() >= aws::max_regions_per_run) {
+            warnings.push_back("more than " + std::to_string(aws::max_regions_per_run) +
+                               " regions: the rest are not audited");
+            break;
+        }
+        out.push_back(r);
+    }
+    return out;
+}
+
+}  // namespace
 
 StatusCounts RequirementResult::counts() const {
     StatusCounts c;
@@ -214,8 +241,24 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
             auto doc = facts->aws("ec2", "DescribeRegions", {}, settings_.aws_region);
             if (doc) {
                 if (const auto* arr = checks::at_path(*doc, "Regions"); arr && arr->is_array()) {
-                    for (const auto& r : arr->get_array())
-                        regions.push_back(checks::string_at(r, "RegionName"));
+                    for (const auto& r : arr->get_array()) {
+                        std::string name = checks::string_at(r, "RegionName");
+                        // An answer names hosts the audit will sign requests for: hold it to the
+                        // same grammar and bound as user input.
+                        if (!aws::valid_region_name(name)) {
+                            summary.warnings.push_back(
+                                "ec2:DescribeRegions answered an invalid region name \"" +
+                                aws::printable(name) + "\": ignored");
+                            continue;
+                        }
+                        if (regions.size() >= aws::max_regions_per_run) {
+                            summary.warnings.push_back("ec2:DescribeRegions answered more than " +
+                                                       std::to_string(aws::max_regions_per_run) +
+                                                       " regions: the rest are not audited");
+                            break;
+                        }
+                        regions.push_back(std::move(name));
+                    }
                 }
             } else {
                 summary.warnings.push_back("AUDIT_REGIONS=all: ec2:DescribeRegions failed (" +
@@ -225,11 +268,13 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
             std::sort(regions.begin(), regions.end());
         }
         if (regions.empty()) regions.push_back(settings_.aws_region);
-        scope.regions = regions;
+        scope.regions = valid_regions(regions, summary.warnings);
     } else {
-        scope.regions = options.regions.empty() ? settings_.audit_regions : options.regions;
+        scope.regions = valid_regions(
+            options.regions.empty() ? settings_.audit_regions : options.regions, summary.warnings);
         if (scope.regions.empty()) scope.regions.push_back(settings_.aws_region);
     }
+    scope.global_region = aws::global_region_of(settings_.aws_region);
     summary.account = scope.account;
     summary.regions = scope.regions;
 

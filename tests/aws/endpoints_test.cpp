@@ -23,7 +23,9 @@ Endpoint resolve(const std::string& service, const std::string& prefix, const st
                  const std::string& bucket = "",
                  const std::map<std::string, std::string>& env = {}) {
     // The map must outlive the lookup: keep a copy inside the lambda.
-    return resolve_endpoint({service, prefix, prefix, region, bucket, ""}, map_env(env));
+    auto ep = resolve_endpoint({service, prefix, prefix, region, bucket, ""}, map_env(env));
+    EXPECT_TRUE(ep) << (ep ? "" : ep.error());
+    return ep ? *ep : Endpoint{};
 }
 }  // namespace
 
@@ -85,9 +87,112 @@ TEST(Endpoints, OverridesPerServiceWinOverGlobal) {
     auto env2 = env;
     env2["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] = "true";
     EXPECT_EQ(resolve("rds", "rds", "us-east-1", "", env2).host, "rds.us-east-1.amazonaws.com");
+    // botocore reads the flag case-insensitively ("True" from a config file or an export).
+    env2["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] = "True";
+    EXPECT_EQ(resolve("rds", "rds", "us-east-1", "", env2).host, "rds.us-east-1.amazonaws.com");
     EXPECT_EQ(endpoint_env_suffix("dynamodb"), "DYNAMODB");
     EXPECT_EQ(endpoint_env_suffix("sso-admin"), "SSO_ADMIN");
     EXPECT_EQ(endpoint_env_suffix("config"), "CONFIG_SERVICE");
+}
+
+TEST(Endpoints, EventBridgeOverrideUsesTheCliName) {
+    // botocore's serviceId of "events" is "EventBridge": the AWS CLI reads
+    // AWS_ENDPOINT_URL_EVENTBRIDGE, never AWS_ENDPOINT_URL_EVENTS.
+    EXPECT_EQ(endpoint_env_suffix("events"), "EVENTBRIDGE");
+    EXPECT_EQ(resolve("events", "events", "eu-west-1", "",
+                      {{"AWS_ENDPOINT_URL_EVENTBRIDGE", "http://127.0.0.1:9"}})
+                  .base_url,
+              "http://127.0.0.1:9");
+    EXPECT_EQ(endpoint_env_suffix("stepfunctions"), "SFN");
+    EXPECT_EQ(endpoint_env_suffix("sso-oidc"), "SSO_OIDC");
+}
+
+TEST(Endpoints, FipsAndDualStack) {
+    const std::map<std::string, std::string> fips{{"AWS_USE_FIPS_ENDPOINT", "true"}};
+    const std::map<std::string, std::string> dual{{"AWS_USE_DUALSTACK_ENDPOINT", "TRUE"}};
+    const std::map<std::string, std::string> both{{"AWS_USE_FIPS_ENDPOINT", "true"},
+                                                  {"AWS_USE_DUALSTACK_ENDPOINT", "true"}};
+    EXPECT_EQ(resolve("kms", "kms", "us-east-1", "", fips).host,
+              "kms-fips.us-east-1.amazonaws.com");
+    EXPECT_EQ(resolve("kms", "kms", "us-east-1", "", dual).host, "kms.us-east-1.api.aws");
+    EXPECT_EQ(resolve("kms", "kms", "us-east-1", "", both).host, "kms-fips.us-east-1.api.aws");
+    EXPECT_EQ(resolve("ec2", "ec2", "cn-north-1", "", dual).host,
+              "ec2.cn-north-1.api.amazonwebservices.com.cn");
+    EXPECT_EQ(resolve("s3", "s3", "us-west-2", "", fips).host, "s3-fips.us-west-2.amazonaws.com");
+    EXPECT_EQ(resolve("s3", "s3", "us-west-2", "bkt", dual).host,
+              "bkt.s3.dualstack.us-west-2.amazonaws.com");
+    EXPECT_EQ(resolve("s3", "s3", "us-west-2", "", both).host,
+              "s3-fips.dualstack.us-west-2.amazonaws.com");
+    EXPECT_EQ(resolve("iam", "iam", "us-east-1", "", fips).host, "iam-fips.amazonaws.com");
+    // "false" and unset are the same; an override still wins over both flags.
+    EXPECT_EQ(resolve("kms", "kms", "us-east-1", "", {{"AWS_USE_FIPS_ENDPOINT", "false"}}).host,
+              "kms.us-east-1.amazonaws.com");
+    EXPECT_EQ(resolve("kms", "kms", "us-east-1", "",
+                      {{"AWS_USE_FIPS_ENDPOINT", "true"}, {"AWS_ENDPOINT_URL", "http://h:1"}})
+                  .host,
+              "h:1");
+}
+
+TEST(Endpoints, GlobalRegionFollowsThePartition) {
+    EXPECT_EQ(global_region_of("ap-northeast-2"), "us-east-1");
+    EXPECT_EQ(global_region_of("cn-northwest-1"), "cn-north-1");
+    EXPECT_EQ(global_region_of("us-gov-east-1"), "us-gov-west-1");
+    const auto org = resolve("organizations", "organizations", "us-gov-east-1");
+    EXPECT_EQ(org.host, "organizations.us-gov-west-1.amazonaws.com");
+    EXPECT_EQ(org.signing_region, "us-gov-west-1");
+    EXPECT_EQ(resolve("cloudfront", "cloudfront", "cn-north-1").host,
+              "cloudfront.cn-northwest-1.amazonaws.com.cn");
+    EXPECT_EQ(resolve("shield", "shield", "eu-west-1").host, "shield.us-east-1.amazonaws.com");
+}
+
+// The region is the part of a request that becomes a host name: anything that is not a region of
+// a served partition is refused by the resolver itself, whoever forgot to validate it.
+TEST(Endpoints, RefusesAnythingButARegion) {
+    const std::vector<std::string> hostile = {"x@127.0.0.1:5991/",
+                                              "x.evil/",
+                                              "us-east-1.evil",
+                                              "%2e",
+                                              "us-east-1\r\nHost: evil",
+                                              std::string(300, 'a'),
+                                              "US-EAST-1",
+                                              "us-east-1#",
+                                              "us-east-1?a=b",
+                                              "127.0.0.1",
+                                              "us-east-1:443",
+                                              "",
+                                              "us-east-",
+                                              "-us-east-1",
+                                              "us-iso-east-1",
+                                              "zz-east-1",
+                                              "us-east-1/..",
+                                              "us-east-\xc3\xa9"};
+    for (const auto& r : hostile) {
+        for (const char* service : {"sts", "s3", "s3control", "iam", "ec2"}) {
+            auto ep = resolve_endpoint({service, service, service, r, "bucket", ""}, map_env({}));
+            EXPECT_FALSE(ep) << service << " " << r << " → " << (ep ? ep->base_url : "");
+        }
+    }
+    // Other inputs of the host: the s3control account id and S3 bucket names.
+    EXPECT_FALSE(resolve_endpoint(
+        {"s3control", "s3-control", "s3", "us-east-1", "", "1@127.0.0.1:9/"}, map_env({})));
+    auto path_style =
+        resolve_endpoint({"s3", "s3", "s3", "us-east-1", "x@127.0.0.1:5991", ""}, map_env({}));
+    ASSERT_TRUE(path_style);
+    EXPECT_EQ(path_style->host, "s3.us-east-1.amazonaws.com");
+    EXPECT_FALSE(path_style->s3_virtual_host);
+}
+
+TEST(Endpoints, OverrideMustBeAPlainHttpUrl) {
+    for (const std::string bad : {"ftp://h:1", "not-a-url", "http://user:pw@h:1", "http://h:1/?q=1",
+                                  "http://h:1/#f", "file:///etc/passwd", "http://"}) {
+        auto ep = resolve_endpoint({"rds", "rds", "rds", "us-east-1", "", ""},
+                                   map_env({{"AWS_ENDPOINT_URL", bad}}));
+        EXPECT_FALSE(ep) << bad;
+    }
+    auto ok = resolve_endpoint({"rds", "rds", "rds", "us-east-1", "", ""},
+                               map_env({{"AWS_ENDPOINT_URL", "HTTP://[::1]:4566/base/"}}));
+    ASSERT_TRUE(ok) << ok.error();
+    EXPECT_EQ(ok->base_url, "http://[::1]:4566/base");
 }
 
 TEST(IamActions, Exceptions) {

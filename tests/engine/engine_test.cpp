@@ -236,6 +236,33 @@ TEST(Engine, AllRegionsComeFromDescribeRegions) {
     EXPECT_EQ(run.results[0].status, Status::skipped);
 }
 
+// A DescribeRegions answer names hosts the audit will sign requests for: a name outside the
+// partitions' grammar is dropped with a warning, never audited; region lists handed to the engine
+// by a library caller get the same treatment.
+TEST(Engine, RegionNamesFromAnswersAndCallersAreValidated) {
+    EngineFixture f;
+    f.settings.audit_regions = {"all"};
+    f.aws->on_json("ec2", "DescribeRegions",
+                   R"({"Regions":[{"RegionName":"eu-west-1"},
+                                  {"RegionName":"x@127.0.0.1:5991/"},
+                                  {"RegionName":"us-east-1.evil"}]})");
+    f.aws->on_json("redshift", "DescribeClusters", R"({"Clusters":[]})");
+    f.catalog->reqs = {req(1, "a", {"2.0-04"})};
+    auto engine = f.engine();
+    auto run = engine.run(*engine.plan("ISMS-P", std::nullopt));
+    EXPECT_EQ(run.summary.regions, (std::vector<std::string>{"eu-west-1"}));
+    EXPECT_EQ(f.aws->count("redshift:DescribeClusters"), 1u);
+    int warned = 0;
+    for (const auto& w : run.summary.warnings)
+        warned += w.find("invalid region name") != std::string::npos;
+    EXPECT_EQ(warned, 2);
+
+    dspm::engine::RunOptions options;
+    options.regions = {"ap-northeast-2", "x.evil/", "ap-northeast-2"};
+    auto direct = engine.run(*engine.plan("ISMS-P", std::nullopt), options);
+    EXPECT_EQ(direct.summary.regions, (std::vector<std::string>{"ap-northeast-2"}));
+}
+
 TEST(Engine, CheckTimeoutIsAnError) {
     EngineFixture f;
     f.aws->on("iam", "GetAccountSummary",
