@@ -1,8 +1,16 @@
 #include "aws/client.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
+#include <cstdint>
+#include <ctime>
+#include <iomanip>
+#include <locale>
 #include <mutex>
+#include <pugixml.hpp>
+#include <set>
+#include <sstream>
 
 #include "aws/client_options.hpp"
 #include "aws/endpoints.hpp"
@@ -93,6 +101,108 @@ const json::value* token_value(const json::value& doc, std::string_view expr) {
     return nullptr;
 }
 
+// The grammar a region taken from an S3 answer must have before it may steer a request:
+// ^[a-z]{2}(-[a-z]+)+-\d+$ (further narrowed by partition_for_region).
+bool region_grammar(std::string_view r) {
+    std::vector<std::string_view> parts;
+    for (std::size_t start = 0;;) {
+        const auto dash = r.find('-', start);
+        parts.push_back(r.substr(start, dash == std::string_view::npos ? dash : dash - start));
+        if (dash == std::string_view::npos) break;
+        start = dash + 1;
+    }
+    const auto lower = [](std::string_view w) {
+        return !w.empty() &&
+               std::all_of(w.begin(), w.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+    };
+    if (parts.size() < 3 || parts.front().size() != 2 || !lower(parts.front())) return false;
+    for (std::size_t i = 1; i + 1 < parts.size(); ++i)
+        if (!lower(parts[i])) return false;
+    const auto last = parts.back();
+    return !last.empty() &&
+           std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A bucket region S3 named (header, error body) is followed only inside the partition the client
+// already talks to: an answer must not move signed requests to another partition's hosts.
+bool acceptable_bucket_region(std::string_view candidate, std::string_view current) {
+    if (!region_grammar(candidate)) return false;
+    const PartitionInfo* to = partition_for_region(candidate);
+    return to != nullptr && to == partition_for_region(current);
+}
+
+// A child of S3's <Error> element ("Region", "Endpoint"), or empty.
+std::string s3_error_field(std::string_view body, const char* name) {
+    if (body.empty()) return {};
+    pugi::xml_document doc;
+    if (!doc.load_buffer(body.data(), body.size())) return {};
+    return doc.child("Error").child_value(name);
+}
+
+// The region inside an S3 host name from an <Endpoint> element: "b.s3.eu-west-1.amazonaws.com",
+// "b.s3-eu-west-1.amazonaws.com". Only the region is used; the host itself is never followed.
+std::string region_of_s3_host(std::string_view host) {
+    std::vector<std::string_view> labels;
+    for (std::size_t start = 0;;) {
+        const auto dot = host.find('.', start);
+        labels.push_back(host.substr(start, dot == std::string_view::npos ? dot : dot - start));
+        if (dot == std::string_view::npos) break;
+        start = dot + 1;
+    }
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        std::string_view candidate;
+        if (labels[i] == "s3" && i + 1 < labels.size()) candidate = labels[i + 1];
+        if (labels[i].starts_with("s3-")) candidate = labels[i].substr(3);
+        if (region_grammar(candidate)) return std::string(candidate);
+    }
+    return {};
+}
+
+// An HTTP Date header ("Tue, 15 Nov 1994 08:12:31 GMT").
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
+    std::tm tm{};
+    std::istringstream in{std::string(text)};
+    in.imbue(std::locale::classic());
+    in >> std::get_time(&tm, "%a, %d %b %Y %H:%M:%S");
+    if (in.fail()) return std::nullopt;
+    const std::time_t t = timegm(&tm);
+    if (t == static_cast<std::time_t>(-1)) return std::nullopt;
+    return std::chrono::system_clock::from_time_t(t);
+}
+
+// AWS accepts a signature within 5 minutes (S3: 15) of its clock; a server clock further than
+// this from the signing time explains a rejected signature.
+constexpr std::chrono::minutes clock_skew_threshold{4};
+
+// The error codes AWS rejects a signing time with (SignatureDoesNotMatch only together with a
+// server clock that explains it, see skewed_server_time).
+bool may_reject_signing_time(const WireError& err) {
+    const std::string& code = err.code;
+    if (code == "RequestTimeTooSkewed" || code == "RequestExpired" ||
+        code == "SignatureDoesNotMatch" || code == "RequestInTheFuture")
+        return true;
+    // A JSON service says InvalidSignatureException for every bad signature; only these messages
+    // are about time.
+    return code == "InvalidSignatureException" &&
+           (contains(err.message, "Signature expired") ||
+            contains(err.message, "not yet current") || contains(err.message, "skew"));
+}
+
+// The answer rejected the request's signing time: one of those codes, with the server's clock
+// (Date) far enough from the time we signed with.
+std::optional<std::chrono::system_clock::time_point> skewed_server_time(
+    const WireError& err, const net::HttpResponse& resp,
+    std::chrono::system_clock::time_point signed_at) {
+    if (!may_reject_signing_time(err)) return std::nullopt;
+    const auto date = resp.header("Date");
+    if (!date) return std::nullopt;
+    const auto server = parse_http_date(*date);
+    if (!server) return std::nullopt;
+    const auto diff = *server > signed_at ? *server - signed_at : signed_at - *server;
+    if (diff <= clock_skew_threshold) return std::nullopt;
+    return server;
+}
+
 }  // namespace
 
 ErrorKind classify_error(int status, std::string_view code) {
@@ -145,6 +255,7 @@ class Client final : public AwsClient {
           retry_(make_retry(tuning)),
           limiter_(config_.max_requests_per_second_per_operation, adaptive_rate(config_, env_)),
           max_pages_(tuning.max_pages) {
+        if (const char* ca = env_("AWS_CA_BUNDLE"); ca != nullptr) ca_bundle_ = ca;
         if (!credentials_) {
             CredentialsOptions o;
             o.env = env_;
@@ -169,9 +280,24 @@ class Client final : public AwsClient {
         if (model) pag = find_paginator(*model, operation);
         if (!pag || pag->input_tokens.empty()) return call(service, operation, params, options);
 
+        // A list that stops early would read as complete (a bucket, a user, a key missing from
+        // the evidence), so every way of stopping early is an error instead.
+        const auto stopped = [&](const std::string& why) {
+            AwsError e;
+            e.kind = ErrorKind::malformed;
+            e.service = std::string(service);
+            e.operation = std::string(operation);
+            e.iam_action = iam_action(service, operation);
+            e.region = options.region.empty() ? config_.region : options.region;
+            e.message = std::string(service) + ":" + std::string(operation) +
+                        " pagination stopped early: " + why + "; the list would be incomplete";
+            log::warn("pagination stopped early",
+                      {{"service", service}, {"operation", operation}, {"reason", why}});
+            return unexpected(std::move(e));
+        };
         json::object page_params = params;
         std::optional<json::value> acc;
-        std::vector<std::string> previous_tokens;
+        std::set<std::vector<std::string>> seen_tokens;
         for (int page = 0;; ++page) {
             auto r = call(service, operation, page_params, options);
             if (!r) return r;
@@ -192,10 +318,12 @@ class Client final : public AwsClient {
                     }
                 }
             }
-            bool more_pages = true;
+            // The paginator's truncation flag (IsTruncated, Truncated, HasMoreStreams ...), when
+            // it has one, decides; the next token alone otherwise (as in botocore).
+            std::optional<bool> truncated;
             if (!pag->more_results.empty()) {
                 const auto* m = get_path(doc, pag->more_results);
-                more_pages = m && m->is_bool() && m->as_bool();
+                truncated = m && m->is_bool() && m->as_bool();
             }
             std::vector<std::string> tokens;
             bool any = false;
@@ -204,18 +332,19 @@ class Client final : public AwsClient {
                 tokens.push_back(t ? json::serialize(*t) : "");
                 if (t) any = true;
             }
-            if (!more_pages || !any) break;
-            if (tokens == previous_tokens) {
-                log::warn("pagination stopped: the next token repeats",
-                          {{"service", service}, {"operation", operation}});
+            if (truncated == false) break;
+            if (!any) {
+                if (truncated == true)
+                    return stopped(pag->more_results + " is true but the answer has no " +
+                                   pag->output_tokens.front() + " to continue from (page " +
+                                   std::to_string(page + 1) + ")");
                 break;
             }
-            if (page + 1 >= max_pages_) {
-                log::warn("pagination stopped at the page limit",
-                          {{"service", service}, {"operation", operation}, {"pages", page + 1}});
-                break;
-            }
-            previous_tokens = tokens;
+            if (!seen_tokens.insert(tokens).second)
+                return stopped("the same next token (" + printable(tokens.front(), 48) +
+                               ") was answered twice (page " + std::to_string(page + 1) + ")");
+            if (page + 1 >= max_pages_)
+                return stopped("more than " + std::to_string(max_pages_) + " pages");
             for (std::size_t i = 0; i < pag->input_tokens.size() && i < pag->output_tokens.size();
                  ++i) {
                 const auto* t = token_value(doc, pag->output_tokens[i]);
@@ -249,6 +378,27 @@ class Client final : public AwsClient {
     }
 
     int max_attempts() const { return std::max(1, retry_.config().max_attempts); }
+
+    // One retry quota per service and region, as botocore has one per client.
+    static std::string quota_key(const std::string& service, const std::string& region) {
+        return service + "/" + region;
+    }
+
+    std::chrono::milliseconds clock_offset() const {
+        return std::chrono::milliseconds(clock_offset_ms_.load());
+    }
+
+    // botocore's conditions for an S3 answer from the wrong region.
+    static bool wrong_s3_region(const net::HttpResponse& resp, const std::string& code,
+                                const std::string& operation, const std::string& region) {
+        const bool head = operation == "HeadObject" || operation == "HeadBucket";
+        const auto bucket_region = resp.header("x-amz-bucket-region");
+        return resp.status == 301 || resp.status == 302 || resp.status == 307 ||
+               code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed" ||
+               (code == "IllegalLocationConstraintException" && operation != "CreateBucket") ||
+               (head && resp.status == 400 && bucket_region) ||
+               (resp.status == 400 && bucket_region && *bucket_region != region);
+    }
 
     std::optional<std::string> cached_bucket_region(const std::string& bucket) {
         std::lock_guard lock(region_mutex_);
@@ -319,7 +469,12 @@ class Client final : public AwsClient {
         const int attempts_allowed = max_attempts();
         int attempt = 0;
         int last_cost = 0;
+        std::string last_quota_key;
         bool region_redirected = false;
+        bool skew_corrected = false;
+        // The offset this call set and the one it replaced: a correction that did not help is
+        // taken back (a wrong Date, e.g. from a proxy, must not skew every later signature).
+        std::optional<std::pair<std::int64_t, std::int64_t>> skew_change;
         AwsError last = base;
         while (true) {
             ++attempt;
@@ -331,7 +486,9 @@ class Client final : public AwsClient {
                 AwsError e = creds.error();
                 e.service = service;
                 e.operation = operation;
-                e.iam_action = base.iam_action;
+                // A denied AssumeRole names sts:AssumeRole: that, not the check's action, is
+                // the permission to grant.
+                if (e.iam_action.empty()) e.iam_action = base.iam_action;
                 e.region = region;
                 e.attempts = attempt;
                 return unexpected(std::move(e));
@@ -362,7 +519,7 @@ class Client final : public AwsClient {
             SigningParams sp;
             sp.region = ep.signing_region;
             sp.service = ep.signing_name.empty() ? info.signing_name : ep.signing_name;
-            sp.time = std::chrono::system_clock::now();
+            sp.time = std::chrono::system_clock::now() + clock_offset();
             sp.s3_rules = sp.service == "s3";
             const SigningResult signed_req = sign(sreq, *creds, sp);
 
@@ -371,6 +528,8 @@ class Client final : public AwsClient {
             req.url = origin + full_path + query_string(wire->query);
             req.headers = signed_req.headers;
             req.body = wire->body;
+            req.path_as_is = true;  // signed as is (S3); libcurl must not remove dot segments
+            req.ca_file = ca_bundle_;
             const auto elapsed =
                 std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started);
             const auto remaining = config_.total_timeout - elapsed;
@@ -400,16 +559,21 @@ class Client final : public AwsClient {
                                 : ErrorKind::network;
                 last.message =
                     std::string(net::to_string(resp.error().kind)) + ": " + resp.error().message;
+                if (!ca_bundle_.empty() && contains(resp.error().message, "CA bundle"))
+                    last.message += " (AWS_CA_BUNDLE)";
             } else {
                 if (service == "s3" && !wire->bucket.empty()) {
-                    if (auto br = resp->header("x-amz-bucket-region"))
+                    if (auto br = resp->header("x-amz-bucket-region");
+                        br && acceptable_bucket_region(*br, region))
                         remember_bucket_region(wire->bucket, *br);
                 }
                 auto parsed =
                     parse_response(*model, operation, resp->status, resp->headers, resp->body);
                 if (parsed) {
                     if (resp->status >= 200 && resp->status < 300) {
-                        retry_.on_success(last_cost);
+                        retry_.on_success(last_cost, last_quota_key.empty()
+                                                         ? quota_key(service, region)
+                                                         : last_quota_key);
                         limiter_.on_success(limiter_key);
                         return std::move(*parsed);
                     }
@@ -430,23 +594,49 @@ class Client final : public AwsClient {
                     last.message = "HTTP " + std::to_string(resp->status) +
                                    (werr.code.empty() ? "" : " " + werr.code);
 
-                // S3 answered from the wrong region: learn the bucket's region, try once there.
-                const bool wrong_region =
-                    resp->status == 301 || werr.code == "PermanentRedirect" ||
-                    werr.code == "AuthorizationHeaderMalformed" ||
-                    werr.code == "IllegalLocationConstraintException" ||
-                    (resp->status == 400 && resp->header("x-amz-bucket-region") &&
-                     *resp->header("x-amz-bucket-region") != region);
-                if (service == "s3" && !wire->bucket.empty() && wrong_region && follow_region &&
-                    !region_redirected) {
+                // The signing time was rejected and the server's clock explains it: sign with
+                // the server's time from now on (every later call too), and try once more.
+                if (skew_change && may_reject_signing_time(werr)) {
+                    auto expected = skew_change->first;
+                    clock_offset_ms_.compare_exchange_strong(expected, skew_change->second);
+                    skew_change.reset();
+                }
+                if (!skew_corrected) {
+                    if (const auto server = skewed_server_time(werr, *resp, sp.time)) {
+                        const auto offset = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            *server - std::chrono::system_clock::now());
+                        skew_change.emplace(offset.count(),
+                                            clock_offset_ms_.exchange(offset.count()));
+                        skew_corrected = true;
+                        log::warn("local clock differs from AWS; signing with the server's time",
+                                  {{"service", service},
+                                   {"code", werr.code},
+                                   {"offset_s", offset.count() / 1000}});
+                        continue;
+                    }
+                }
+
+                // S3 answered from the wrong region: re-sign for the bucket's region and try once
+                // there (botocore's S3RegionRedirectorv2). The host is built from that region (or
+                // stays the endpoint override); a Location or Endpoint host is never followed.
+                if (service == "s3" && !wire->bucket.empty() && follow_region &&
+                    !region_redirected && wrong_s3_region(*resp, werr.code, operation, region)) {
+                    region_redirected = true;
                     std::string right;
                     if (auto br = resp->header("x-amz-bucket-region")) right = *br;
+                    if (right.empty()) right = s3_error_field(resp->body, "Region");
+                    if (right.empty())
+                        right = region_of_s3_host(s3_error_field(resp->body, "Endpoint"));
                     if (right.empty()) right = lookup_bucket_region(wire->bucket);
                     if (!right.empty() && right != region) {
-                        remember_bucket_region(wire->bucket, right);
-                        region = right;
-                        region_redirected = true;
-                        continue;
+                        if (acceptable_bucket_region(right, region)) {
+                            remember_bucket_region(wire->bucket, right);
+                            region = right;
+                            continue;
+                        }
+                        last.message += " (the redirect to region \"" + printable(right) +
+                                        "\" was not followed: not a region of the partition of " +
+                                        region + ")";
                     }
                 }
                 cls = classify_attempt(resp->status, werr.code, nullptr);
@@ -455,8 +645,9 @@ class Client final : public AwsClient {
                 }
             }
             int cost = 0;
-            auto delay =
-                attempt < attempts_allowed ? retry_.next_delay(attempt, cls, &cost) : std::nullopt;
+            const std::string qkey = quota_key(service, region);
+            auto delay = attempt < attempts_allowed ? retry_.next_delay(attempt, cls, &cost, qkey)
+                                                    : std::nullopt;
             if (!delay) break;
             const auto spent =
                 std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started);
@@ -467,6 +658,7 @@ class Client final : public AwsClient {
                 break;
             }
             last_cost = cost;
+            last_quota_key = qkey;
             retry_.sleep(*delay);
         }
         if (last.kind == ErrorKind::service && is_throttling_code(last.code))
@@ -486,6 +678,9 @@ class Client final : public AwsClient {
     RetryPolicy retry_;
     RateLimiter limiter_;
     int max_pages_;
+    std::string ca_bundle_;  // AWS_CA_BUNDLE
+    // Server time minus local time, learned from answers that rejected our signing time.
+    std::atomic<std::int64_t> clock_offset_ms_{0};
     mutable std::mutex stats_mutex_;
     CallStats stats_;
     std::mutex region_mutex_;

@@ -2,6 +2,7 @@
 #include "aws/retry.hpp"
 
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -132,7 +133,8 @@ struct Fixture {
 };
 
 std::unique_ptr<Fixture> make_client(const FaultServer& server, int max_attempts = 3,
-                                     std::chrono::milliseconds attempt_timeout = 2000ms) {
+                                     std::chrono::milliseconds attempt_timeout = 2000ms,
+                                     int quota_capacity = 500) {
     auto f = std::make_unique<Fixture>();
     f->env = {
         {"AWS_ACCESS_KEY_ID", "AKID"},           {"AWS_SECRET_ACCESS_KEY", "secret"},
@@ -148,6 +150,7 @@ std::unique_ptr<Fixture> make_client(const FaultServer& server, int max_attempts
     r.max_attempts = max_attempts;
     r.base_delay = 2ms;
     r.sleeper = [fx](std::chrono::milliseconds d) { fx->sleeps.push_back(d); };
+    r.quota_capacity = quota_capacity;
     t.retry = r;
     AwsClientConfig cfg;
     cfg.attempt_timeout = attempt_timeout;
@@ -169,6 +172,74 @@ TEST(RetryRules, Classification) {
     EXPECT_EQ(classify_attempt(0, "", &t), RetryClass::timeout);
     t.kind = dspm::net::TransportErrorKind::connect;
     EXPECT_EQ(classify_attempt(0, "", &t), RetryClass::connection);
+}
+
+// botocore's standard mode retries every ConnectionError and HTTPClientError: refused, DNS,
+// reset, closed early, TLS handshake (SSLError), connect and read timeouts. Not retried: what is
+// the same on every attempt (a request that cannot be made as configured, the size cap).
+TEST(RetryRules, TransportKindsAreRetriedAsBotocoreDoes) {
+    using dspm::net::TransportError;
+    using K = dspm::net::TransportErrorKind;
+    const std::pair<K, RetryClass> expected[] = {
+        {K::connect, RetryClass::connection}, {K::timeout, RetryClass::timeout},
+        {K::tls, RetryClass::connection},     {K::other, RetryClass::connection},
+        {K::too_large, RetryClass::none},     {K::invalid_request, RetryClass::none},
+    };
+    for (const auto& [kind, cls] : expected) {
+        const TransportError t{kind, "x"};
+        EXPECT_EQ(classify_attempt(0, "", &t), cls) << dspm::net::to_string(kind);
+    }
+}
+
+TEST(RetryRules, CurlErrorsEndInTheRightRetryClass) {
+    const std::pair<CURLcode, RetryClass> expected[] = {
+        {CURLE_COULDNT_CONNECT, RetryClass::connection},
+        {CURLE_COULDNT_RESOLVE_HOST, RetryClass::connection},
+        {CURLE_COULDNT_RESOLVE_PROXY, RetryClass::connection},
+        {CURLE_OPERATION_TIMEDOUT, RetryClass::timeout},
+        {CURLE_SSL_CONNECT_ERROR, RetryClass::connection},  // garbage or a reset in the handshake
+        {CURLE_PEER_FAILED_VERIFICATION, RetryClass::connection},
+        {CURLE_SSL_CIPHER, RetryClass::connection},
+        {CURLE_SSL_SHUTDOWN_FAILED, RetryClass::connection},
+        {CURLE_SSL_INVALIDCERTSTATUS, RetryClass::connection},
+        {CURLE_RECV_ERROR, RetryClass::connection},  // connection reset
+        {CURLE_SEND_ERROR, RetryClass::connection},
+        {CURLE_GOT_NOTHING, RetryClass::connection},
+        {CURLE_PARTIAL_FILE, RetryClass::connection},
+        {CURLE_WEIRD_SERVER_REPLY, RetryClass::connection},
+        {CURLE_HTTP2, RetryClass::connection},
+        {CURLE_HTTP2_STREAM, RetryClass::connection},
+        {CURLE_SSL_CACERT_BADFILE, RetryClass::none},
+        {CURLE_SSL_CERTPROBLEM, RetryClass::none},
+        {CURLE_SSL_CRL_BADFILE, RetryClass::none},
+        {CURLE_URL_MALFORMAT, RetryClass::none},
+        {CURLE_UNSUPPORTED_PROTOCOL, RetryClass::none},
+        {CURLE_FILESIZE_EXCEEDED, RetryClass::none},
+    };
+    for (const auto& [code, cls] : expected) {
+        const dspm::net::TransportError t{dspm::net::classify_curl_code(code), "x"};
+        EXPECT_EQ(classify_attempt(0, "", &t), cls) << curl_easy_strerror(code);
+    }
+}
+
+TEST(RetryRules, QuotaIsPerServiceAndRegion) {
+    RetryConfig c;
+    c.max_attempts = 1000;
+    RetryPolicy p(c);
+    int granted = 0;
+    while (p.next_delay(1, RetryClass::transient, nullptr, "sts/us-east-1"))
+        ++granted;
+    EXPECT_EQ(granted, 100);  // 500 tokens / 5 per retry
+    EXPECT_EQ(p.quota("sts/us-east-1").available(), 0);
+    // Another region of the service, another service in the region: full quotas of their own.
+    EXPECT_TRUE(p.next_delay(1, RetryClass::transient, nullptr, "sts/eu-west-1"));
+    EXPECT_TRUE(p.next_delay(1, RetryClass::timeout, nullptr, "s3/us-east-1"));
+    EXPECT_EQ(p.quota("sts/eu-west-1").available(), 495);
+    EXPECT_EQ(p.quota("s3/us-east-1").available(), 490);
+    // A refund goes to the quota that paid.
+    p.on_success(5, "sts/us-east-1");
+    EXPECT_EQ(p.quota("sts/us-east-1").available(), 5);
+    EXPECT_EQ(p.quota("sts/eu-west-1").available(), 495);
 }
 
 TEST(RetryRules, BackoffIsFullJitterUnderTheCap) {
@@ -306,4 +377,24 @@ TEST(RetryServer, AccessDeniedIsNotRetried) {
     EXPECT_EQ(r.error().kind, ErrorKind::permission_denied);
     EXPECT_EQ(r.error().attempts, 1);
     EXPECT_EQ(server.requests(), 1);
+}
+
+// An exhausted quota of one service in one region leaves the others' retries alone.
+TEST(RetryServer, QuotaOfOneServiceAndRegionDoesNotStopOthers) {
+    FaultServer server({{Action::respond, 503, "", {}}});
+    // 10 tokens: two retries (5 each) empty a quota.
+    auto f = make_client(server, 3, 2000ms, 10);
+    auto r = f->client->call("sts", "GetCallerIdentity", {}, {"us-east-1"});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().attempts, 3);
+    r = f->client->call("sts", "GetCallerIdentity", {}, {"us-east-1"});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().attempts, 1);  // that quota is empty
+    r = f->client->call("sts", "GetCallerIdentity", {}, {"eu-west-1"});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().attempts, 3);  // another region: its own quota
+    r = f->client->call("dynamodb", "ListTables", {}, {"us-east-1"});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().attempts, 3);  // another service: its own quota
+    EXPECT_EQ(server.requests(), 3 + 1 + 3 + 3);
 }
