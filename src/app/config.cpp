@@ -15,7 +15,10 @@
 #include <string_view>
 #include <system_error>
 
+#include "aws/endpoints.hpp"
 #include "aws/regions.hpp"
+#include "common/embedded.hpp"
+#include "net/redact.hpp"
 
 namespace dspm::app {
 namespace {
@@ -213,6 +216,23 @@ ParseResult parse_sso_allowlist(Settings& s, const std::string& v) {
     return std::nullopt;
 }
 
+ParseResult parse_bound(std::size_t& out, const std::string& v, long long min, long long max) {
+    const auto n = parse_integer(v);
+    if (!n || *n < min || *n > max)
+        return "expected an integer " + std::to_string(min) + "-" + std::to_string(max);
+    out = static_cast<std::size_t>(*n);
+    return std::nullopt;
+}
+ParseResult parse_collector_max_rows(Settings& s, const std::string& v) {
+    return parse_bound(s.collector_max_rows, v, 1, 10000000);
+}
+ParseResult parse_mapping_max_requirements(Settings& s, const std::string& v) {
+    return parse_bound(s.mapping_max_requirements, v, 1, 1000000);
+}
+ParseResult parse_sibling_max_bytes(Settings& s, const std::string& v) {
+    return parse_bound(s.sibling_max_response_bytes, v, 1024, 1LL << 30);
+}
+
 ParseResult parse_results_dir(Settings& s, const std::string& v) {
     s.results_dir = v;
     return std::nullopt;
@@ -235,6 +255,11 @@ constexpr SettingSpec specs[] = {
     {"SSO_PERMISSION_SET_MAX", "20", parse_sso_max, "SSO permission sets before flagging"},
     {"SSO_ADMIN_ALLOWLIST", "", parse_sso_allowlist, "comma list of allowed SSO admins"},
     {"RESULTS_DIR", "", parse_results_dir, "where the CLI writes full results"},
+    {"COLLECTOR_MAX_ROWS", "50000", parse_collector_max_rows, "rows per collector list"},
+    {"MAPPING_MAX_REQUIREMENTS", "5000", parse_mapping_max_requirements,
+     "requirements per framework from the Mapping API"},
+    {"SIBLING_MAX_RESPONSE_BYTES", "16777216", parse_sibling_max_bytes,
+     "bytes per collector or Mapping API answer"},
 };
 
 const SettingSpec* find_spec(std::string_view name) {
@@ -322,14 +347,80 @@ Expected<std::string, std::string> parse_dotenv_value(std::string_view raw) {
     return trim(raw.substr(0, end));
 }
 
+constexpr std::uintmax_t max_dotenv_bytes = 1024 * 1024;
+
+// The AWS CLI's own variables are read by the AWS client, not by the settings table, but a typo
+// in them must stop start-up as loudly as a typo in PORT: AWS_MAX_ATTEMPTS=abc used to mean "3",
+// AWS_ENDPOINT_URL=not-a-url a request to nowhere.
+std::optional<ConfigError> check_aws_environment(
+    const std::function<const char*(const char*)>& env_lookup) {
+    if (!env_lookup) return std::nullopt;
+    const auto bad = [](const std::string& name, const std::string& value, const std::string& why) {
+        return ConfigError{"invalid " + name + " \"" + aws::printable(net::redact_url(value), 200) +
+                           "\" (from environment): " + why};
+    };
+    if (const char* v = env_lookup("AWS_MAX_ATTEMPTS"); v != nullptr) {
+        const auto n = parse_integer(v);
+        if (!n || *n < 1 || *n > 50) return bad("AWS_MAX_ATTEMPTS", v, "expected an integer 1-50");
+    }
+    if (const char* v = env_lookup("AWS_RETRY_MODE"); v != nullptr) {
+        const std::string m = lower(v);
+        if (m != "legacy" && m != "standard" && m != "adaptive")
+            return bad("AWS_RETRY_MODE", v, "expected legacy, standard or adaptive");
+    }
+    for (const char* flag : {"AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT",
+                             "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_EC2_METADATA_DISABLED"}) {
+        if (const char* v = env_lookup(flag); v != nullptr) {
+            const std::string b = lower(v);
+            if (b != "true" && b != "false") return bad(flag, v, "expected true or false");
+        }
+    }
+    std::vector<std::string> names{"AWS_ENDPOINT_URL"};
+    std::vector<std::string> services{"sts", "sso", "sso-oidc"};
+    for (const auto& file : embedded::all()) {
+        std::string_view path = file.path;
+        if (!path.starts_with("aws/models/") || !path.ends_with(".json")) continue;
+        path.remove_prefix(std::string_view("aws/models/").size());
+        path.remove_suffix(std::string_view(".json").size());
+        services.emplace_back(path);
+    }
+    for (const auto& service : services)
+        names.push_back("AWS_ENDPOINT_URL_" + aws::endpoint_env_suffix(service));
+    for (const auto& name : names) {
+        const char* v = env_lookup(name.c_str());
+        if (v == nullptr || *v == '\0') continue;
+        std::string normalized;
+        if (auto reason = parse_url(normalized, v)) return bad(name, v, *reason);
+        if (boost::urls::parse_absolute_uri(v)->has_userinfo())
+            return bad(name, v, "expected a URL without user information");
+    }
+    return std::nullopt;
+}
+
 Expected<std::map<std::string, DotenvValue>, ConfigError> read_dotenv(const std::string& path) {
     std::map<std::string, DotenvValue> values;
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return values;
     if (std::filesystem::is_directory(path, ec))
         return unexpected(ConfigError{path + ": is a directory, expected a .env file"});
-    std::ifstream in(path);
-    if (!in) return unexpected(ConfigError{path + ": cannot be read"});
+    // A FIFO would block start-up on open and /dev/zero would never end: only regular files, and
+    // only as large as a settings file can sensibly be.
+    if (!std::filesystem::is_regular_file(path, ec))
+        return unexpected(ConfigError{path + ": is not a regular file, expected a .env file"});
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec || size > max_dotenv_bytes)
+        return unexpected(ConfigError{path + ": larger than " + std::to_string(max_dotenv_bytes) +
+                                      " bytes, expected a .env file"});
+    std::ifstream file(path, std::ios::binary);
+    if (!file) return unexpected(ConfigError{path + ": cannot be read"});
+    // Bounded read: the file may grow between the size check and the read.
+    std::string content(max_dotenv_bytes + 1, '\0');
+    file.read(content.data(), static_cast<std::streamsize>(content.size()));
+    content.resize(static_cast<std::size_t>(file.gcount()));
+    if (content.size() > max_dotenv_bytes)
+        return unexpected(ConfigError{path + ": larger than " + std::to_string(max_dotenv_bytes) +
+                                      " bytes, expected a .env file"});
+    std::istringstream in(content);
     std::string line;
     int number = 0;
     const auto fail = [&](const std::string& reason) {
@@ -402,7 +493,7 @@ Expected<Settings, ConfigError> load_settings(
         }
         if (auto reason = spec.parse(settings, value)) {
             const std::string shown =
-                is_secret_setting(spec.name) ? "***" : aws::printable(value, 200);
+                is_secret_setting(spec.name) ? "***" : aws::printable(net::redact_url(value), 200);
             return unexpected(ConfigError{"invalid " + std::string(spec.name) + " \"" + shown +
                                           "\" (from " + described + "): " + *reason});
         }
@@ -417,6 +508,8 @@ Expected<Settings, ConfigError> load_settings(
                                           "\" (from environment): expected an AWS region name (" +
                                           aws::region_forms_hint() + ")"});
     }
+    if (auto aws_error = check_aws_environment(env_lookup))
+        return unexpected(std::move(*aws_error));
     return settings;
 }
 
@@ -432,11 +525,11 @@ std::vector<SettingView> describe_settings(const Settings& s) {
         if (name == "AWS_REGION")
             value = s.aws_region;
         else if (name == "MAPPING_BASE_URL")
-            value = s.mapping_base_url;
+            value = net::redact_url(s.mapping_base_url);
         else if (name == "MAPPING_FALLBACK")
             value = s.mapping_fallback;
         else if (name == "COLLECTOR_BASE_URL")
-            value = s.collector_base_url;
+            value = net::redact_url(s.collector_base_url);
         else if (name == "CATALOG_DIR")
             value = s.catalog_dir;
         else if (name == "HOST")
@@ -461,6 +554,12 @@ std::vector<SettingView> describe_settings(const Settings& s) {
             value = join(s.sso_admin_allowlist);
         else if (name == "RESULTS_DIR")
             value = s.results_dir;
+        else if (name == "COLLECTOR_MAX_ROWS")
+            value = std::to_string(s.collector_max_rows);
+        else if (name == "MAPPING_MAX_REQUIREMENTS")
+            value = std::to_string(s.mapping_max_requirements);
+        else if (name == "SIBLING_MAX_RESPONSE_BYTES")
+            value = std::to_string(s.sibling_max_response_bytes);
         if (is_secret_setting(name) && !value.empty()) value = "***";
         const auto o = s.origin.find(name);
         out.push_back(SettingView{name, std::move(value),

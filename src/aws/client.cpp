@@ -452,6 +452,15 @@ class Client final : public AwsClient {
         if (!has_operation(*model, operation))
             return fail(ErrorKind::invalid_request,
                         "operation " + operation + " is not in the model of " + service);
+        // AWS reads an empty identifier as "no filter" (DescribeDBInstances with
+        // DBInstanceIdentifier= lists every instance): a per-resource read never goes out without
+        // its resource's name.
+        for (const auto& [name, value] : params) {
+            if (value.is_string() && value.get_string().empty())
+                return fail(ErrorKind::invalid_request,
+                            "empty " + std::string(name) + ": not sent (an empty identifier " +
+                                "would read every resource instead of one)");
+        }
         auto wire = serialize_request(*model, operation, params);
         if (!wire) return fail(ErrorKind::invalid_request, wire.error());
         const ServiceInfo info = service_info(*model);

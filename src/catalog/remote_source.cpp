@@ -5,6 +5,7 @@
 
 #include "catalog/json_shapes.hpp"
 #include "net/http_client.hpp"
+#include "net/redact.hpp"
 
 namespace dspm::catalog {
 namespace json = boost::json;
@@ -38,9 +39,11 @@ std::size_t RemoteSource::revalidated() const {
 
 Expected<std::string, CatalogError> RemoteSource::get(const std::string& path) {
     const std::string url = base_ + path;
+    // The base URL may carry credentials: messages show it redacted.
+    const std::string shown = net::redact_url(url);
     auto upstream = [&](const std::string& what) {
         return unexpected(
-            CatalogError{CatalogErrorKind::upstream, "Mapping API " + url + " " + what});
+            CatalogError{CatalogErrorKind::upstream, "Mapping API " + shown + " " + what});
     };
     if (!http_) return upstream("cannot be called: no HTTP client");
     net::HttpRequest request;
@@ -56,7 +59,7 @@ Expected<std::string, CatalogError> RemoteSource::get(const std::string& path) {
     auto response = http_->send(request);
     if (!response)
         return upstream("is unreachable (" + std::string(net::to_string(response.error().kind)) +
-                        "): " + response.error().message);
+                        "): " + net::redact_urls_in(response.error().message));
     const int status = response->status;
     if (status == 304) {
         std::lock_guard lock(mutex_);
@@ -66,7 +69,7 @@ Expected<std::string, CatalogError> RemoteSource::get(const std::string& path) {
         return it->second.body;
     }
     if (status == 404) {
-        std::string detail = "Not found: " + url;
+        std::string detail = "Not found: " + shown;
         boost::system::error_code ec;
         auto v = json::parse(response->body, ec);
         if (!ec && v.is_object())
@@ -88,17 +91,18 @@ Expected<T, CatalogError> decode(const Expected<std::string, CatalogError>& body
                                  Expected<T, std::string> (*parse)(const json::value&),
                                  const std::string& url) {
     if (!body) return unexpected(body.error());
+    const std::string shown = net::redact_url(url);
     boost::system::error_code ec;
     auto v = json::parse(*body, ec);
     if (ec)
         return unexpected(
             CatalogError{CatalogErrorKind::upstream,
-                         "Mapping API " + url + " answered malformed JSON: " + ec.message()});
+                         "Mapping API " + shown + " answered malformed JSON: " + ec.message()});
     auto parsed = parse(v);
     if (!parsed)
         return unexpected(CatalogError{
             CatalogErrorKind::upstream,
-            "Mapping API " + url + " answered an unexpected shape: " + parsed.error()});
+            "Mapping API " + shown + " answered an unexpected shape: " + parsed.error()});
     return std::move(*parsed);
 }
 
@@ -122,7 +126,14 @@ Expected<std::vector<FrameworkStat>, CatalogError> RemoteSource::stats() {
 Expected<std::vector<Requirement>, CatalogError> RemoteSource::requirements(
     std::string_view framework) {
     const std::string path = "/compliance/" + encode_segment(framework) + "/requirements";
-    return decode(get(path), &parse_requirements, base_ + path);
+    auto rows = decode(get(path), &parse_requirements, base_ + path);
+    if (rows && rows->size() > options_.max_requirements)
+        return unexpected(CatalogError{CatalogErrorKind::upstream,
+                                       "Mapping API " + net::redact_url(base_ + path) +
+                                           " answered " + std::to_string(rows->size()) +
+                                           " requirements, more than MAPPING_MAX_REQUIREMENTS=" +
+                                           std::to_string(options_.max_requirements)});
+    return rows;
 }
 
 Expected<RequirementDetail, CatalogError> RemoteSource::requirement(std::string_view framework,

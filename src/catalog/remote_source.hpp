@@ -3,6 +3,7 @@
 // /compliance/{code}/requirements and /compliance/{code}/requirements/{id}/mappings. Answers are
 // cached with their ETag and revalidated with If-None-Match (304 reuses the cached body).
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,8 @@ namespace dspm::catalog {
 struct RemoteOptions {
     std::chrono::milliseconds connect_timeout{2000};
     std::chrono::milliseconds total_timeout{10000};
+    // A framework with more requirements is refused (an unbounded catalog once gave 330,000).
+    std::size_t max_requirements = 5000;
 };
 
 class RemoteSource final : public CatalogSource {

@@ -6,6 +6,7 @@
 #include "catalog/local_source.hpp"
 #include "catalog/remote_source.hpp"
 #include "common/log.hpp"
+#include "net/http_client.hpp"
 
 namespace dspm::catalog {
 
@@ -75,7 +76,13 @@ std::shared_ptr<CatalogSource> embedded_or_throw() {
 std::shared_ptr<CatalogSource> make_catalog_source(const Settings& settings,
                                                    std::shared_ptr<net::HttpClient> http) {
     if (!settings.mapping_base_url.empty()) {
-        auto remote = std::make_shared<RemoteSource>(settings.mapping_base_url, std::move(http));
+        (void)http;  // the Mapping API gets a client bounded for sibling answers
+        net::HttpClientOptions sibling;
+        sibling.max_response_bytes = settings.sibling_max_response_bytes;
+        RemoteOptions options;
+        options.max_requirements = settings.mapping_max_requirements;
+        auto remote = std::make_shared<RemoteSource>(
+            settings.mapping_base_url, std::make_shared<net::HttpClient>(sibling), options);
         if (settings.mapping_fallback == "embedded")
             return std::make_shared<FallbackSource>(remote, embedded_or_throw());
         return remote;

@@ -5,6 +5,7 @@
 
 #include "checks/all.hpp"
 #include "checks/helpers.hpp"
+#include "checks/storage_helpers.hpp"
 
 namespace dspm::checks {
 
@@ -22,14 +23,6 @@ struct Bucket {
     const json::value* row_sse;  // collector column when the row carries it
     bool from_collector = false;
 };
-
-// GetBucketLocation answers null or "" for us-east-1 and "EU" for the oldest eu-west-1 buckets.
-std::string location_to_region(const json::value& doc) {
-    const auto* v = at_path(doc, "LocationConstraint");
-    if (v == nullptr || !v->is_string() || v->get_string().empty()) return "us-east-1";
-    if (v->get_string() == "EU") return "eu-west-1";
-    return std::string(v->get_string());
-}
 
 class S3SseKms final : public Check {
   public:
@@ -126,13 +119,16 @@ class S3SseKms final : public Check {
                              algo != nullptr ? *algo : json::value(nullptr),
                              engine::Source::collector, b.region, scope.account, std::move(extra)});
         }
-        std::string region = b.region;
-        if (region.empty()) {
-            auto loc =
-                facts.aws("s3", "GetBucketLocation", {{"Bucket", b.name}}, scope.global_region);
-            // Without the location the AWS layer still follows the wrong-region redirect.
-            region = loc ? location_to_region(*loc) : scope.global_region;
-        }
+        const auto where = storage::locate_bucket(facts, scope, {b.name, b.region});
+        const std::string& region = where.region;
+        auto e = judge_from_aws(facts, scope, b, region, expected);
+        if (!where.note.empty()) e.extra["regionNote"] = where.note;
+        return e;
+    }
+
+    static Evaluation judge_from_aws(inventory::Facts& facts, const CheckScope& scope,
+                                     const Bucket& b, const std::string& region,
+                                     const json::value& expected) {
         auto enc = facts.aws("s3", "GetBucketEncryption", {{"Bucket", b.name}}, region);
         if (!enc) {
             if (is_error_code(enc.error(), "ServerSideEncryptionConfigurationNotFoundError")) {

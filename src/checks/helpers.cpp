@@ -4,6 +4,8 @@
 #include <exception>
 #include <mutex>
 
+#include "inventory/collector_rows.hpp"
+
 namespace dspm::checks {
 
 namespace json = boost::json;
@@ -161,6 +163,19 @@ std::optional<json::array> collector_rows(inventory::Facts& facts, std::string_v
         notes.push_back("collector unavailable for " + std::string(kind) + " (" + rows->error() +
                         "): AWS served");
         return std::nullopt;
+    }
+    // Columns the collector sent with the wrong type were dropped from their rows, so the checks
+    // read those resources from AWS; the notes say which and why.
+    for (const auto& row : **rows) {
+        const auto* o = row.if_object();
+        const auto* bad = o ? o->if_contains(inventory::invalid_columns_key) : nullptr;
+        if (bad == nullptr || !bad->is_array()) continue;
+        const std::string id = first_string(
+            *o, {"db_instance_identifier", "cluster_identifier", "table_name", "name"});
+        for (const auto& what : bad->get_array())
+            if (what.is_string())
+                notes.push_back("collector row " + std::string(kind) + " " + id + ": " +
+                                std::string(what.get_string()) + ": read from AWS");
     }
     return std::move(**rows);
 }

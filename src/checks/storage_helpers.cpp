@@ -63,11 +63,22 @@ BucketList list_buckets(inventory::Facts& facts, const CheckScope& scope) {
     return out;
 }
 
-std::string bucket_region(inventory::Facts& facts, const CheckScope& scope, const BucketRef& b) {
-    if (!b.region.empty()) return b.region;
+BucketRegion locate_bucket(inventory::Facts& facts, const CheckScope& scope, const BucketRef& b) {
+    if (!b.region.empty()) return {b.region, {}};
     auto loc = facts.aws("s3", "GetBucketLocation", {{"Bucket", b.name}}, scope.global_region);
-    // Without the location the AWS layer still follows the wrong-region redirect.
-    return loc ? location_to_region(*loc) : scope.global_region;
+    if (loc) return {location_to_region(*loc), {}};
+    // Without the location the AWS layer still follows the wrong-region redirect, so the reads
+    // stand; only the region written into the evidence is a guess, and the evidence says so.
+    return {scope.global_region,
+            "region not confirmed: s3:GetBucketLocation failed (" +
+                (loc.error().code.empty() ? std::string(to_string(loc.error().kind))
+                                          : loc.error().code) +
+                "); " + scope.global_region +
+                " is where the bucket was read through S3's redirect"};
+}
+
+std::string bucket_region(inventory::Facts& facts, const CheckScope& scope, const BucketRef& b) {
+    return locate_bucket(facts, scope, b).region;
 }
 
 engine::MappingResult run_per_bucket_many(const CheckInfo& info, inventory::Facts& facts,
@@ -84,7 +95,11 @@ engine::MappingResult run_per_bucket_many(const CheckInfo& info, inventory::Fact
     std::vector<std::vector<Evaluation>> per_bucket(list.buckets.size());
     parallel_for(list.buckets.size(), scope.fanout, [&](std::size_t i) {
         const auto& b = list.buckets[i];
-        per_bucket[i] = judge(facts, scope, b.name, bucket_region(facts, scope, b));
+        const auto where = locate_bucket(facts, scope, b);
+        per_bucket[i] = judge(facts, scope, b.name, where.region);
+        if (!where.note.empty())
+            for (auto& e : per_bucket[i])
+                e.extra["regionNote"] = where.note;
     });
     std::size_t compliant = 0, non_compliant = 0, errors = 0;
     for (auto& bucket_evals : per_bucket) {

@@ -34,6 +34,12 @@ BucketList list_buckets(inventory::Facts& facts, const CheckScope& scope);
 
 // The bucket's own region (GetBucketLocation in the global region when the list did not say).
 std::string bucket_region(inventory::Facts& facts, const CheckScope& scope, const BucketRef& b);
+// The region with, when GetBucketLocation failed, the note that it is a guess.
+struct BucketRegion {
+    std::string region;
+    std::string note;  // empty: known (from the list, the collector or GetBucketLocation)
+};
+BucketRegion locate_bucket(inventory::Facts& facts, const CheckScope& scope, const BucketRef& b);
 
 using BucketJudge =
     std::function<engine::Evaluation(inventory::Facts& facts, const CheckScope& scope,

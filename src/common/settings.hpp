@@ -29,6 +29,11 @@ struct Settings {
     int sso_permission_set_max = 20;
     std::vector<std::string> sso_admin_allowlist;
     std::string results_dir;  // where the CLI writes full results; empty: not written
+    // Bounds on what the sibling services may send: past them the answer is an error naming the
+    // source, never an unbounded audit (one collector list once made 1.7 million evaluations).
+    std::size_t collector_max_rows = 50000;             // rows per collector list
+    std::size_t mapping_max_requirements = 5000;        // requirements per framework (ISMS-P: 101)
+    std::size_t sibling_max_response_bytes = 16 << 20;  // one collector or Mapping API answer
 
     // For `dspm-audit config`: setting name (environment variable name) → where its value came
     // from: "flag", "environment", ".env:<line>", "default".

@@ -17,6 +17,7 @@
 #include "checks/helpers.hpp"
 #include "common/log.hpp"
 #include "inventory/facts.hpp"
+#include "net/redact.hpp"
 
 namespace dspm::engine {
 
@@ -117,8 +118,15 @@ Expected<AuditPlan, catalog::CatalogError> Engine::plan(
         return unexpected(catalog::CatalogError{catalog::CatalogErrorKind::upstream,
                                                 "no catalog source configured"});
     }
+    // A fallback answer on any of the reads below makes the whole plan the fallback's.
+    const std::string configured = catalog_->source_name();
+    p.catalog_source = configured;
+    const auto note_source = [&] {
+        if (const auto used = catalog_->last_source(); used != configured) p.catalog_source = used;
+    };
     if (requirement) {
         auto detail = catalog_->requirement(framework, *requirement);
+        note_source();
         if (!detail) return unexpected(detail.error());
         p.framework = detail->framework;
         for (const auto& m : detail->mappings)
@@ -126,6 +134,7 @@ Expected<AuditPlan, catalog::CatalogError> Engine::plan(
         p.requirements.push_back(std::move(detail->requirement));
     } else {
         auto reqs = catalog_->requirements(framework);
+        note_source();
         if (!reqs) return unexpected(reqs.error());
         p.framework = framework;
         // A whole-framework audit reports the control items. Checkpoints (requirements with a
@@ -145,9 +154,11 @@ Expected<AuditPlan, catalog::CatalogError> Engine::plan(
             for (const auto& m : *maps)
                 p.mapping_titles[m.code] = m.service;
         }
+        note_source();
         // The canonical spelling comes with a requirement detail.
         if (!p.requirements.empty()) {
             auto d = catalog_->requirement(framework, std::to_string(p.requirements.front().id));
+            note_source();
             if (d) p.framework = d->framework;
         }
     }
@@ -193,9 +204,13 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     AuditRun run;
     run.plan = plan;
     auto& summary = run.summary;
-    summary.catalog_source = catalog_ ? catalog_->source_name() : "none";
-    summary.collector =
-        settings_.collector_base_url.empty() ? "none" : settings_.collector_base_url;
+    summary.catalog_source = !plan.catalog_source.empty() ? plan.catalog_source
+                             : catalog_                   ? catalog_->source_name()
+                                                          : "none";
+    // The base URL may carry credentials; results are written to files and sent to clients.
+    summary.collector = settings_.collector_base_url.empty()
+                            ? "none"
+                            : net::redact_url(settings_.collector_base_url);
     const std::size_t calls_before = aws_ ? aws_->stats().calls : 0;
 
     const bool sequential = settings_.audit_mode == "sequential";

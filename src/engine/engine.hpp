@@ -67,6 +67,9 @@ struct AuditPlan {
     std::vector<catalog::Requirement> requirements;
     std::map<std::string, std::string> mapping_titles;  // code → title for unimplemented codes
     std::size_t checkpoints_folded = 0;  // checkpoints covered by their control items (all only)
+    // Which catalog source answered the plan's reads: "embedded" when a remote Mapping API failed
+    // and MAPPING_FALLBACK=embedded answered instead, whatever the configured source is.
+    std::string catalog_source;
 };
 
 struct AuditRun {

@@ -36,8 +36,15 @@ std::shared_ptr<Engine> make_engine(Settings settings, std::shared_ptr<net::Http
     if (!aws) aws = make_engine_aws_client(settings, http);
     settings.aws_region = effective_region(settings);
     std::shared_ptr<inventory::CollectorSource> collector;
-    if (!settings.collector_base_url.empty())
-        collector = inventory::make_http_collector(settings.collector_base_url, http);
+    if (!settings.collector_base_url.empty()) {
+        // Its own client: a collector answer is bounded by SIBLING_MAX_RESPONSE_BYTES, far below
+        // what an AWS answer may be.
+        net::HttpClientOptions sibling;
+        sibling.max_response_bytes = settings.sibling_max_response_bytes;
+        collector = inventory::make_http_collector(settings.collector_base_url,
+                                                   std::make_shared<net::HttpClient>(sibling),
+                                                   settings.collector_max_rows);
+    }
     return std::make_shared<Engine>(std::move(settings), std::move(aws), std::move(catalog),
                                     std::move(collector));
 }

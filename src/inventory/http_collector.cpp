@@ -2,11 +2,11 @@
 
 #include <boost/json/parse.hpp>
 #include <chrono>
-#include <optional>
 #include <system_error>
 
-#include "aws/regions.hpp"
+#include "inventory/collector_rows.hpp"
 #include "net/http_client.hpp"
+#include "net/redact.hpp"
 
 namespace dspm::inventory {
 
@@ -14,25 +14,10 @@ namespace json = boost::json;
 
 namespace {
 
-// A row's region chooses the AWS host its resource is read from, so an answer that names anything
-// but a region is not trusted at all (the checks then read the list from AWS and say so).
-std::optional<std::string> invalid_region(const json::array& rows) {
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (!rows[i].is_object()) continue;
-        const auto* r = rows[i].get_object().if_contains("region");
-        if (r == nullptr || r->is_null()) continue;
-        if (!r->is_string()) return "row " + std::to_string(i) + ": \"region\" is not a string";
-        const std::string_view name = r->get_string();
-        if (!name.empty() && !aws::valid_region_name(name))
-            return "row " + std::to_string(i) + ": invalid region \"" + aws::printable(name) + "\"";
-    }
-    return std::nullopt;
-}
-
 class HttpCollector final : public CollectorSource {
   public:
-    HttpCollector(std::string base_url, std::shared_ptr<net::HttpClient> http)
-        : base_(std::move(base_url)), http_(std::move(http)) {
+    HttpCollector(std::string base_url, std::shared_ptr<net::HttpClient> http, std::size_t max_rows)
+        : base_(std::move(base_url)), http_(std::move(http)), max_rows_(max_rows) {
         while (!base_.empty() && base_.back() == '/')
             base_.pop_back();
     }
@@ -42,19 +27,18 @@ class HttpCollector final : public CollectorSource {
         request.url = base_ + "/api/" + std::string(kind);
         request.headers.emplace_back("Accept", "application/json");
         request.total_timeout = std::chrono::milliseconds(30000);
+        // The URL may carry credentials (user:pass@, ?token=): messages show it redacted.
+        const std::string shown = "collector " + net::redact_url(request.url) + ": ";
         auto response = http_->send(request);
         if (!response) {
-            return unexpected("collector " + request.url + ": " +
-                              std::string(net::to_string(response.error().kind)) + ": " +
-                              response.error().message);
+            return unexpected(shown + std::string(net::to_string(response.error().kind)) + ": " +
+                              net::redact_urls_in(response.error().message));
         }
-        if (response->status != 200) {
-            return unexpected("collector " + request.url + ": HTTP " +
-                              std::to_string(response->status));
-        }
+        if (response->status != 200)
+            return unexpected(shown + "HTTP " + std::to_string(response->status));
         std::error_code ec;
         json::value doc = json::parse(response->body, ec);
-        if (ec) return unexpected("collector " + request.url + ": invalid JSON");
+        if (ec) return unexpected(shown + "invalid JSON");
         json::array* rows = doc.is_array() ? &doc.get_array() : nullptr;
         // Some collector versions wrap the list.
         if (rows == nullptr && doc.is_object()) {
@@ -65,23 +49,24 @@ class HttpCollector final : public CollectorSource {
                 }
             }
         }
-        if (rows == nullptr)
-            return unexpected("collector " + request.url + ": expected a JSON list of rows");
-        if (auto bad = invalid_region(*rows))
-            return unexpected("collector " + request.url + ": " + *bad);
-        return std::move(*rows);
+        if (rows == nullptr) return unexpected(shown + "expected a JSON list of rows");
+        auto clean = sanitize_collector_rows(kind, std::move(*rows), max_rows_);
+        if (!clean) return unexpected(shown + clean.error());
+        return clean;
     }
 
   private:
     std::string base_;
     std::shared_ptr<net::HttpClient> http_;
+    std::size_t max_rows_;
 };
 
 }  // namespace
 
 std::shared_ptr<CollectorSource> make_http_collector(std::string base_url,
-                                                     std::shared_ptr<net::HttpClient> http) {
-    return std::make_shared<HttpCollector>(std::move(base_url), std::move(http));
+                                                     std::shared_ptr<net::HttpClient> http,
+                                                     std::size_t max_rows) {
+    return std::make_shared<HttpCollector>(std::move(base_url), std::move(http), max_rows);
 }
 
 }  // namespace dspm::inventory

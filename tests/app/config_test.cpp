@@ -1,6 +1,7 @@
 #include "app/config.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -341,4 +342,99 @@ TEST(Config, AuditModeAndRateLimitAreRead) {
     EXPECT_EQ(s->audit_mode, "sequential");
     EXPECT_DOUBLE_EQ(s->aws_rate_limit, 2.5);
     EXPECT_EQ(s->origin.at("AUDIT_AWS_RATE_LIMIT"), "environment");
+}
+
+// The AWS CLI's variables are read by the AWS client; a typo in them stops start-up like a typo
+// in PORT (AWS_MAX_ATTEMPTS=abc used to mean 3, AWS_ENDPOINT_URL=not-a-url a request to nowhere).
+TEST(Config, AwsVariablesAreValidatedAtStartUp) {
+    struct Case {
+        std::string name, value, expected;
+    };
+    const Case cases[] = {
+        {"AWS_MAX_ATTEMPTS", "abc", "invalid AWS_MAX_ATTEMPTS \"abc\" (from environment)"},
+        {"AWS_MAX_ATTEMPTS", "0", "expected an integer 1-50"},
+        {"AWS_RETRY_MODE", "bogus", "expected legacy, standard or adaptive"},
+        {"AWS_ENDPOINT_URL", "not-a-url", "invalid AWS_ENDPOINT_URL"},
+        {"AWS_ENDPOINT_URL_S3", "ftp://127.0.0.1:1", "invalid AWS_ENDPOINT_URL_S3"},
+        {"AWS_ENDPOINT_URL_EVENTBRIDGE", "http://", "expected a host"},
+        {"AWS_ENDPOINT_URL_STS", "http://u:p@127.0.0.1:1", "without user information"},
+        {"AWS_USE_FIPS_ENDPOINT", "yes", "expected true or false"},
+    };
+    for (const auto& c : cases) {
+        TempDir dir;
+        FakeEnv env;
+        env.vars = {{c.name, c.value}};
+        const auto s = load_settings({}, env.lookup(), dir.missing_env());
+        ASSERT_FALSE(s) << c.name << "=" << c.value;
+        EXPECT_NE(s.error().message.find(c.expected), std::string::npos)
+            << c.name << "=" << c.value << " gave: " << s.error().message;
+        EXPECT_EQ(s.error().message.find("u:p@"), std::string::npos);
+    }
+    TempDir dir;
+    FakeEnv env;
+    env.vars = {{"AWS_MAX_ATTEMPTS", "5"},
+                {"AWS_RETRY_MODE", "Adaptive"},
+                {"AWS_ENDPOINT_URL", "http://127.0.0.1:5000/"},
+                {"AWS_USE_DUALSTACK_ENDPOINT", "FALSE"}};
+    EXPECT_TRUE(load_settings({}, env.lookup(), dir.missing_env()));
+}
+
+// A .env that is a FIFO used to hang start-up on open, and /dev/zero never ended.
+TEST(Config, DotenvMustBeASmallRegularFile) {
+    TempDir dir;
+    FakeEnv env;
+    const auto fifo = dir.path() + "/fifo.env";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    auto s = load_settings({}, env.lookup(), fifo);
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("not a regular file"), std::string::npos) << s.error().message;
+    const auto zero = dir.path() + "/zero.env";
+    fs::create_symlink("/dev/zero", zero);
+    s = load_settings({}, env.lookup(), zero);
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("not a regular file"), std::string::npos);
+    const auto big = dir.write_env("# " + std::string(2 * 1024 * 1024, 'x') + "\n");
+    s = load_settings({}, env.lookup(), big);
+    ASSERT_FALSE(s);
+    EXPECT_NE(s.error().message.find("larger than"), std::string::npos);
+}
+
+// Credentials inside the sibling services' base URLs never reach `dspm-audit config` or messages.
+TEST(Config, BaseUrlCredentialsAreRedacted) {
+    TempDir dir;
+    FakeEnv env;
+    env.vars = {{"COLLECTOR_BASE_URL", "https://svc:s3cr3t@collector.internal:8000"},
+                {"MAPPING_BASE_URL", "https://m:t0k3n@mapping.internal/api"}};
+    const auto s = load_settings({}, env.lookup(), dir.missing_env());
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->collector_base_url, "https://svc:s3cr3t@collector.internal:8000");  // still used
+    std::string shown;
+    for (const auto& v : dspm::app::describe_settings(*s))
+        shown += v.name + "=" + v.value + "\n";
+    EXPECT_EQ(shown.find("s3cr3t"), std::string::npos) << shown;
+    EXPECT_EQ(shown.find("t0k3n"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("COLLECTOR_BASE_URL=https://***@collector.internal:8000"),
+              std::string::npos)
+        << shown;
+    env.vars = {{"COLLECTOR_BASE_URL", "https://svc:s3cr3t@collector.internal:8000/?q"}};
+    const auto bad = load_settings({}, env.lookup(), dir.missing_env());
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().message.find("s3cr3t"), std::string::npos) << bad.error().message;
+}
+
+TEST(Config, SiblingBounds) {
+    TempDir dir;
+    FakeEnv env;
+    auto s = load_settings({}, env.lookup(), dir.missing_env());
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->collector_max_rows, 50000u);
+    EXPECT_EQ(s->mapping_max_requirements, 5000u);
+    EXPECT_EQ(s->sibling_max_response_bytes, 16u << 20);
+    env.vars = {{"COLLECTOR_MAX_ROWS", "0"}};
+    EXPECT_FALSE(load_settings({}, env.lookup(), dir.missing_env()));
+    env.vars = {{"MAPPING_MAX_REQUIREMENTS", "200"}, {"SIBLING_MAX_RESPONSE_BYTES", "65536"}};
+    s = load_settings({}, env.lookup(), dir.missing_env());
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->mapping_max_requirements, 200u);
+    EXPECT_EQ(s->sibling_max_response_bytes, 65536u);
 }
