@@ -1,9 +1,11 @@
 // HTTP answer → output document or WireError. XML answers are converted by the output shape so
 // that paths read like the AWS CLI's JSON (member names, lists as arrays, typed scalars); JSON
-// answers are passed through, with timestamps rendered as the CLI does.
+// answers are passed through, with timestamps rendered as the CLI does. A 2xx answer that is not
+// the operation's document (root element, result wrapper, JSON object) is MalformedResponse.
 #include <boost/json/parse.hpp>
 #include <cctype>
 #include <charconv>
+#include <optional>
 #include <pugixml.hpp>
 #include <set>
 #include <string>
@@ -339,6 +341,154 @@ WireError malformed(std::string message, const net::Headers& headers) {
     return WireError{std::string(malformed_code), std::move(message), request_id_from(headers)};
 }
 
+// ---- answers that are not what they claim ----
+// A 2xx answer must be the operation's document: a proxy's or captive portal's HTML page, an
+// empty body or a stray `<ok/>` read as "no resources" would let a check pass on nothing.
+
+std::string label(const ServiceModel& model, std::string_view operation) {
+    return model.info.name + ":" + std::string(operation);
+}
+
+bool starts_with_nocase(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(s[i])) !=
+            std::tolower(static_cast<unsigned char>(prefix[i])))
+            return false;
+    return true;
+}
+
+bool looks_like_html(std::string_view trimmed) {
+    return starts_with_nocase(trimmed, "<!doctype html") || starts_with_nocase(trimmed, "<html");
+}
+
+// The start of a body, printable, for a message.
+std::string excerpt(std::string_view text, std::size_t max = 60) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size() && out.size() < max; ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        out += c >= 0x20 && c < 0x7f ? static_cast<char>(c) : (std::isspace(c) ? ' ' : '?');
+    }
+    if (text.size() > max) out += "...";
+    return out;
+}
+
+// What a body that is not the expected document is, for "expected X, got Y".
+std::string describe_body(std::string_view body) {
+    const auto t = trim(body);
+    if (t.empty()) return "an empty body";
+    if (looks_like_html(t)) return "an HTML page (\"" + excerpt(t) + "\")";
+    return "\"" + excerpt(t) + "\"";
+}
+
+std::string element_name(const pugi::xml_node& n) {
+    std::string out(1, '<');
+    out += excerpt(local_name(n), 80);
+    out += '>';
+    return out;
+}
+
+bool is_error_root(std::string_view name) {
+    return name == "Error" || name == "ErrorResponse";
+}
+
+// Loads an XML answer into `doc` and checks its root element: `expected` names it; empty: any
+// element but an HTML page or an error document.
+std::optional<WireError> load_xml(pugi::xml_document& doc, const ServiceModel& model,
+                                  std::string_view operation, std::string_view body,
+                                  std::string_view expected, const net::Headers& headers,
+                                  std::string_view alt = {}) {
+    const auto fail = [&](const std::string& got) {
+        return malformed(label(model, operation) + ": expected " +
+                             (expected.empty() ? std::string("an XML document")
+                                               : "<" + std::string(expected) + ">") +
+                             ", got " + got,
+                         headers);
+    };
+    const auto t = trim(body);
+    if (t.empty()) return fail("an empty body");
+    auto res = doc.load_buffer(body.data(), body.size());
+    if (!res) {
+        if (looks_like_html(t)) return fail(describe_body(t));
+        return fail(std::string("invalid XML (") + res.description() + ") " + describe_body(t));
+    }
+    const auto root = doc.document_element();
+    if (!root) return fail("no XML element " + describe_body(t));
+    const auto name = local_name(root);
+    const bool html = name.size() == 4 && starts_with_nocase(name, "html");
+    if (expected.empty() ? !is_error_root(name) && !html
+                         : name == expected || (!alt.empty() && name == alt))
+        return std::nullopt;
+    std::string got = element_name(root);
+    if (is_error_root(name)) {
+        const auto e = parse_error(model, 200, headers, body);
+        got += " (an error document: " + excerpt(e.code, 80) +
+               (e.message.empty() ? "" : ": " + excerpt(e.message, 120)) + ")";
+    } else if (html) {
+        got += " (an HTML page)";
+    }
+    return fail(got);
+}
+
+// S3 roots botocore's JSON model leaves unnamed (Smithy's @xmlName on the output structure; the
+// unwrapped GetBucketLocation botocore fixes in a handler), as AWS documents them; `alt` is the
+// name moto answers where it differs. Other unnamed rest-xml operations accept any XML element.
+struct KnownRoot {
+    std::string_view operation, root, alt;
+};
+constexpr KnownRoot kS3Roots[] = {
+    {"ListBuckets", "ListAllMyBucketsResult", {}},
+    {"GetBucketLocation", "LocationConstraint", {}},
+    {"ListObjectsV2", "ListBucketResult", {}},
+    {"GetBucketAcl", "AccessControlPolicy", {}},
+    {"GetBucketLogging", "BucketLoggingStatus", {}},
+    {"GetBucketLifecycleConfiguration", "LifecycleConfiguration", {}},
+    {"GetBucketVersioning", "VersioningConfiguration", "GetBucketVersioningResponse"},
+    {"GetBucketNotificationConfiguration", "NotificationConfiguration",
+     "GetBucketNotificationResponse"},
+};
+
+// The root element a rest-xml answer without a payload member must have (and an alternative
+// spelling); empty: not known, any element.
+std::pair<std::string_view, std::string_view> rest_xml_root(const ServiceModel& model,
+                                                            std::string_view operation,
+                                                            const Ref& output) {
+    if (auto n = output.str_trait("locationName"); !n.empty()) return {n, {}};
+    if (model.info.name == "s3")
+        for (const auto& k : kS3Roots)
+            if (k.operation == operation) return {k.root, k.alt};
+    return {};
+}
+
+// Members carried in the body (not bound to headers, the status code or the URI).
+bool has_body_members(const ServiceModel& model, const Ref& output) {
+    const auto* members = output.shape->if_contains("members");
+    if (!members || !members->is_object()) return false;
+    for (const auto& [name, mref] : members->as_object()) {
+        if (!mref.is_object()) continue;
+        auto mr = proto::resolve(model, mref.as_object());
+        if (mr && mr->str_trait("location").empty()) return true;
+    }
+    return false;
+}
+
+std::string_view json_kind(const json::value& v) {
+    switch (v.kind()) {
+        case json::kind::null:
+            return "null";
+        case json::kind::bool_:
+            return "a boolean";
+        case json::kind::array:
+            return "an array";
+        case json::kind::string:
+            return "a string";
+        case json::kind::object:
+            return "an object";
+        default:
+            return "a number";
+    }
+}
+
 // rest-*: members bound to headers and the status code.
 void add_http_members(const ServiceModel& model, const Ref& output, int status,
                       const net::Headers& headers, json::object& out) {
@@ -369,24 +519,38 @@ void add_http_members(const ServiceModel& model, const Ref& output, int status,
     }
 }
 
-Expected<json::value, WireError> parse_xml_body(const ServiceModel& model, const Ref& output,
+Expected<json::value, WireError> parse_xml_body(const ServiceModel& model,
+                                                std::string_view operation, const Ref& output,
                                                 std::string_view body, const net::Headers& headers,
                                                 std::string_view result_wrapper,
                                                 std::string_view protocol, json::object& out) {
     pugi::xml_document doc;
-    auto res = doc.load_buffer(body.data(), body.size());
-    if (!res)
-        return unexpected(malformed(std::string("invalid XML: ") + res.description(), headers));
+    const bool rest = protocol == "rest-xml";
+    const std::string response_root = std::string(operation) + "Response";
+    const auto [expected, alt] =
+        rest ? rest_xml_root(model, operation, output)
+             : std::pair<std::string_view, std::string_view>{response_root, {}};
+    if (rest && trim(body).empty() && !has_body_members(model, output))
+        return json::value(std::move(out));
+    if (auto err = load_xml(doc, model, operation, body, expected, headers, alt))
+        return unexpected(std::move(*err));
     auto root = doc.document_element();
     if (protocol == "query") {
-        pugi::xml_node result = result_wrapper.empty() ? root : child_named(root, result_wrapper);
-        if (!result) return json::value(std::move(out));
+        pugi::xml_node result = root;
+        if (!result_wrapper.empty()) {
+            result = child_named(root, result_wrapper);
+            if (!result)
+                return unexpected(malformed(label(model, operation) + ": expected <" +
+                                                std::string(result_wrapper) + "> in " +
+                                                element_name(root) + ", got none",
+                                            headers));
+        }
         auto converted = structure_from_xml(model, output, result);
         for (auto& [k, v] : converted)
             out[k] = std::move(v);
         return json::value(std::move(out));
     }
-    if (protocol == "rest-xml") {
+    if (rest) {
         // GetBucketLocation answers <LocationConstraint>eu-west-1</LocationConstraint>: the root
         // element is the member itself.
         const auto* members = output.shape->if_contains("members");
@@ -410,13 +574,27 @@ Expected<json::value, WireError> parse_xml_body(const ServiceModel& model, const
     return json::value(std::move(out));
 }
 
-Expected<json::value, WireError> parse_json_text(std::string_view body,
-                                                 const net::Headers& headers) {
+// A JSON answer must be an object; an empty body only where the output has nothing in the body
+// (botocore reads any empty body as {}, which would turn a truncated answer into "nothing there").
+Expected<json::value, WireError> parse_json_text(const ServiceModel& model,
+                                                 std::string_view operation, std::string_view body,
+                                                 const net::Headers& headers, bool empty_ok) {
+    const auto fail = [&](const std::string& got) {
+        return unexpected(
+            malformed(label(model, operation) + ": expected a JSON object, got " + got, headers));
+    };
     auto t = trim(body);
-    if (t.empty()) return json::value(json::object{});
+    if (t.empty()) {
+        if (empty_ok) return json::value(json::object{});
+        return fail("an empty body");
+    }
     std::error_code ec;
     auto doc = json::parse(json::string_view(t.data(), t.size()), ec);
-    if (ec) return unexpected(malformed("invalid JSON: " + ec.message(), headers));
+    if (ec) {
+        if (looks_like_html(t) || t.front() == '<') return fail(describe_body(t));
+        return fail("invalid JSON (" + ec.message() + ") " + describe_body(t));
+    }
+    if (!doc.is_object()) return fail(std::string(json_kind(doc)) + " " + describe_body(t));
     return doc;
 }
 
@@ -443,8 +621,16 @@ Expected<json::value, WireError> parse_response(const ServiceModel& model,
     }
     const auto& protocol = model.info.protocol;
     if (!output) {
-        // No output shape: the body carries nothing the caller needs, but JSON is kept.
-        if (protocol == "json" || protocol == "rest-json") return parse_json_text(body, headers);
+        // No output shape: the body carries nothing the caller needs, but JSON is kept; query and
+        // ec2 answers still name the operation (<PutUserPolicyResponse>).
+        if (protocol == "json" || protocol == "rest-json")
+            return parse_json_text(model, operation, body, headers, true);
+        if (protocol == "query" || protocol == "ec2") {
+            pugi::xml_document doc;
+            if (auto err = load_xml(doc, model, operation, body,
+                                    std::string(operation) + "Response", headers))
+                return unexpected(std::move(*err));
+        }
         return json::value(json::object{});
     }
 
@@ -464,16 +650,16 @@ Expected<json::value, WireError> parse_response(const ServiceModel& model,
                 if (!body.empty()) out[payload] = json::string_view(body.data(), body.size());
                 return json::value(std::move(out));
             }
-            if (trim(body).empty()) return json::value(std::move(out));
             if (protocol == "rest-xml") {
+                // The payload structure is the document: <ServerSideEncryptionConfiguration>.
+                auto root_name = pr->str_trait("locationName");
+                if (root_name.empty()) root_name = payload;
                 pugi::xml_document doc;
-                auto res = doc.load_buffer(body.data(), body.size());
-                if (!res)
-                    return unexpected(
-                        malformed(std::string("invalid XML: ") + res.description(), headers));
+                if (auto err = load_xml(doc, model, operation, body, root_name, headers))
+                    return unexpected(std::move(*err));
                 out[payload] = from_xml(model, *pr, doc.document_element());
             } else {
-                auto doc = parse_json_text(body, headers);
+                auto doc = parse_json_text(model, operation, body, headers, false);
                 if (!doc) return doc;
                 out[payload] = from_json(model, *pr, *doc);
             }
@@ -482,7 +668,8 @@ Expected<json::value, WireError> parse_response(const ServiceModel& model,
     }
 
     if (protocol == "json" || protocol == "rest-json") {
-        auto doc = parse_json_text(body, headers);
+        auto doc =
+            parse_json_text(model, operation, body, headers, !has_body_members(model, *output));
         if (!doc) return doc;
         auto converted = from_json(model, *output, *doc);
         if (!converted.is_object()) return converted;
@@ -490,8 +677,7 @@ Expected<json::value, WireError> parse_response(const ServiceModel& model,
             out[k] = std::move(v);
         return json::value(std::move(out));
     }
-    if (trim(body).empty()) return json::value(std::move(out));
-    return parse_xml_body(model, *output, body, headers, wrapper, protocol, out);
+    return parse_xml_body(model, operation, *output, body, headers, wrapper, protocol, out);
 }
 
 }  // namespace dspm::aws

@@ -56,6 +56,11 @@ struct WireError {
 
 // A 2xx answer becomes the operation's output document; anything else a WireError. Does not trust
 // Content-Type: the error body may be XML on a JSON service (moto) or empty (S3 HEAD).
+// A 2xx answer must be the operation's document: query and ec2 <OperationResponse> (with the
+// model's resultWrapper), rest-xml the payload's or documented root element, json and rest-json a
+// JSON object (empty only when the output has no body members). Anything else (an HTML page, an
+// empty body, another operation's answer, null, []) is WireError{code "MalformedResponse"} whose
+// message names the operation and what was seen, never an empty document.
 Expected<boost::json::value, WireError> parse_response(const ServiceModel& model,
                                                        std::string_view operation, int http_status,
                                                        const net::Headers& headers,
