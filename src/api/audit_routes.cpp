@@ -66,6 +66,13 @@ net::ServerResponse failed_run(const std::string& framework, const std::exceptio
                                            {"results", json::array{}}});
 }
 
+// Audits run on the server's bounded audit pool; the server answers this when it is full.
+json::object busy_response_doc() {
+    return {{"description",
+             "every audit slot is taken (audits run at most a fixed number at once); retry "
+             "after the Retry-After seconds"}};
+}
+
 std::string line(const json::value& v) {
     std::string s = json::serialize(v);
     s += '\n';
@@ -106,7 +113,8 @@ void add_audit_routes(Router& router, ApiContext& context) {
                                                "results[]} or NDJSON lines"}}},
                          {"400", json::object{{"description", "invalid region"}}},
                          {"404", json::object{{"description", "unknown framework"}}},
-                         {"502", json::object{{"description", "the catalog source failed"}}}}}},
+                         {"502", json::object{{"description", "the catalog source failed"}}},
+                         {"503", busy_response_doc()}}}},
             .handler =
                 [engine](const net::ServerRequest& request, const PathParams& params) {
                     const std::string framework = params.at("framework");
@@ -121,6 +129,9 @@ void add_audit_routes(Router& router, ApiContext& context) {
                         net::ServerResponse response;
                         response.status = 200;
                         response.headers.emplace_back("Content-Type", "application/x-ndjson");
+                        // The server cancels the token when the client leaves, even while no
+                        // line is being written; a failed write stops the run as well.
+                        options.cancel = request.cancel;
                         response.stream = [engine, plan = std::move(*plan),
                                            options](net::ChunkSink& sink) mutable {
                             auto stop = std::make_shared<std::atomic<bool>>(false);
@@ -141,7 +152,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
                             };
                             try {
                                 auto run = engine->run(plan, options);
-                                if (stop->load()) {
+                                if (stop->load() || options.cancel.stop_requested()) {
                                     log::info("audit stream cancelled: client gone",
                                               {{"framework", plan.framework}});
                                     return;
@@ -161,6 +172,8 @@ void add_audit_routes(Router& router, ApiContext& context) {
                         };
                         return response;
                     }
+                    // A client that closes its connection cancels the run: nobody would read it.
+                    options.cancel = request.cancel;
                     try {
                         return net::ServerResponse::json(
                             200, engine::all_response_text(engine->run(*plan, options)));
@@ -168,6 +181,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
                         return failed_run(framework, e);
                     }
                 },
+            .heavy = true,
         });
 
     router.add(
@@ -192,7 +206,8 @@ void add_audit_routes(Router& router, ApiContext& context) {
                                                "requirement_status, summary, results[]}"}}},
                          {"400", json::object{{"description", "invalid region"}}},
                          {"404", json::object{{"description", "unknown framework or requirement"}}},
-                         {"502", json::object{{"description", "the catalog source failed"}}}}}},
+                         {"502", json::object{{"description", "the catalog source failed"}}},
+                         {"503", busy_response_doc()}}}},
             .handler =
                 [engine](const net::ServerRequest& request, const PathParams& params) {
                     const std::string framework = params.at("framework");
@@ -202,6 +217,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
                     if (!plan) return plan_error(plan.error());
                     engine::RunOptions options;
                     options.regions = std::move(*regions);
+                    options.cancel = request.cancel;
                     try {
                         return json_response(200,
                                              engine::single_response(engine->run(*plan, options)));
@@ -209,6 +225,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
                         return failed_run(framework, e);
                     }
                 },
+            .heavy = true,
         });
 }
 

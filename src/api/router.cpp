@@ -107,23 +107,37 @@ void Router::add(Route route) {
     routes_.push_back(std::move(route));
 }
 
-net::ServerResponse Router::dispatch(const net::ServerRequest& request) const {
-    const Route* best = nullptr;
-    PathParams best_params;
+Router::Match Router::find(const net::ServerRequest& request) const {
+    Match found;
     std::vector<int> best_key;
-    std::set<std::string> allowed;
+    // HEAD is GET without the body (the server drops it), so a GET route answers both.
+    const bool head = request.method == "HEAD";
     for (const auto& route : routes_) {
         PathParams params;
         std::vector<int> key;
         if (!match(route.pattern, request.path, params, key)) continue;
-        allowed.insert(route.method);
-        if (route.method != request.method) continue;
-        if (best == nullptr || key > best_key) {
-            best = &route;
-            best_params = std::move(params);
+        found.allowed.insert(route.method);
+        if (route.method == "GET") found.allowed.insert("HEAD");
+        if (route.method != request.method && !(head && route.method == "GET")) continue;
+        if (found.route == nullptr || key > best_key) {
+            found.route = &route;
+            found.params = std::move(params);
             best_key = std::move(key);
         }
     }
+    return found;
+}
+
+bool Router::is_heavy(const net::ServerRequest& request) const {
+    const auto found = find(request);
+    if (found.route == nullptr || !found.route->heavy) return false;
+    return api_token_.empty() || !found.route->requires_token || authorized(request, api_token_);
+}
+
+net::ServerResponse Router::dispatch(const net::ServerRequest& request) const {
+    const auto found = find(request);
+    const Route* best = found.route;
+    const auto& allowed = found.allowed;
     if (allowed.empty()) return error_response(404, "Not Found");
     if (best == nullptr) {
         std::string allow;
@@ -139,7 +153,7 @@ net::ServerResponse Router::dispatch(const net::ServerRequest& request) const {
         return response;
     }
     try {
-        return best->handler(request, best_params);
+        return best->handler(request, found.params);
     } catch (const std::exception& e) {
         log::error("request handler failed", {{"method", request.method},
                                               {"path", request.path},

@@ -176,25 +176,80 @@ MappingResult failed_result(const checks::Check& check, const std::string& why) 
     return r;
 }
 
+// The threads of checks that ran past their timeout. Their reads not yet started fail from the
+// timeout on; the run joins them before it returns, so no thread of a finished run calls AWS.
+class Stragglers {
+  public:
+    void add(std::jthread thread) {
+        std::lock_guard lock(mutex_);
+        threads_.push_back(std::move(thread));
+    }
+    void join_all() {
+        std::vector<std::jthread> threads;
+        {
+            std::lock_guard lock(mutex_);
+            threads.swap(threads_);
+        }
+        if (!threads.empty())
+            log::info("waiting for timed-out checks to end their reads in flight",
+                      {{"checks", threads.size()}});
+        threads.clear();  // joins
+    }
+
+  private:
+    std::mutex mutex_;
+    std::vector<std::jthread> threads_;
+};
+
+// The fact caches of one run that a cancellation must reach: the run's own, and in sequential
+// mode the fresh one of the check running.
+class RunCaches {
+  public:
+    void add(const std::shared_ptr<inventory::CachedFacts>& facts) {
+        std::lock_guard lock(mutex_);
+        if (cancelled_) facts->cancel();
+        caches_.push_back(facts);
+    }
+    void cancel() {
+        std::lock_guard lock(mutex_);
+        cancelled_ = true;
+        for (const auto& weak : caches_)
+            if (auto facts = weak.lock()) facts->cancel();
+    }
+
+  private:
+    std::mutex mutex_;
+    bool cancelled_ = false;
+    std::vector<std::weak_ptr<inventory::CachedFacts>> caches_;
+};
+
 // Runs one check on its own thread so that a check stuck past the timeout does not hold its pool
-// slot; the thread keeps the facts alive through the shared_ptr until it ends.
+// slot. Past the timeout its result is final: its own reads not yet started fail at once (those
+// it shares with checks still running go on for them) and its thread is joined at the run's end.
 MappingResult run_with_timeout(const checks::Check& check,
                                std::shared_ptr<inventory::CachedFacts> facts,
-                               const checks::CheckScope& scope, std::chrono::milliseconds timeout) {
-    auto promise = std::make_shared<std::promise<MappingResult>>();
-    auto future = promise->get_future();
-    std::thread([promise, facts, scope, &check] {
+                               const checks::CheckScope& scope, std::chrono::milliseconds timeout,
+                               Stragglers& stragglers) {
+    auto view = std::make_shared<inventory::CheckFacts>(std::move(facts));
+    std::promise<MappingResult> promise;
+    auto future = promise.get_future();
+    std::jthread thread([view, scope, &check, promise = std::move(promise)]() mutable {
         try {
-            promise->set_value(check.run(*facts, scope));
+            promise.set_value(check.run(*view, scope));
         } catch (const std::exception& e) {
             log::error("check failed", {{"code", check.info().code}, {"error", e.what()}});
-            promise->set_value(failed_result(check, std::string("check failed: ") + e.what()));
+            promise.set_value(failed_result(check, std::string("check failed: ") + e.what()));
+        } catch (...) {
+            log::error("check failed", {{"code", check.info().code}});
+            promise.set_value(failed_result(check, "check failed"));
         }
-    }).detach();
+    });
     if (future.wait_for(timeout) == std::future_status::timeout) {
+        view->cancel();
+        stragglers.add(std::move(thread));
         return failed_result(check, "timeout after " + std::to_string(timeout.count()) + " ms");
     }
-    return future.get();
+    return future.get();  // the thread ends right after setting it; its destructor joins
 }
 
 }  // namespace
@@ -219,6 +274,15 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     auto facts = std::make_shared<inventory::CachedFacts>(
         aws_, collector_, std::string{}, sequential ? 1 : settings_.audit_concurrency);
     facts->set_stop(options.stop);
+    const auto stopped = [&options] {
+        return options.cancel.stop_requested() || (options.stop != nullptr && options.stop->load());
+    };
+    RunCaches caches;
+    caches.add(facts);
+    Stragglers stragglers;
+    // A cancel request (the client left) wakes the reads waiting for a slot instead of letting
+    // them wait for the reads at AWS to end; the callback runs on the requesting thread.
+    std::stop_callback on_cancel(options.cancel, [&caches] { caches.cancel(); });
     checks::CheckScope scope;
     scope.sso_permission_set_max = settings_.sso_permission_set_max;
     scope.sso_admin_allowlist = settings_.sso_admin_allowlist;
@@ -368,7 +432,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                  req.auditable ? req.mapping_codes : std::vector<std::string>{}) {
                 const auto* check = checks::find_check(code);
                 if (check == nullptr || !ran.insert(code).second) continue;
-                if (options.stop != nullptr && options.stop->load()) {
+                if (stopped()) {
                     cancelled = true;
                     done_checks[code] =
                         std::make_shared<const MappingResult>(failed_result(*check, "cancelled"));
@@ -377,8 +441,9 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                 auto fresh =
                     std::make_shared<inventory::CachedFacts>(aws_, collector_, scope.account, 1);
                 fresh->set_stop(options.stop);
+                caches.add(fresh);
                 done_checks[code] = std::make_shared<const MappingResult>(
-                    run_with_timeout(*check, fresh, scope, options_.check_timeout));
+                    run_with_timeout(*check, fresh, scope, options_.check_timeout, stragglers));
                 sequential_reads += fresh->aws_reads();
             }
             finished[i] = build(i);
@@ -402,11 +467,11 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
         for (std::size_t i = next++; i < codes.size(); i = next++) {
             const auto* check = checks::find_check(codes[i]);
             MappingResult result;
-            if (options.stop != nullptr && options.stop->load()) {
+            if (stopped()) {
                 cancelled = true;
                 result = failed_result(*check, "cancelled");
             } else {
-                result = run_with_timeout(*check, facts, scope, options_.check_timeout);
+                result = run_with_timeout(*check, facts, scope, options_.check_timeout, stragglers);
             }
             std::lock_guard lock(mutex);
             done_checks[codes[i]] = std::make_shared<const MappingResult>(std::move(result));
@@ -420,6 +485,10 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
         for (std::size_t t = 0; t < width && !codes.empty(); ++t)
             pool.emplace_back(worker);
     }
+    // The answer is final: every read of the run not yet started fails from here on, and the
+    // threads of timed-out checks end within the reads they have at AWS.
+    caches.cancel();
+    stragglers.join_all();
 
     for (auto& f : finished) {
         if (f) run.results.push_back(std::move(*f));
@@ -429,7 +498,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     for (const auto& r : run.results)
         summary.requirements.add(r.status);
     summary.status = summary.requirements.rolled_up();
-    summary.cancelled = cancelled.load() || (options.stop != nullptr && options.stop->load());
+    summary.cancelled = cancelled.load() || stopped();
     summary.checks_run = done_checks.size();
     summary.aws_reads = facts->aws_reads() + sequential_reads;
     summary.mode = settings_.audit_mode;

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,9 @@ struct RunOptions {
     std::vector<std::string> regions;         // overrides AUDIT_REGIONS / AWS_REGION when not empty
     ProgressFn progress;                      // called once per finished requirement, serialised
     const std::atomic<bool>* stop = nullptr;  // checked before each check starts
+    // Like stop, and a request wakes the run's waiting reads at once (the HTTP client left: see
+    // net::ServerRequest::cancel). Either way reads not yet started fail as "Cancelled".
+    std::stop_token cancel;
 };
 
 struct EngineOptions {
@@ -101,7 +105,9 @@ class Engine {
     // requirement: nullopt for the whole framework. Unknown framework or requirement → not_found.
     Expected<AuditPlan, catalog::CatalogError> plan(const std::string& framework,
                                                     const std::optional<std::string>& requirement);
-    // Never throws for AWS failures: they are ERROR statuses in the result.
+    // Never throws for AWS failures: they are ERROR statuses in the result. When it returns, no
+    // thread of the run is left: a check past its timeout has its reads not yet started failed
+    // and is joined (within the reads it had at AWS), so nothing of a finished run calls AWS.
     AuditRun run(const AuditPlan& plan, const RunOptions& options = {});
 
   private:

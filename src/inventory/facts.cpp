@@ -84,6 +84,22 @@ CollectorResult collector_exception(const char* what) {
     return unexpected(std::string(what));
 }
 
+AwsResult cancelled_read(std::string_view service, std::string_view operation,
+                         const std::string& region) {
+    aws::AwsError cancelled;
+    cancelled.kind = aws::ErrorKind::service;
+    cancelled.service = std::string(service);
+    cancelled.operation = std::string(operation);
+    cancelled.code = "Cancelled";
+    cancelled.message = "the audit run was cancelled before this read";
+    cancelled.region = region;
+    return unexpected(std::move(cancelled));
+}
+
+bool raised(const std::atomic<bool>* flag) {
+    return flag != nullptr && flag->load();
+}
+
 }  // namespace
 
 std::string canonical_json(const json::value& value) {
@@ -95,65 +111,130 @@ std::string canonical_json(const json::value& value) {
 CachedFacts::CachedFacts(std::shared_ptr<aws::AwsClient> client,
                          std::shared_ptr<CollectorSource> collector, std::string account,
                          std::size_t max_in_flight)
-    : client_(std::move(client)), collector_(std::move(collector)), account_(std::move(account)) {
-    if (max_in_flight > 0) {
-        in_flight_ =
-            std::make_unique<std::counting_semaphore<>>(static_cast<std::ptrdiff_t>(max_in_flight));
-    }
-}
+    : client_(std::move(client)),
+      collector_(std::move(collector)),
+      account_(std::move(account)),
+      max_in_flight_(max_in_flight) {}
 
 AwsResult CachedFacts::aws(std::string_view service, std::string_view operation,
                            const json::object& params, std::string_view region) {
-    return cached(false, service, operation, params, region);
+    return read(false, service, operation, params, region, nullptr);
 }
 
 AwsResult CachedFacts::aws_all_pages(std::string_view service, std::string_view operation,
                                      const json::object& params, std::string_view region) {
-    return cached(true, service, operation, params, region);
+    return read(true, service, operation, params, region, nullptr);
 }
 
-AwsResult CachedFacts::cached(bool all_pages, std::string_view service, std::string_view operation,
-                              const json::object& params, std::string_view region) {
+bool CachedFacts::run_stopped() const {
+    return cancelled_.load() || raised(stop_);
+}
+
+bool CachedFacts::cancelled() const {
+    return run_stopped();
+}
+
+void CachedFacts::cancel() {
+    cancelled_ = true;
+    wake_waiters();
+}
+
+void CachedFacts::wake_waiters() {
+    // Taking the lock orders the flag change before a waiter's next look at it.
+    { std::lock_guard lock(gate_mutex_); }
+    gate_cv_.notify_all();
+}
+
+CachedFacts::Gate CachedFacts::acquire(const std::atomic<bool>* caller_stop) {
+    std::unique_lock lock(gate_mutex_);
+    const auto verdict = [&] {
+        if (run_stopped()) return Gate::run_stopped;
+        if (raised(caller_stop)) return Gate::caller_stopped;
+        return Gate::granted;
+    };
+    const auto free_slot = [&] { return max_in_flight_ == 0 || in_flight_ < max_in_flight_; };
+    gate_cv_.wait(lock, [&] { return verdict() != Gate::granted || free_slot(); });
+    const Gate gate = verdict();
+    if (gate == Gate::granted) {
+        ++in_flight_;
+    } else if (free_slot()) {
+        // This waiter may have taken the wake-up of a freed slot: pass it on.
+        gate_cv_.notify_one();
+    }
+    return gate;
+}
+
+void CachedFacts::release() {
+    {
+        std::lock_guard lock(gate_mutex_);
+        --in_flight_;
+    }
+    gate_cv_.notify_one();
+}
+
+AwsResult CachedFacts::read(bool all_pages, std::string_view service, std::string_view operation,
+                            const json::object& params, std::string_view region,
+                            const std::atomic<bool>* caller_stop) {
     const std::string effective_region =
         region.empty() ? client_->default_region() : std::string(region);
-    std::string key = account() + '|' + effective_region + '|' + std::string(service) + '|' +
-                      std::string(operation) + (all_pages ? "|all|" : "|one|") +
-                      canonical_json(params);
-    return single_flight<AwsResult>(
-        mutex_, aws_cache_, key, &cache_hits_,
-        [&]() -> AwsResult {
-            ++aws_reads_;
-            struct Slot {
-                std::counting_semaphore<>* s;
-                explicit Slot(std::counting_semaphore<>* sem) : s(sem) {
-                    if (s) s->acquire();
-                }
-                ~Slot() {
-                    if (s) s->release();
-                }
-                Slot(const Slot&) = delete;
-                Slot& operator=(const Slot&) = delete;
-            } slot(in_flight_.get());
-            if (stop_ != nullptr && stop_->load()) {
-                --aws_reads_;
-                aws::AwsError cancelled;
-                cancelled.kind = aws::ErrorKind::service;
-                cancelled.service = std::string(service);
-                cancelled.operation = std::string(operation);
-                cancelled.code = "Cancelled";
-                cancelled.message = "the audit run was cancelled before this read";
-                cancelled.region = effective_region;
-                return unexpected(std::move(cancelled));
+    if (run_stopped() || raised(caller_stop))
+        return cancelled_read(service, operation, effective_region);
+    const std::string key = account() + '|' + effective_region + '|' + std::string(service) + '|' +
+                            std::string(operation) + (all_pages ? "|all|" : "|one|") +
+                            canonical_json(params);
+    // Single flight: the first caller of a key reads it; callers arriving meanwhile wait for the
+    // same answer instead of repeating the read.
+    for (;;) {
+        std::unique_lock lock(mutex_);
+        if (auto it = aws_cache_.find(key); it != aws_cache_.end()) {
+            auto future = it->second;
+            lock.unlock();  // the producer needs no lock to finish
+            const Shared& shared = future.get();
+            if (!shared.abandoned) {
+                ++cache_hits_;
+                return shared.result;
             }
-            aws::CallOptions options{effective_region};
-            return all_pages ? client_->call_all_pages(service, operation, params, options)
-                             : client_->call(service, operation, params, options);
-        },
-        &aws_exception);
+            if (run_stopped() || raised(caller_stop))
+                return cancelled_read(service, operation, effective_region);
+            continue;  // its first caller gave up before reading: read it for this one
+        }
+        std::promise<Shared> promise;
+        aws_cache_.emplace(key, promise.get_future().share());
+        lock.unlock();
+
+        const Gate gate = acquire(caller_stop);
+        if (gate != Gate::granted) {
+            AwsResult failure = cancelled_read(service, operation, effective_region);
+            if (gate == Gate::caller_stopped) {
+                // Only this caller stopped: the next one to ask reads it afresh.
+                lock.lock();
+                aws_cache_.erase(key);
+                lock.unlock();
+            }
+            promise.set_value(Shared{failure, gate == Gate::caller_stopped});
+            return failure;
+        }
+        ++aws_reads_;
+        AwsResult result = [&]() -> AwsResult {
+            try {
+                aws::CallOptions options{effective_region};
+                return all_pages ? client_->call_all_pages(service, operation, params, options)
+                                 : client_->call(service, operation, params, options);
+            } catch (const std::exception& e) {
+                return aws_exception(e.what());
+            }
+        }();
+        release();
+        promise.set_value(Shared{result, false});
+        return result;
+    }
 }
 
 std::optional<CollectorResult> CachedFacts::collector_rows(std::string_view kind) {
     if (!collector_) return std::nullopt;
+    if (run_stopped())
+        return CollectorResult(
+            unexpected(std::string("the audit run was cancelled before this read")));
     return single_flight<CollectorResult>(
         mutex_, collector_cache_, std::string(kind), nullptr,
         [&]() { return collector_->rows(kind); }, &collector_exception);
@@ -171,6 +252,27 @@ std::string CachedFacts::default_region() const {
 void CachedFacts::set_account(std::string account) {
     std::lock_guard lock(mutex_);
     account_ = std::move(account);
+}
+
+AwsResult CheckFacts::aws(std::string_view service, std::string_view operation,
+                          const json::object& params, std::string_view region) {
+    return run_->read(false, service, operation, params, region, &cancelled_);
+}
+
+AwsResult CheckFacts::aws_all_pages(std::string_view service, std::string_view operation,
+                                    const json::object& params, std::string_view region) {
+    return run_->read(true, service, operation, params, region, &cancelled_);
+}
+
+std::optional<CollectorResult> CheckFacts::collector_rows(std::string_view kind) {
+    if (cancelled_.load())
+        return CollectorResult(unexpected(std::string("the check was cancelled before this read")));
+    return run_->collector_rows(kind);
+}
+
+void CheckFacts::cancel() {
+    cancelled_ = true;
+    run_->wake_waiters();
 }
 
 }  // namespace dspm::inventory

@@ -1,6 +1,8 @@
 // The inbound HTTP/1.1 server. All of Beast/Asio lives in this one translation unit (it is slow to
-// compile). I/O threads only parse and write; handlers run on a separate worker pool so a slow
-// handler never holds up /health or the accept loop.
+// compile). I/O threads only parse and write; handlers run on worker pools so a slow handler never
+// holds up the accept loop, and heavy requests (audits) have a bounded pool of their own so that
+// they never hold up the cheap ones (/health). While a handler runs, the connection is watched for
+// the client leaving, which cancels the request's stop token.
 #include "net/http_server.hpp"
 
 #include <algorithm>
@@ -54,32 +56,6 @@ ServerResponse ServerResponse::json(int status, std::string body) {
 
 namespace {
 
-class Session;
-
-// What every connection shares with the server; held by shared_ptr so a connection that outlives
-// a stop() (its last handler still queued) never touches freed memory.
-struct State {
-    ServerOptions options;
-    RequestHandler handler;
-    asio::thread_pool workers;
-    std::atomic<bool> draining{false};
-
-    std::mutex mutex;
-    std::condition_variable changed;
-    std::map<std::uint64_t, std::weak_ptr<Session>> sessions;
-    std::uint64_t next_id = 0;
-
-    State(ServerOptions o, RequestHandler h)
-        : options(std::move(o)),
-          handler(std::move(h)),
-          workers(std::max<std::size_t>(1, options.worker_threads)) {}
-
-    std::size_t open_connections() {
-        std::lock_guard lock(mutex);
-        return sessions.size();
-    }
-};
-
 std::string lowercase(std::string_view s) {
     std::string out(s);
     for (auto& c : out)
@@ -90,6 +66,68 @@ std::string lowercase(std::string_view s) {
 std::string error_body(std::string_view detail) {
     return std::string(R"({"detail":")") + std::string(detail) + "\"}";
 }
+
+// A complete 503 for a connection that is closed right after it; Content-Length is the body's.
+std::string refusal(std::string_view detail) {
+    const std::string body = error_body(detail);
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: "
+           "application/json\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\nConnection: close\r\nRetry-After: 1\r\n\r\n" + body;
+}
+
+class Session;
+
+// What every connection shares with the server; held by shared_ptr so a connection that outlives
+// a stop() (its last handler still queued) never touches freed memory.
+struct State {
+    ServerOptions options;
+    RequestHandler handler;
+    asio::thread_pool workers;
+    asio::thread_pool heavy_workers;
+    // Heavy requests admitted and not finished; never more than heavy_threads, so a heavy task
+    // always finds a thread instead of waiting in the pool's queue.
+    std::atomic<std::size_t> heavy_busy{0};
+    std::atomic<bool> draining{false};
+    // Whole answers to a connection refused at accept, sized from their own bodies.
+    const std::string too_many_connections;
+    const std::string too_many_client_connections;
+
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::map<std::uint64_t, std::weak_ptr<Session>> sessions;
+    std::map<std::string, std::size_t> per_client;  // open connections per remote address
+    std::uint64_t next_id = 0;
+
+    State(ServerOptions o, RequestHandler h)
+        : options(std::move(o)),
+          handler(std::move(h)),
+          workers(std::max<std::size_t>(1, options.worker_threads)),
+          heavy_workers(std::max<std::size_t>(1, options.heavy_threads)),
+          too_many_connections(refusal("Too many open connections, retry")),
+          too_many_client_connections(
+              refusal("Too many open connections from this client, close some and retry")) {}
+
+    bool claim_heavy() {
+        const std::size_t limit = std::max<std::size_t>(1, options.heavy_threads);
+        auto busy = heavy_busy.load();
+        do {
+            if (busy >= limit) return false;
+        } while (!heavy_busy.compare_exchange_weak(busy, busy + 1));
+        return true;
+    }
+
+    void release_client(const std::string& client) {
+        std::lock_guard lock(mutex);
+        auto it = per_client.find(client);
+        if (it == per_client.end()) return;
+        if (--it->second == 0) per_client.erase(it);
+    }
+
+    std::size_t open_connections() {
+        std::lock_guard lock(mutex);
+        return sessions.size();
+    }
+};
 
 // Fills path and query from the raw target; false when the target is not a valid URI reference.
 bool parse_target(std::string_view target, ServerRequest& out) {
@@ -108,14 +146,19 @@ bool parse_target(std::string_view target, ServerRequest& out) {
 
 class Session : public std::enable_shared_from_this<Session> {
   public:
-    Session(tcp::socket socket, std::shared_ptr<State> state, std::uint64_t id)
-        : stream_(std::move(socket)), state_(std::move(state)), id_(id) {
+    Session(tcp::socket socket, std::shared_ptr<State> state, std::uint64_t id, std::string client)
+        : stream_(std::move(socket)),
+          state_(std::move(state)),
+          id_(id),
+          client_(std::move(client)) {
         beast::error_code ec;
         const auto ep = stream_.socket().remote_endpoint(ec);
         if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
     }
 
     ~Session() {
+        release_heavy();
+        release_client();
         {
             std::lock_guard lock(state_->mutex);
             state_->sessions.erase(id_);
@@ -149,7 +192,10 @@ class Session : public std::enable_shared_from_this<Session> {
         chunk_ = std::string(data);
         asio::async_write(stream_, http::make_chunk(asio::buffer(chunk_)),
                           [self = shared_from_this(), done](beast::error_code ec, std::size_t) {
-                              if (ec) self->gone_ = true;
+                              if (ec) {
+                                  self->gone_ = true;
+                                  self->cancel_.request_stop();
+                              }
                               done->set_value(!ec);
                           });
     }
@@ -229,6 +275,16 @@ class Session : public std::enable_shared_from_this<Session> {
         return send_error(400, "Bad Request");
     }
 
+    bool classify_heavy(const ServerRequest& request) const {
+        if (!state_->options.is_heavy) return false;
+        try {
+            return state_->options.is_heavy(request);
+        } catch (const std::exception& e) {
+            log::error("request classifier failed", {{"path", request.path}, {"error", e.what()}});
+            return false;
+        }
+    }
+
     void on_request() {
         phase_ = Phase::handling;
         auto msg = parser_->release();
@@ -242,10 +298,26 @@ class Session : public std::enable_shared_from_this<Session> {
         request.body = std::move(msg.body());
         keep_alive_ = msg.keep_alive();
         version_ = msg.version();
+        head_ = msg.method() == http::verb::head;
+        peer_left_ = false;
         if (!parse_target(request.target, request)) return send_error(400, "Bad Request");
         path_ = request.path;
+        cancel_ = std::stop_source();
+        request.cancel = cancel_.get_token();
 
-        asio::post(state_->workers, [self = shared_from_this(), request = std::move(request)] {
+        heavy_ = classify_heavy(request);
+        if (heavy_ && !state_->claim_heavy()) {
+            // Every heavy thread is taken: say so now rather than queue work that takes minutes.
+            heavy_ = false;
+            auto busy = ServerResponse::json(503, error_body(state_->options.heavy_busy_detail));
+            busy.headers.emplace_back("Retry-After",
+                                      std::to_string(state_->options.heavy_retry_after.count()));
+            return send_response(std::move(busy));
+        }
+        holds_heavy_ = heavy_;
+        watch_peer();
+        auto& pool = heavy_ ? state_->heavy_workers : state_->workers;
+        asio::post(pool, [self = shared_from_this(), request = std::move(request)] {
             ServerResponse response;
             try {
                 response = self->state_->handler(request);
@@ -259,9 +331,92 @@ class Session : public std::enable_shared_from_this<Session> {
             }
             asio::post(self->stream_.get_executor(),
                        [self, response = std::move(response)]() mutable {
-                           self->send_response(std::move(response));
+                           self->on_handled(std::move(response));
                        });
         });
+    }
+
+    void on_handled(ServerResponse response) {
+        // A streamed answer keeps its heavy thread and the watch until its last chunk.
+        if (!response.stream || head_) {
+            stop_watching();
+            release_heavy();
+        }
+        send_response(std::move(response));
+    }
+
+    // While the handler works nothing else reads the socket, so readiness means either the
+    // client left (EOF, reset) or it pipelined its next request.
+    void watch_peer() {
+        watching_ = true;
+        const auto generation = ++watch_generation_;
+        stream_.socket().async_wait(tcp::socket::wait_read,
+                                    [self = shared_from_this(), generation](beast::error_code ec) {
+                                        self->on_peer_readable(ec, generation);
+                                    });
+    }
+
+    void on_peer_readable(beast::error_code ec, std::uint64_t generation) {
+        // A wait that completed after its answer was sent belongs to a request that is over.
+        if (!watching_ || generation != watch_generation_) return;
+        if (ec == asio::error::operation_aborted) return;
+        if (ec) return peer_left();
+        // Readiness alone proves nothing: the reactor may report the edge of bytes that the
+        // request's own read already took. A peek that does not wait tells EOF from nothing new.
+        auto& socket = stream_.socket();
+        beast::error_code pec, ignored;
+        char probe = 0;
+        socket.non_blocking(true, ignored);
+        const auto peeked = socket.receive(asio::buffer(&probe, 1), tcp::socket::message_peek, pec);
+        socket.non_blocking(false, ignored);
+        if (pec == asio::error::would_block || pec == asio::error::try_again) return watch_peer();
+        if (pec || peeked == 0) return peer_left();  // EOF, reset
+        // Bytes of a pipelined request: keep them for after this answer and keep watching, as long
+        // as they fit in what one request may be; past that the client is plainly still there.
+        const auto limit = state_->options.max_header_bytes + state_->options.max_body_bytes;
+        if (buffer_.size() >= limit) {
+            watching_ = false;
+            return;
+        }
+        const std::size_t available = std::max<std::size_t>(1, socket.available(ignored));
+        const auto n =
+            socket.read_some(buffer_.prepare(std::min(available, limit - buffer_.size())), pec);
+        if (pec) return peer_left();
+        buffer_.commit(n);
+        watch_peer();
+    }
+
+    void peer_left() {
+        watching_ = false;
+        peer_left_ = true;
+        if (!cancel_.stop_requested())
+            log::info("client closed its connection; its request is cancelled",
+                      {{"method", method_}, {"path", path_}, {"remote", remote_}});
+        cancel_.request_stop();
+    }
+
+    void stop_watching() {
+        if (!watching_) return;
+        watching_ = false;
+        ++watch_generation_;
+        // Nothing else is pending on the socket at this point: the only operation cancelled is
+        // the wait.
+        beast::error_code ec;
+        stream_.socket().cancel(ec);
+    }
+
+    void release_heavy() {
+        if (!holds_heavy_) return;
+        holds_heavy_ = false;
+        --state_->heavy_busy;
+    }
+
+    // The per-client count follows open sockets, so a client that closed its connections may
+    // open new ones at once, even while a handler of the old ones still finishes.
+    void release_client() {
+        if (client_released_) return;
+        client_released_ = true;
+        state_->release_client(client_);
     }
 
     template <class Message>
@@ -274,13 +429,23 @@ class Session : public std::enable_shared_from_this<Session> {
         }
     }
 
-    bool keep_open() const { return keep_alive_ && !state_->draining && !gone_; }
+    bool keep_open() const { return keep_alive_ && !state_->draining && !gone_ && !peer_left_; }
 
     void send_response(ServerResponse response) {
         phase_ = Phase::writing;
         status_ = response.status;
         if (response.stream) return start_stream(std::move(response));
-        auto msg = std::make_unique<http::response<http::string_body>>();
+        if (head_) {
+            // The head GET would send, Content-Length included, and no body.
+            auto msg = std::make_shared<http::response<http::empty_body>>();
+            msg->version(11);
+            msg->result(static_cast<unsigned>(response.status));
+            copy_headers(response, *msg);
+            msg->keep_alive(keep_open());
+            msg->content_length(response.body.size());
+            return write_message(std::move(msg), false);
+        }
+        auto msg = std::make_shared<http::response<http::string_body>>();
         msg->version(11);
         msg->result(static_cast<unsigned>(response.status));
         copy_headers(response, *msg);
@@ -290,12 +455,13 @@ class Session : public std::enable_shared_from_this<Session> {
         write_message(std::move(msg), false);
     }
 
-    void write_message(std::unique_ptr<http::response<http::string_body>> msg, bool linger) {
+    template <class Message>
+    void write_message(std::shared_ptr<Message> msg, bool linger) {
         stream_.expires_after(state_->options.write_timeout);
         const bool keep = msg->keep_alive() && !linger;
-        response_ = std::move(msg);
+        response_ = msg;
         http::async_write(
-            stream_, *response_,
+            stream_, *msg,
             [self = shared_from_this(), keep, linger](beast::error_code ec, std::size_t) {
                 self->response_.reset();
                 self->log_access();
@@ -311,7 +477,7 @@ class Session : public std::enable_shared_from_this<Session> {
         phase_ = Phase::writing;
         status_ = status;
         if (method_.empty()) method_ = "-";
-        auto msg = std::make_unique<http::response<http::string_body>>();
+        auto msg = std::make_shared<http::response<http::string_body>>();
         msg->version(11);
         msg->result(static_cast<unsigned>(status));
         msg->set(http::field::content_type, "application/json");
@@ -336,20 +502,39 @@ class Session : public std::enable_shared_from_this<Session> {
                                      beast::error_code ec, std::size_t) mutable {
                                      if (ec) {
                                          self->gone_ = true;
+                                         self->cancel_.request_stop();
+                                         self->stop_watching();
+                                         self->release_heavy();
                                          self->log_access();
                                          return self->close();
                                      }
-                                     asio::post(self->state_->workers,
-                                                [self, producer = std::move(producer)] {
-                                                    run_producer(self, producer);
-                                                });
+                                     // HEAD: the head of the stream is the whole answer.
+                                     if (self->head_) return self->finish_head_of_stream();
+                                     auto& pool = self->heavy_ ? self->state_->heavy_workers
+                                                               : self->state_->workers;
+                                     asio::post(pool, [self, producer = std::move(producer),
+                                                       cancel = self->cancel_.get_token()] {
+                                         run_producer(self, producer, cancel);
+                                     });
                                  });
     }
 
+    void finish_head_of_stream() {
+        const bool keep = stream_header_->keep_alive() && keep_open();
+        serializer_.reset();
+        stream_header_.reset();
+        log_access();
+        if (!keep) return close();
+        wait_for_request();
+    }
+
     static void run_producer(const std::shared_ptr<Session>& self,
-                             const std::function<void(ChunkSink&)>& producer);
+                             const std::function<void(ChunkSink&)>& producer,
+                             std::stop_token cancel);
 
     void finish_stream(bool ok) {
+        stop_watching();
+        release_heavy();
         serializer_.reset();
         const bool keep = stream_header_->keep_alive() && keep_open();
         stream_header_.reset();
@@ -376,7 +561,8 @@ class Session : public std::enable_shared_from_this<Session> {
                              {"status", status_},
                              {"duration_ms", (us + 500) / 1000},
                              {"duration_us", us},
-                             {"remote", remote_}});
+                             {"remote", remote_},
+                             {"client_gone", peer_left_ || gone_.load()}});
         method_.clear();
         path_.clear();
     }
@@ -404,6 +590,10 @@ class Session : public std::enable_shared_from_this<Session> {
     void close() {
         phase_ = Phase::idle;
         gone_ = true;
+        // A handler still running for this connection has nobody left to answer.
+        cancel_.request_stop();
+        watching_ = false;
+        release_client();
         beast::error_code ec;
         stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
         stream_.socket().close(ec);
@@ -412,16 +602,25 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::tcp_stream stream_;
     std::shared_ptr<State> state_;
     std::uint64_t id_;
+    std::string client_;  // the remote address, the key of the per-client count
+    bool client_released_ = false;
     std::string remote_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::unique_ptr<http::response<http::empty_body>> continue_;
-    std::unique_ptr<http::response<http::string_body>> response_;
+    std::shared_ptr<void> response_;  // the message being written, alive until its write ends
     std::unique_ptr<http::response<http::empty_body>> stream_header_;
     std::unique_ptr<http::response_serializer<http::empty_body>> serializer_;
     std::string chunk_;
     Phase phase_ = Phase::idle;
     std::atomic<bool> gone_{false};
+    std::stop_source cancel_;   // a fresh one per request
+    bool heavy_ = false;        // the current request runs on the heavy pool
+    bool holds_heavy_ = false;  // ... and still holds its claim on a heavy thread
+    bool watching_ = false;
+    std::uint64_t watch_generation_ = 0;
+    bool peer_left_ = false;
+    bool head_ = false;
     bool keep_alive_ = true;
     unsigned version_ = 11;
     Clock::time_point started_ = Clock::now();
@@ -433,10 +632,11 @@ class Session : public std::enable_shared_from_this<Session> {
 // (Beast streams are not thread-safe) and waits for the chunk to be written.
 class StrandSink : public ChunkSink {
   public:
-    explicit StrandSink(std::shared_ptr<Session> session) : session_(std::move(session)) {}
+    StrandSink(std::shared_ptr<Session> session, std::stop_token cancel)
+        : session_(std::move(session)), cancel_(std::move(cancel)) {}
 
     bool write(std::string_view chunk) override {
-        if (session_->gone()) return false;
+        if (client_gone()) return false;
         if (chunk.empty()) return true;  // an empty chunk would end the body
         auto done = std::make_shared<std::promise<bool>>();
         auto result = done->get_future();
@@ -449,17 +649,19 @@ class StrandSink : public ChunkSink {
         }
     }
 
-    bool client_gone() const override { return session_->gone(); }
+    bool client_gone() const override { return session_->gone() || cancel_.stop_requested(); }
 
   private:
     std::shared_ptr<Session> session_;
+    std::stop_token cancel_;
 };
 
 void Session::run_producer(const std::shared_ptr<Session>& self,
-                           const std::function<void(ChunkSink&)>& producer) {
+                           const std::function<void(ChunkSink&)>& producer,
+                           std::stop_token cancel) {
     bool ok = true;
     try {
-        StrandSink sink(self);
+        StrandSink sink(self, cancel);
         producer(sink);
     } catch (const std::exception& e) {
         ok = false;
@@ -471,11 +673,6 @@ void Session::run_producer(const std::shared_ptr<Session>& self,
     }
     asio::post(self->stream_.get_executor(), [self, ok] { self->finish_stream(ok); });
 }
-
-constexpr std::string_view busy_response =
-    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-    "Content-Length: 46\r\nConnection: close\r\nRetry-After: 1\r\n\r\n"
-    R"({"detail":"Too many open connections, retry"})";
 
 }  // namespace
 
@@ -514,20 +711,36 @@ struct HttpServer::Impl {
     }
 
     void on_accepted(tcp::socket socket) {
+        beast::error_code ec;
+        const auto ep = socket.remote_endpoint(ec);
+        std::string client = ec ? std::string() : ep.address().to_string();
         std::shared_ptr<Session> session;
+        const std::string* refused = nullptr;
         {
             std::lock_guard lock(state->mutex);
-            if (state->sessions.size() < state->options.max_connections) {
+            const auto per_client = state->options.max_connections_per_client;
+            if (state->sessions.size() >= state->options.max_connections) {
+                refused = &state->too_many_connections;
+            } else if (per_client > 0 && state->per_client[client] >= per_client) {
+                refused = &state->too_many_client_connections;
+            } else {
                 const auto id = state->next_id++;
-                session = std::make_shared<Session>(std::move(socket), state, id);
+                ++state->per_client[client];
+                session = std::make_shared<Session>(std::move(socket), state, id, client);
                 state->sessions.emplace(id, session);
             }
         }
         if (session) return session->start();
-        // Over the limit: a short answer and close, never a queue that grows without bound.
+        // Over a limit: a short answer and close, never a queue that grows without bound.
+        log::debug("connection refused", {{"remote", client},
+                                          {"reason", refused == &state->too_many_connections
+                                                         ? "max_connections"
+                                                         : "max_connections_per_client"}});
         auto sock = std::make_shared<tcp::socket>(std::move(socket));
-        asio::async_write(*sock, asio::buffer(busy_response.data(), busy_response.size()),
-                          [sock](beast::error_code, std::size_t) {
+        asio::async_write(*sock, asio::buffer(*refused),
+                          // The answer lives in the state: it stays alive until written.
+                          [sock, keep = state](beast::error_code, std::size_t) {
+                              (void)keep;
                               beast::error_code ec;
                               sock->shutdown(tcp::socket::shutdown_both, ec);
                               sock->close(ec);
@@ -603,6 +816,7 @@ struct HttpServer::Impl {
         // Handlers still running see client_gone(); the I/O loop keeps going until they return so
         // their last writes complete (with an error) instead of hanging.
         state->workers.join();
+        state->heavy_workers.join();
         work.reset();
         ioc.stop();
         for (auto& t : io_threads)
@@ -616,7 +830,10 @@ HttpServer::HttpServer(ServerOptions options, RequestHandler handler)
 
 HttpServer::~HttpServer() {
     impl_->drain();
-    if (!impl_->started) impl_->state->workers.join();
+    if (!impl_->started) {
+        impl_->state->workers.join();
+        impl_->state->heavy_workers.join();
+    }
 }
 
 void HttpServer::start() {

@@ -1,12 +1,15 @@
 #pragma once
 // The inbound HTTP/1.1 server (Boost.Beast). This header is Beast-free on purpose: Beast and Asio
-// stay inside src/net/*.cpp. Handlers run on a worker pool, never on the I/O threads.
+// stay inside src/net/*.cpp. Handlers run on worker pools, never on the I/O threads: requests the
+// options mark heavy (audits) on a bounded pool of their own, everything else on a separate one, so
+// that a full audit pool never delays /health.
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +27,10 @@ struct ServerRequest {
     Headers headers;
     std::string body;
     std::string remote_address;
+    // Requested once nobody will read the answer: the client closed or reset its connection while
+    // the handler ran (or a streamed write failed, or shutdown's grace period ran out). Handlers
+    // doing long work stop when it is requested; a default-constructed token never is.
+    std::stop_token cancel;
     std::optional<std::string> header(std::string_view name) const {
         return find_header(headers, name);
     }
@@ -36,6 +43,7 @@ class ChunkSink {
     virtual ~ChunkSink() = default;
     // Returns false once the client has gone away; the handler should then stop its work.
     virtual bool write(std::string_view chunk) = 0;
+    // True once a write failed or the client closed its connection (see ServerRequest::cancel).
     virtual bool client_gone() const = 0;
 };
 
@@ -50,13 +58,25 @@ struct ServerResponse {
 };
 
 using RequestHandler = std::function<ServerResponse(const ServerRequest&)>;
+// Decides on the I/O thread, from the parsed request, whether it runs on the heavy pool.
+using HeavyClassifier = std::function<bool(const ServerRequest&)>;
 
 struct ServerOptions {
     std::string host = "127.0.0.1";
     unsigned short port = 8103;  // 0 picks a free port (see HttpServer::port())
     std::size_t io_threads = 1;
-    std::size_t worker_threads = 8;
+    std::size_t worker_threads = 8;  // the pool of requests that are not heavy
+    // Heavy requests (is_heavy true) run on their own pool of this many threads, one request per
+    // thread from start to its last streamed chunk. When every thread is taken a new heavy request
+    // is answered 503 with Retry-After at once: queueing work that takes minutes helps no one.
+    std::size_t heavy_threads = 4;
+    HeavyClassifier is_heavy;  // empty: nothing is heavy
+    std::chrono::seconds heavy_retry_after{5};
+    std::string heavy_busy_detail = "Too many requests of this kind in progress, retry later";
     std::size_t max_connections = 1024;
+    // Open connections per remote address (loopback included); past it a new connection is
+    // answered 503 and closed, so one client cannot take every slot. 0: no per-client limit.
+    std::size_t max_connections_per_client = 64;
     std::size_t max_header_bytes = 16 * 1024;
     std::size_t max_body_bytes = 1024 * 1024;
     std::chrono::milliseconds read_timeout{30000};

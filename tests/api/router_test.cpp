@@ -76,7 +76,7 @@ TEST(Router, WrongMethodIs405WithAllow) {
     EXPECT_EQ(r.headers.size(), 2u);
     auto allow = dspm::net::find_header(r.headers, "allow");
     ASSERT_TRUE(allow);
-    EXPECT_EQ(*allow, "DELETE, GET");
+    EXPECT_EQ(*allow, "DELETE, GET, HEAD");  // a GET route answers HEAD
     EXPECT_TRUE(body(r).contains("detail"));
 }
 
@@ -190,6 +190,49 @@ TEST(Router, HealthReportsStatusVersionAndUptime) {
     EXPECT_EQ(b.at("version"), DSPM_VERSION);
     EXPECT_GE(b.at("uptime_s").to_number<double>(), 0.0);
     EXPECT_EQ(router.dispatch(request("GET", "/openapi.json")).status, 401);
+}
+
+TEST(Router, HeadMatchesGetRoutesAndAllowListsIt) {
+    const auto router = sample();
+    const auto head = router.dispatch(request("HEAD", "/compliance/gdpr/requirements"));
+    EXPECT_EQ(head.status, 200);  // the server drops the body and keeps its length
+    EXPECT_EQ(body(head).at("route"), "GET /compliance/{code}/requirements");
+    EXPECT_EQ(router.dispatch(request("HEAD", "/health")).status, 200);
+    // HEAD of a POST-only route is no route at all.
+    const auto post_only = router.dispatch(request("HEAD", "/audit/isms-p/_all"));
+    EXPECT_EQ(post_only.status, 405);
+    EXPECT_EQ(*dspm::net::find_header(post_only.headers, "allow"), "POST");
+    const auto wrong = router.dispatch(request("PUT", "/health"));
+    EXPECT_EQ(*dspm::net::find_header(wrong.headers, "allow"), "GET, HEAD");
+}
+
+TEST(Router, HeavyRoutesAreThoseMarkedAndOnlyWhenAllowed) {
+    Router router("tok");
+    router.add(route("GET", "/health", false));
+    Route audit = route("POST", "/audit/{framework}/_all");
+    audit.heavy = true;
+    router.add(std::move(audit));
+    EXPECT_TRUE(router.is_heavy(request("POST", "/audit/isms-p/_all", "Bearer tok")));
+    // Refused anyway (no token, wrong method, no route): cheap, never a heavy thread.
+    EXPECT_FALSE(router.is_heavy(request("POST", "/audit/isms-p/_all")));
+    EXPECT_FALSE(router.is_heavy(request("GET", "/audit/isms-p/_all", "Bearer tok")));
+    EXPECT_FALSE(router.is_heavy(request("GET", "/health")));
+    EXPECT_FALSE(router.is_heavy(request("GET", "/nope")));
+}
+
+// The real table: audits are heavy, everything else is cheap.
+TEST(Router, BuiltRouterMarksTheAuditRoutesHeavy) {
+    dspm::api::ApiContext context;
+    const auto router = dspm::api::build_router(context);
+    for (const auto& r : router.routes())
+        EXPECT_EQ(r.heavy, r.pattern.rfind("/audit/", 0) == 0) << r.method << " " << r.pattern;
+    const auto doc = router.openapi_document("1");
+    EXPECT_TRUE(doc.at("paths")
+                    .at("/audit/{framework}/_all")
+                    .at("post")
+                    .at("responses")
+                    .as_object()
+                    .contains("503"));
 }
 
 }  // namespace

@@ -6,6 +6,10 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <fstream>
+#include <future>
+#include <optional>
+#include <stop_token>
 #include <thread>
 
 #include "engine/evaluation.hpp"
@@ -489,6 +493,154 @@ TEST(Engine, CancellingStopsReadsInsideARunningCheck) {
     EXPECT_LT(f.aws->count("s3:GetBucketEncryption"), 40u);
     EXPECT_TRUE(run.summary.cancelled);
     EXPECT_EQ(run.results.at(0).status, Status::error);  // never COMPLIANT about unread buckets
+}
+
+}  // namespace
+
+namespace {
+
+// Threads of this process now (Linux).
+int thread_count() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+    return -1;
+}
+
+json::value many_buckets(int n) {
+    json::array buckets;
+    for (int i = 0; i < n; ++i) {
+        std::string name = "b";
+        name += std::to_string(i);
+        buckets.push_back(json::object{{"Name", name}, {"BucketRegion", "us-east-1"}});
+    }
+    return json::value{{"Buckets", buckets}};
+}
+
+// The issue's numbers: a check past its timeout kept reading for a minute after the answer. Now
+// the answer is final when run() returns: no call starts afterwards and no thread of it is left.
+TEST(Engine, NothingOfARunReadsAwsAfterItReturns) {
+    EngineFixture f;
+    f.settings.audit_concurrency = 2;
+    f.aws->on("s3", "ListBuckets", many_buckets(60));
+    f.aws->set_delay(std::chrono::milliseconds(20));
+    f.catalog->reqs = {req(1, "2.7.1", {"2.0-01"})};
+    dspm::engine::EngineOptions o;
+    o.check_timeout = std::chrono::milliseconds(100);
+    dspm::engine::Engine engine(f.settings, f.aws, f.catalog, nullptr, o);
+    auto plan = engine.plan("ISMS-P", std::nullopt);
+    ASSERT_TRUE(plan);
+    const int threads_before = thread_count();
+    const auto t0 = std::chrono::steady_clock::now();
+    auto run = engine.run(*plan);
+    const auto took = std::chrono::steady_clock::now() - t0;
+    const auto calls_at_return = f.aws->calls().size();
+    EXPECT_NE(run.results.at(0).results.at(0)->reason->find("timeout"), std::string::npos);
+    // The reads at AWS when the timeout struck (20 ms each) were waited for, nothing more.
+    EXPECT_LT(took, std::chrono::milliseconds(1000));
+    EXPECT_LE(thread_count(), threads_before);
+    // 60 buckets at 2 in flight and 20 ms each would go on for ~500 ms after the timeout.
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    EXPECT_EQ(f.aws->calls().size(), calls_at_return);
+    EXPECT_LT(f.aws->count("s3:GetBucketEncryption"), 60u);
+}
+
+// A timed-out check stops reading at its timeout, while the rest of the run goes on.
+TEST(Engine, TimedOutCheckStopsReadingWhileTheRunGoesOn) {
+    EngineFixture f;
+    f.settings.audit_concurrency = 1;  // checks one after another: 2.0-01, then 1.0-06
+    f.aws->on("s3", "ListBuckets", many_buckets(60));
+    f.aws->on(
+        "s3", "GetBucketEncryption",
+        [](const json::object&, const std::string&) -> FakeAwsClient::Result {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            return json::parse(
+                R"({"ServerSideEncryptionConfiguration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"}}]}})");
+        });
+    f.aws->on("iam", "GetAccountSummary",
+              [](const json::object&, const std::string&) -> FakeAwsClient::Result {
+                  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+                  return json::parse(R"({"SummaryMap":{"AccountMFAEnabled":1}})");
+              });
+    f.catalog->reqs = {req(1, "2.7.1", {"2.0-01"}), req(2, "2.7.2", {"1.0-06"})};
+    dspm::engine::EngineOptions o;
+    o.check_timeout = std::chrono::milliseconds(200);
+    dspm::engine::Engine engine(f.settings, f.aws, f.catalog, nullptr, o);
+    auto plan = engine.plan("ISMS-P", std::nullopt);
+    ASSERT_TRUE(plan);
+    std::size_t at_timeout = 0;
+    dspm::engine::RunOptions options;
+    options.progress = [&](const dspm::engine::RequirementResult& r, std::size_t, std::size_t) {
+        if (r.requirement.id == 1) at_timeout = f.aws->count("s3:GetBucketEncryption");
+    };
+    auto run = engine.run(*plan, options);
+    EXPECT_EQ(run.results.at(0).status, Status::error);
+    EXPECT_EQ(run.results.at(1).status, Status::compliant);
+    // At most the one read that had passed the gate when the timeout struck; before, the check
+    // went on reading while 1.0-06 ran (~7 more).
+    EXPECT_LE(f.aws->count("s3:GetBucketEncryption"), at_timeout + 1);
+}
+
+// The HTTP layer's token: requesting it mid-run cancels the run, and its reads waiting for a
+// slot fail at once instead of waiting for the reads at AWS.
+TEST(Engine, CancelTokenStopsTheRun) {
+    EngineFixture f;
+    f.settings.audit_concurrency = 2;
+    f.aws->on("s3", "ListBuckets", many_buckets(40));
+    f.aws->set_delay(std::chrono::milliseconds(20));
+    f.catalog->reqs = {req(1, "2.7.1", {"2.0-01"})};
+    auto engine = f.engine();
+    auto plan = engine.plan("ISMS-P", std::nullopt);
+    ASSERT_TRUE(plan);
+    std::stop_source source;
+    dspm::engine::RunOptions options;
+    options.cancel = source.get_token();
+    std::jthread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(120));
+        source.request_stop();
+    });
+    auto run = engine.run(*plan, options);
+    EXPECT_LT(f.aws->count("s3:GetBucketEncryption"), 40u);
+    EXPECT_TRUE(run.summary.cancelled);
+    EXPECT_EQ(run.results.at(0).status, Status::error);
+}
+
+// One check giving up on a read it was first to ask for does not fail it for the check that asked
+// for the same read meanwhile: that one reads it itself.
+TEST(FactCache, ACallerGivingUpDoesNotFailTheSharedReadForOthers) {
+    auto aws = std::make_shared<FakeAwsClient>();
+    auto entered = std::make_shared<std::promise<void>>();
+    aws->on("iam", "GetAccountSummary",
+            [entered](const json::object&, const std::string&) -> FakeAwsClient::Result {
+                entered->set_value();
+                std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                return json::parse(R"({"slow":true})");
+            });
+    aws->on_json("s3", "ListBuckets", R"({"Buckets":[]})");
+    auto facts = std::make_shared<dspm::inventory::CachedFacts>(aws, nullptr, "1", 1);
+    dspm::inventory::CheckFacts first(facts), second(facts);
+    // The only slot is taken by a slow read.
+    std::jthread slow([&] { (void)facts->aws("iam", "GetAccountSummary", {}); });
+    entered->get_future().wait();
+    std::optional<dspm::inventory::AwsResult> first_result, second_result;
+    std::jthread a([&] { first_result = first.aws("s3", "ListBuckets", {}); });
+    std::jthread b([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));  // after a, on a's read
+        second_result = second.aws("s3", "ListBuckets", {});
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto t0 = std::chrono::steady_clock::now();
+    first.cancel();
+    a.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(100));
+    ASSERT_TRUE(first_result);
+    ASSERT_FALSE(*first_result);
+    EXPECT_EQ(first_result->error().code, "Cancelled");
+    b.join();
+    ASSERT_TRUE(second_result);
+    EXPECT_TRUE(*second_result);
+    EXPECT_EQ(aws->count("s3:ListBuckets"), 1u);
 }
 
 }  // namespace

@@ -11,10 +11,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
 #include <memory>
+#include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -105,6 +109,21 @@ class Client {
     }
 
     bool read_some() { return fill(); }
+
+    // What has been read and not consumed by read_response.
+    std::string take_pending() { return std::exchange(pending_, std::string()); }
+
+    // A response head only (a HEAD answer has no body whatever its Content-Length says).
+    std::string read_until_blank_line() {
+        while (pending_.find("\r\n\r\n") == std::string::npos)
+            if (!fill()) return {};
+        const auto end = pending_.find("\r\n\r\n") + 4;
+        std::string head = pending_.substr(0, end);
+        pending_.erase(0, end);
+        return head;
+    }
+
+    void shutdown_write() { ::shutdown(fd_, SHUT_WR); }
 
   private:
     bool fill() {
@@ -331,7 +350,9 @@ TEST_F(ServerFixture, SlowHandlerDoesNotDelayHealth) {
 }
 
 TEST_F(ServerFixture, HealthAnswersWhile200IdleConnectionsAreOpen) {
-    start();
+    ServerOptions o;
+    o.max_connections_per_client = 0;  // every client here is 127.0.0.1
+    start(o);
     std::vector<std::unique_ptr<Client>> idle;
     for (int i = 0; i < 200; ++i) {
         idle.push_back(std::make_unique<Client>(server_->port()));
@@ -467,6 +488,261 @@ TEST(HttpServer, BindFailureThrowsAClearError) {
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find(std::to_string(o.port)), std::string::npos);
     }
+}
+
+// Reads a response to EOF; true when the body is exactly Content-Length bytes.
+bool exact_length(const std::string& response) {
+    std::string lower = response;
+    for (auto& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto at = lower.find("\r\ncontent-length: ");
+    if (at == std::string::npos) return false;
+    return std::stoul(lower.substr(at + 18)) == body_of(response).size();
+}
+
+std::string read_to_eof(Client& c) {
+    while (c.read_some()) {
+    }
+    return c.take_pending();
+}
+
+// A server whose "/heavy..." requests are heavy and block until released; the rest are cheap.
+class HeavyFixture : public ::testing::Test {
+  protected:
+    void start(ServerOptions options) {
+        options.port = 0;
+        options.is_heavy = [](const ServerRequest& r) { return r.path.starts_with("/heavy"); };
+        server_ = std::make_unique<HttpServer>(
+            options, [this](const ServerRequest& r) { return handle(r); });
+        server_->start();
+        runner_ = std::thread([this] { server_->run(false); });
+    }
+    void TearDown() override {
+        release();
+        if (server_) server_->stop();
+        if (runner_.joinable()) runner_.join();
+    }
+    void release() {
+        {
+            std::lock_guard lock(mutex_);
+            released_ = true;
+        }
+        changed_.notify_all();
+    }
+    // Waits until n heavy handlers have started, or the timeout.
+    bool wait_started(int n, std::chrono::milliseconds timeout = 5000ms) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, timeout, [&] { return started_ >= n; });
+    }
+    bool wait_cancelled(int n, std::chrono::milliseconds timeout) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, timeout, [&] { return cancelled_ >= n; });
+    }
+
+    ServerResponse handle(const ServerRequest& r) {
+        if (r.path == "/health") return ServerResponse::json(200, R"({"status":"ok"})");
+        if (r.path == "/heavy") {
+            // Until released or the client leaves: a stop callback wakes the wait. Made before
+            // the lock is taken, since it runs at once when the stop was already requested.
+            std::stop_callback wake(r.cancel, [this] {
+                { std::lock_guard inner(mutex_); }
+                changed_.notify_all();
+            });
+            std::unique_lock lock(mutex_);
+            ++started_;
+            changed_.notify_all();
+            changed_.wait(lock, [&] { return released_ || r.cancel.stop_requested(); });
+            if (r.cancel.stop_requested()) ++cancelled_;
+            changed_.notify_all();
+            return ServerResponse::json(200, R"({"heavy":true})");
+        }
+        if (r.path == "/heavy/stream") {
+            ServerResponse resp;
+            resp.headers.emplace_back("Content-Type", "application/x-ndjson");
+            resp.stream = [this, cancel = r.cancel](dspm::net::ChunkSink& sink) {
+                sink.write("{\"begun\":true}\n");
+                std::stop_callback wake(cancel, [this] {
+                    { std::lock_guard inner(mutex_); }
+                    changed_.notify_all();
+                });
+                std::unique_lock lock(mutex_);
+                ++started_;
+                changed_.notify_all();
+                // No write while waiting: only the watch can tell that the client left.
+                changed_.wait(lock, [&] { return released_ || cancel.stop_requested(); });
+                if (sink.client_gone()) ++cancelled_;
+                changed_.notify_all();
+            };
+            return resp;
+        }
+        return ServerResponse::json(200, R"({"path":")" + r.path + "\"}");
+    }
+
+    std::unique_ptr<HttpServer> server_;
+    std::thread runner_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool released_ = false;
+    int started_ = 0;
+    int cancelled_ = 0;
+};
+
+TEST_F(HeavyFixture, FullHeavyPoolAnswers503AndCheapRequestsStayPrompt) {
+    ServerOptions o;
+    o.heavy_threads = 2;
+    o.worker_threads = 2;
+    o.heavy_retry_after = std::chrono::seconds(7);
+    start(o);
+    Client a(server_->port()), b(server_->port());
+    ASSERT_TRUE(a.send(get("/heavy")));
+    ASSERT_TRUE(b.send(get("/heavy")));
+    ASSERT_TRUE(wait_started(2));
+    // A third heavy request: refused at once, on a connection that stays usable.
+    Client c(server_->port());
+    ASSERT_TRUE(c.send(get("/heavy")));
+    const auto busy = c.read_response();
+    EXPECT_EQ(status_of(busy), 503);
+    EXPECT_NE(busy.find("Retry-After: 7"), std::string::npos) << busy;
+    EXPECT_NE(body_of(busy).find("detail"), std::string::npos);
+    // Cheap requests, more of them at once than the cheap pool has threads, answer promptly.
+    for (int round = 0; round < 3; ++round) {
+        const auto t0 = std::chrono::steady_clock::now();
+        std::vector<std::unique_ptr<Client>> cheap;
+        for (int i = 0; i < 4; ++i) {
+            cheap.push_back(std::make_unique<Client>(server_->port()));
+            ASSERT_TRUE(cheap.back()->send(get("/health")));
+        }
+        for (auto& h : cheap)
+            EXPECT_EQ(status_of(h->read_response()), 200);
+        EXPECT_LT(std::chrono::steady_clock::now() - t0, 500ms);
+    }
+    ASSERT_TRUE(c.send(get("/cheap")));
+    EXPECT_EQ(status_of(c.read_response()), 200);
+    release();
+    EXPECT_EQ(status_of(a.read_response()), 200);
+    EXPECT_EQ(status_of(b.read_response()), 200);
+    // The slots are free again.
+    ASSERT_TRUE(c.send(get("/heavy")));
+    EXPECT_EQ(status_of(c.read_response()), 200);
+}
+
+TEST_F(HeavyFixture, ClientClosingWhileTheHandlerRunsCancelsItsToken) {
+    start({});
+    {
+        Client a(server_->port());
+        ASSERT_TRUE(a.send(get("/heavy")));
+        ASSERT_TRUE(wait_started(1));
+    }  // closed without waiting for the answer
+    const auto t0 = std::chrono::steady_clock::now();
+    ASSERT_TRUE(wait_cancelled(1, 2000ms));
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 500ms);
+    // The server is fine, and the heavy slot came back.
+    Client h(server_->port());
+    ASSERT_TRUE(h.send(get("/health")));
+    EXPECT_EQ(status_of(h.read_response()), 200);
+}
+
+TEST_F(HeavyFixture, PipelinedRequestIsNotMistakenForTheClientLeaving) {
+    start({});
+    Client a(server_->port());
+    // The second request arrives while the first one's handler runs.
+    ASSERT_TRUE(a.send(get("/heavy")));
+    ASSERT_TRUE(wait_started(1));
+    ASSERT_TRUE(a.send(get("/after")));
+    std::this_thread::sleep_for(100ms);  // time for the watch to see the bytes
+    release();
+    const auto first = a.read_response();
+    EXPECT_EQ(status_of(first), 200);
+    EXPECT_EQ(body_of(first), R"({"heavy":true})");
+    const auto second = a.read_response();
+    EXPECT_EQ(status_of(second), 200);
+    EXPECT_EQ(body_of(second), R"({"path":"/after"})");
+    std::lock_guard lock(mutex_);
+    EXPECT_EQ(cancelled_, 0);
+}
+
+TEST_F(HeavyFixture, StreamingProducerLearnsTheClientLeftWithoutWriting) {
+    start({});
+    {
+        Client a(server_->port());
+        ASSERT_TRUE(a.send(get("/heavy/stream")));
+        ASSERT_TRUE(a.read_some());  // the head and the first line
+        ASSERT_TRUE(wait_started(1));
+    }
+    ASSERT_TRUE(wait_cancelled(1, 2000ms));
+}
+
+TEST_F(ServerFixture, RefusedConnectionGetsExactlyTheDeclaredBody) {
+    ServerOptions o;
+    o.max_connections = 1;
+    start(o);
+    Client held(server_->port());
+    ASSERT_TRUE(held.send(get("/health")));
+    ASSERT_EQ(status_of(held.read_response()), 200);
+    Client extra(server_->port());
+    const auto r = read_to_eof(extra);
+    EXPECT_EQ(status_of(r), 503);
+    EXPECT_TRUE(exact_length(r)) << r;
+    EXPECT_EQ(body_of(r), R"({"detail":"Too many open connections, retry"})");
+}
+
+TEST_F(ServerFixture, PerClientLimitRefusesTheClientAndFreesAtOnceOnClose) {
+    ServerOptions o;
+    o.max_connections_per_client = 3;
+    o.max_connections = 100;
+    start(o);
+    std::vector<std::unique_ptr<Client>> held;
+    for (int i = 0; i < 3; ++i)
+        held.push_back(std::make_unique<Client>(server_->port()));
+    // The last one answering shows the server has taken all three.
+    ASSERT_TRUE(held.back()->send(get("/health")));
+    ASSERT_EQ(status_of(held.back()->read_response()), 200);
+    for (int i = 0; i < 3; ++i) {
+        Client extra(server_->port());
+        const auto r = read_to_eof(extra);
+        EXPECT_EQ(status_of(r), 503);
+        EXPECT_TRUE(exact_length(r)) << r;
+        EXPECT_NE(body_of(r).find("from this client"), std::string::npos) << r;
+    }
+    // One closes (the server sees the FIN and closes its end): a new connection is served.
+    held.front()->shutdown_write();
+    EXPECT_TRUE(held.front()->closed_by_peer());
+    Client next(server_->port());
+    ASSERT_TRUE(next.send(get("/health")));
+    EXPECT_EQ(status_of(next.read_response()), 200);
+}
+
+TEST_F(ServerFixture, GlobalCapStillAppliesUnderThePerClientLimit) {
+    ServerOptions o;
+    o.max_connections_per_client = 10;
+    o.max_connections = 2;
+    start(o);
+    Client a(server_->port()), b(server_->port());
+    ASSERT_TRUE(b.send(get("/health")));
+    ASSERT_EQ(status_of(b.read_response()), 200);
+    Client extra(server_->port());
+    const auto r = read_to_eof(extra);
+    EXPECT_EQ(status_of(r), 503);
+    EXPECT_EQ(body_of(r), R"({"detail":"Too many open connections, retry"})");
+}
+
+TEST_F(ServerFixture, HeadAnswersTheHeadOfGetWithoutItsBody) {
+    start();
+    Client c(server_->port());
+    ASSERT_TRUE(c.send(get("/health")));
+    const auto got = c.read_response();
+    ASSERT_TRUE(c.send("HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+    // No body follows the head: the next response on the connection parses right after it.
+    ASSERT_TRUE(c.send(get("/echo?q=next")));
+    const auto head = c.read_until_blank_line();
+    EXPECT_EQ(status_of(head), 200);
+    EXPECT_NE(head.find("Content-Length: " + std::to_string(body_of(got).size())),
+              std::string::npos)
+        << head;
+    EXPECT_NE(head.find("Content-Type: application/json"), std::string::npos);
+    const auto next = c.read_response();
+    EXPECT_EQ(status_of(next), 200) << next;
+    EXPECT_EQ(body_of(next), "GET /echo q=next body=0");
 }
 
 }  // namespace
