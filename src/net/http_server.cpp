@@ -365,11 +365,16 @@ class Session : public std::enable_shared_from_this<Session> {
         // request's own read already took. A peek that does not wait tells EOF from nothing new.
         auto& socket = stream_.socket();
         beast::error_code pec, ignored;
-        char probe = 0;
+        // Set once and left on: the synchronous calls below must never block an I/O thread, and
+        // clearing it again would turn the descriptor blocking under a pending streamed write.
+        // Asynchronous operations do not depend on it.
         socket.non_blocking(true, ignored);
+        char probe = 0;
         const auto peeked = socket.receive(asio::buffer(&probe, 1), tcp::socket::message_peek, pec);
-        socket.non_blocking(false, ignored);
-        if (pec == asio::error::would_block || pec == asio::error::try_again) return watch_peer();
+        const auto nothing = [](const beast::error_code& e) {
+            return e == asio::error::would_block || e == asio::error::try_again;
+        };
+        if (nothing(pec)) return watch_peer();
         if (pec || peeked == 0) return peer_left();  // EOF, reset
         // Bytes of a pipelined request: keep them for after this answer and keep watching, as long
         // as they fit in what one request may be; past that the client is plainly still there.
@@ -381,6 +386,7 @@ class Session : public std::enable_shared_from_this<Session> {
         const std::size_t available = std::max<std::size_t>(1, socket.available(ignored));
         const auto n =
             socket.read_some(buffer_.prepare(std::min(available, limit - buffer_.size())), pec);
+        if (nothing(pec)) return watch_peer();
         if (pec) return peer_left();
         buffer_.commit(n);
         watch_peer();
