@@ -255,6 +255,7 @@ class ServeLoad : public ::testing::Test {
         std::error_code ec;
         std::filesystem::remove_all(dir_, ec);
     }
+    void audit_then_leave(const std::string& path);
 
     unsigned short port_ = 0;
     std::filesystem::path dir_;
@@ -310,14 +311,14 @@ TEST_F(ServeLoad, HealthStaysPromptWhileTheAuditPoolIsFull) {
     EXPECT_EQ(process_->signal_and_wait(SIGTERM, 20s), 0);
 }
 
-// A whole-framework audit (not streamed) whose client closes 1 s into the checks' reads: the
-// requests already at the fake finish, and no new one starts.
-TEST_F(ServeLoad, AuditWhoseClientLeftStopsReadingAws) {
+// An audit whose client closes 1 s into the checks' reads: the requests already at the fake
+// finish, and no new one starts.
+void ServeLoad::audit_then_leave(const std::string& path) {
     SlowAws aws(2500ms);
     launch(aws.endpoint());
     const int fd = connect_to(port_);
     ASSERT_GE(fd, 0);
-    ASSERT_TRUE(send_all(fd, post("/audit/ISMS-P/_all")));
+    ASSERT_TRUE(send_all(fd, post(path)));
     // Past sts:GetCallerIdentity: the checks are reading (AUDIT_CONCURRENCY=16 at once).
     ASSERT_TRUE(aws.wait_for_total(10, 10s)) << process_->stderr_text();
     std::this_thread::sleep_for(1s);
@@ -328,18 +329,27 @@ TEST_F(ServeLoad, AuditWhoseClientLeftStopsReadingAws) {
     std::this_thread::sleep_for(4s);
     // The server needs a moment to see the close; a request that arrives later was started after.
     const auto after = aws.since(closed + 200ms);
-    std::cerr << "[ measured ] AWS requests before the close: " << before
+    std::cerr << "[ measured ] " << path << ": AWS requests before the close: " << before
               << ", arriving more than 200 ms after it (4 s window): " << after << "\n";
     EXPECT_EQ(after, 0u);
     EXPECT_EQ(request(port_, "GET", "/health").status, 200);
-    // The cancelled run gave its audit slot back: a new audit is admitted (not 503).
+    // The service goes on auditing for the next client.
     const int again = connect_to(port_);
     ASSERT_GE(again, 0);
-    ASSERT_TRUE(send_all(again, post("/audit/ISMS-P/_all")));
+    ASSERT_TRUE(send_all(again, post(path)));
     ASSERT_TRUE(aws.wait_for_total(before + 1, 10s));
     ::close(again);
     EXPECT_EQ(process_->signal_and_wait(SIGTERM, 20s), 0);
     EXPECT_NE(process_->stderr_text().find("its request is cancelled"), std::string::npos);
+}
+
+TEST_F(ServeLoad, AuditWhoseClientLeftStopsReadingAws) {
+    audit_then_leave("/audit/ISMS-P/_all");
+}
+
+// Streamed, the run learns it from the watch too, not only from its next failed line.
+TEST_F(ServeLoad, StreamedAuditWhoseClientLeftStopsReadingAws) {
+    audit_then_leave("/audit/ISMS-P/_all?stream=true");
 }
 
 // Every test client is 127.0.0.1, so one client holding 64 idle sockets is all clients here: the
