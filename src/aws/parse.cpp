@@ -45,6 +45,21 @@ std::string_view wire_name(const Ref& r, std::string_view member_name) {
     return n.empty() ? member_name : n;
 }
 
+// Epoch seconds of the years 1-9999. proto::parse_timestamp and timestamp_from_json cast epoch
+// seconds to microseconds without a range check (UB for 1e30, found by fuzz/aws_response.cpp), so
+// an epoch outside this range is kept as the wire gave it instead of being converted.
+bool epoch_in_range(double seconds) {
+    return seconds >= -62135596800.0 && seconds < 253402300800.0;
+}
+
+bool epoch_text_in_range(std::string_view text) {
+    const auto t = trim(text);
+    double d = 0;
+    const auto res = std::from_chars(t.data(), t.data() + t.size(), d);
+    if (res.ec == std::errc::result_out_of_range) return false;
+    return res.ec != std::errc{} || res.ptr != t.data() + t.size() || epoch_in_range(d);
+}
+
 // Text of a scalar as the shape's type; text that does not fit the type stays a string.
 json::value scalar(const Ref& r, std::string_view text) {
     auto type = r.type();
@@ -64,7 +79,7 @@ json::value scalar(const Ref& r, std::string_view text) {
         auto res = std::from_chars(t.data(), t.data() + t.size(), d);
         if (!t.empty() && res.ec == std::errc{} && res.ptr == t.data() + t.size()) return d;
         if (t.empty()) return nullptr;
-    } else if (type == "timestamp") {
+    } else if (type == "timestamp" && epoch_text_in_range(text)) {
         if (auto tp = proto::parse_timestamp(text)) return json::value(proto::cli_timestamp(*tp));
     }
     return json::value(json::string_view(text.data(), text.size()));
@@ -221,7 +236,8 @@ json::value from_json(const ServiceModel& model, const Ref& r, const json::value
             out[k] = from_json(model, *value_ref, val);
         return out;
     }
-    if (type == "timestamp")
+    if (type == "timestamp" && (!v.is_number() || epoch_in_range(v.to_number<double>())) &&
+        (!v.is_string() || epoch_text_in_range(v.get_string())))
         if (auto tp = proto::timestamp_from_json(v)) return json::value(proto::cli_timestamp(*tp));
     return v;
 }
