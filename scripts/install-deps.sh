@@ -9,6 +9,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev libpugixml-dev libsqlite3-dev
   libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
+  clang-14 libclang-rt-14-dev  # the libFuzzer targets in fuzz/ (scripts/test.sh runs them)
 )
 
 missing=()

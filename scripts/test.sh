@@ -22,3 +22,10 @@ if [ "$quick" -eq 0 ]; then
      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
      ctest --output-on-failure -j 2 --timeout 900)
 fi
+if [ "$quick" -eq 0 ]; then
+  # The libFuzzer targets (fuzz/README.md): built with clang++-14 into build-fuzz/, each run for
+  # FUZZ_SECONDS (15 by default: about two minutes in all); any crash fails the script. --quick
+  # skips this too.
+  echo "== fuzz targets (libFuzzer, ${FUZZ_SECONDS:-15}s each) ==" >&2
+  fuzz/run.sh
+fi
