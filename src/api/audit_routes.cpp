@@ -46,9 +46,7 @@ Expected<std::vector<std::string>, std::string> regions_of(const net::ServerRequ
             if (comma == std::string::npos) comma = v.size();
             if (comma > start) regions.push_back(v.substr(start, comma - start));
             start = comma + 1;
-            if (regions.size() > aws::max_regions_per_run) break;
         }
-        if (regions.size() > aws::max_regions_per_run) break;
     }
     return aws::validate_regions(regions);
 }

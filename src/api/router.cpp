@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "common/log.hpp"
+#include "common/utf8.hpp"
 
 namespace dspm::api {
 namespace {
@@ -94,7 +95,8 @@ std::string lower(std::string s) {
 }  // namespace
 
 net::ServerResponse error_response(int status, const std::string& detail) {
-    return json_response(status, boost::json::object{{"detail", detail}});
+    // Details quote request values (a framework code from the path): keep the body valid JSON.
+    return json_response(status, boost::json::object{{"detail", to_valid_utf8(detail)}});
 }
 
 net::ServerResponse json_response(int status, const boost::json::value& body) {

@@ -233,6 +233,19 @@ ParseResult parse_sibling_max_bytes(Settings& s, const std::string& v) {
     return parse_bound(s.sibling_max_response_bytes, v, 1024, 1LL << 30);
 }
 
+ParseResult parse_audit_max_runs(Settings& s, const std::string& v) {
+    return parse_bound(s.audit_max_runs, v, 1, 256);
+}
+ParseResult parse_audit_retry_after(Settings& s, const std::string& v) {
+    return parse_bound(s.audit_retry_after_s, v, 1, 3600);
+}
+ParseResult parse_server_worker_threads(Settings& s, const std::string& v) {
+    return parse_bound(s.server_worker_threads, v, 1, 256);
+}
+ParseResult parse_max_connections_per_client(Settings& s, const std::string& v) {
+    return parse_bound(s.max_connections_per_client, v, 0, 100000);
+}
+
 ParseResult parse_results_dir(Settings& s, const std::string& v) {
     s.results_dir = v;
     return std::nullopt;
@@ -260,6 +273,13 @@ constexpr SettingSpec specs[] = {
      "requirements per framework from the Mapping API"},
     {"SIBLING_MAX_RESPONSE_BYTES", "16777216", parse_sibling_max_bytes,
      "bytes per collector or Mapping API answer"},
+    {"AUDIT_MAX_RUNS", "8", parse_audit_max_runs, "audits the server runs at once; more: 503"},
+    {"AUDIT_RETRY_AFTER", "10", parse_audit_retry_after,
+     "Retry-After seconds when audits are full"},
+    {"SERVER_WORKER_THREADS", "8", parse_server_worker_threads,
+     "server threads for the non-audit routes"},
+    {"MAX_CONNECTIONS_PER_CLIENT", "64", parse_max_connections_per_client,
+     "open connections per client address; 0: no bound"},
 };
 
 const SettingSpec* find_spec(std::string_view name) {
@@ -560,6 +580,14 @@ std::vector<SettingView> describe_settings(const Settings& s) {
             value = std::to_string(s.mapping_max_requirements);
         else if (name == "SIBLING_MAX_RESPONSE_BYTES")
             value = std::to_string(s.sibling_max_response_bytes);
+        else if (name == "AUDIT_MAX_RUNS")
+            value = std::to_string(s.audit_max_runs);
+        else if (name == "AUDIT_RETRY_AFTER")
+            value = std::to_string(s.audit_retry_after_s);
+        else if (name == "SERVER_WORKER_THREADS")
+            value = std::to_string(s.server_worker_threads);
+        else if (name == "MAX_CONNECTIONS_PER_CLIENT")
+            value = std::to_string(s.max_connections_per_client);
         if (is_secret_setting(name) && !value.empty()) value = "***";
         const auto o = s.origin.find(name);
         out.push_back(SettingView{name, std::move(value),

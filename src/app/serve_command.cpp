@@ -18,16 +18,6 @@
 namespace dspm::app {
 namespace {
 
-// Until config.cpp reads them as settings (AUDIT_MAX_RUNS, MAX_CONNECTIONS_PER_CLIENT), fixed:
-// audits running at once, each with AUDIT_CONCURRENCY reads at AWS; a further audit is answered 503
-// with Retry-After rather than queued behind runs that may take minutes.
-constexpr std::size_t audit_runs = 8;
-constexpr std::chrono::seconds audit_retry_after{10};
-// Threads of the cheap routes (/health, /openapi.json, /compliance/*), never shared with audits.
-constexpr std::size_t cheap_threads = 8;
-// Open connections per client address (loopback too); the server-wide cap stays 1024.
-constexpr std::size_t connections_per_client = 64;
-
 bool is_loopback(const std::string& host) {
     return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
@@ -42,15 +32,17 @@ int run_serve(const Settings& settings) {
     net::ServerOptions options;
     options.host = settings.host == "localhost" ? "127.0.0.1" : settings.host;
     options.port = settings.port;
-    options.worker_threads = cheap_threads;
-    options.heavy_threads = audit_runs;
+    options.worker_threads = settings.server_worker_threads;
+    options.heavy_threads = settings.audit_max_runs;
     options.is_heavy = [router](const net::ServerRequest& request) {
         return router->is_heavy(request);
     };
-    options.heavy_retry_after = audit_retry_after;
-    options.heavy_busy_detail =
-        "Too many audits running (at most " + std::to_string(audit_runs) + " at once), retry later";
-    options.max_connections_per_client = connections_per_client;
+    options.heavy_retry_after =
+        std::chrono::seconds(static_cast<long long>(settings.audit_retry_after_s));
+    options.heavy_busy_detail = "Too many audits running (at most " +
+                                std::to_string(settings.audit_max_runs) +
+                                " at once, AUDIT_MAX_RUNS), retry later";
+    options.max_connections_per_client = settings.max_connections_per_client;
     net::HttpServer server(
         options, [router](const net::ServerRequest& request) { return router->dispatch(request); });
     try {
@@ -69,8 +61,8 @@ int run_serve(const Settings& settings) {
                             {"port", server.port()},
                             {"version", DSPM_VERSION},
                             {"routes", router->routes().size()},
-                            {"audit_runs", audit_runs},
-                            {"connections_per_client", connections_per_client}});
+                            {"audit_max_runs", settings.audit_max_runs},
+                            {"connections_per_client", settings.max_connections_per_client}});
     server.run(true);
     log::info("stopped");
     return exit_ok;

@@ -49,10 +49,13 @@ std::string env_str(const EnvLookup& env, const char* name) {
     return v ? std::string(v) : std::string();
 }
 
+// The whitespace Python's str.strip() (and so configparser, botocore) removes.
+constexpr const char* kSpace = " \t\r\n\v\f";
+
 std::string trim(std::string_view s) {
-    const auto b = s.find_first_not_of(" \t\r\n");
+    const auto b = s.find_first_not_of(kSpace);
     if (b == std::string_view::npos) return {};
-    const auto e = s.find_last_not_of(" \t\r\n");
+    const auto e = s.find_last_not_of(kSpace);
     return std::string(s.substr(b, e - b + 1));
 }
 
@@ -994,6 +997,9 @@ std::optional<Clock::time_point> parse_iso8601(std::string_view text) {
         return std::nullopt;
     }
     if (hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    // Clock counts nanoseconds in int64: 1677-09-21 to 2262-04-11. A year outside would wrap to an
+    // arbitrary time (an expired credential read as valid for centuries), so it is refused.
+    if (year < 1678 || year > 2261) return std::nullopt;
     const std::chrono::year_month_day ymd{std::chrono::year{year},
                                           std::chrono::month{static_cast<unsigned>(month)},
                                           std::chrono::day{static_cast<unsigned>(day)}};

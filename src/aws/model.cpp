@@ -331,6 +331,15 @@ Parts split(TimePoint tp) {
 
 }  // namespace
 
+namespace {
+// Seconds since 1970 within the years 1-9999 only: beyond them the cast to microseconds is
+// undefined (an answer's createdAt of 1.5e25, or NaN, found by fuzz_aws_response).
+std::optional<TimePoint> from_epoch(double epoch) {
+    if (!(epoch >= -62135596800.0 && epoch < 253402300800.0)) return std::nullopt;
+    return TimePoint{std::chrono::microseconds{static_cast<long long>(epoch * 1e6 + 0.5)}};
+}
+}  // namespace
+
 std::optional<TimePoint> parse_timestamp(std::string_view text) {
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
         text.remove_prefix(1);
@@ -341,16 +350,14 @@ std::optional<TimePoint> parse_timestamp(std::string_view text) {
     if (auto t = parse_rfc822(text)) return t;
     double epoch = 0;
     auto r = std::from_chars(text.data(), text.data() + text.size(), epoch);
-    if (r.ec == std::errc{} && r.ptr == text.data() + text.size())
-        return TimePoint{std::chrono::microseconds{static_cast<long long>(epoch * 1e6 + 0.5)}};
+    if (r.ec == std::errc{} && r.ptr == text.data() + text.size()) return from_epoch(epoch);
     return std::nullopt;
 }
 
 std::optional<TimePoint> timestamp_from_json(const json::value& v) {
     if (v.is_string()) return parse_timestamp(v.get_string());
     if (v.is_number()) {
-        double epoch = v.to_number<double>();
-        return TimePoint{std::chrono::microseconds{static_cast<long long>(epoch * 1e6 + 0.5)}};
+        return from_epoch(v.to_number<double>());
     }
     return std::nullopt;
 }

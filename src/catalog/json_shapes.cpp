@@ -1,6 +1,7 @@
 #include "catalog/json_shapes.hpp"
 
 #include <boost/json.hpp>
+#include <optional>
 
 namespace dspm::catalog {
 namespace json = boost::json;
@@ -18,6 +19,15 @@ std::string str(const json::object& o, const char* key) {
     const auto* v = o.if_contains(key);
     if (v && v->is_string()) return std::string(v->as_string());
     return {};
+}
+
+// An int only when the number is one exactly: 1.5 or 1e300 are refused rather than thrown about
+// (boost::json's throwing to_number), since a remote catalog answer is untrusted input.
+std::optional<int> exact_int(const json::value& v) {
+    boost::system::error_code ec;
+    const int n = v.to_number<int>(ec);
+    if (ec) return std::nullopt;
+    return n;
 }
 
 std::vector<std::string> str_list(const json::object& o, const char* key) {
@@ -106,11 +116,12 @@ Expected<std::vector<FrameworkStat>, std::string> parse_stats(const json::value&
     std::vector<FrameworkStat> out;
     for (const auto& e : v.as_array()) {
         const auto* o = e.if_object();
-        if (!o || !o->if_contains("framework") || !(*o).at("framework").is_string() ||
-            !o->if_contains("count") || !(*o).at("count").is_number())
+        const auto* count = o ? o->if_contains("count") : nullptr;
+        const auto n = count ? exact_int(*count) : std::nullopt;
+        if (!o || !o->if_contains("framework") || !(*o).at("framework").is_string() || !n)
             return unexpected(
-                std::string("stats: each entry needs framework (string) and count (number)"));
-        out.push_back({str(*o, "framework"), (*o).at("count").to_number<int>()});
+                std::string("stats: each entry needs framework (string) and count (integer)"));
+        out.push_back({str(*o, "framework"), *n});
     }
     return out;
 }
@@ -119,10 +130,11 @@ Expected<Requirement, std::string> parse_requirement(const json::value& v) {
     const auto* o = v.if_object();
     if (!o) return unexpected(std::string("requirement: expected an object"));
     const auto* id = o->if_contains("id");
-    if (!id || !id->is_number() || !o->if_contains("item_code"))
-        return unexpected(std::string("requirement: id (number) and item_code are required"));
+    const auto n = id ? exact_int(*id) : std::nullopt;
+    if (!n || !o->if_contains("item_code"))
+        return unexpected(std::string("requirement: id (integer) and item_code are required"));
     Requirement r;
-    r.id = id->to_number<int>();
+    r.id = *n;
     r.item_code = str(*o, "item_code");
     r.title = str(*o, "title");
     r.title_en = str(*o, "title_en");

@@ -30,6 +30,21 @@ Expected<json::value, std::string> parse_file(const FileReader& read, const std:
     return v;
 }
 
+// index.json names files relative to the catalog folder; a name that climbs out of it (or is
+// absolute) would read whatever the service's user can read.
+bool inside_catalog(std::string_view path) {
+    if (path.empty() || path.size() > 256 || path.front() == '/') return false;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        const auto end = std::min(path.find('/', start), path.size());
+        const auto segment = path.substr(start, end - start);
+        if (segment.empty() || segment == "." || segment == "..") return false;
+        start = end + 1;
+    }
+    return std::none_of(path.begin(), path.end(),
+                        [](unsigned char c) { return c < 0x20 || c == '\\'; });
+}
+
 CatalogError not_found(std::string detail) {
     return {CatalogErrorKind::not_found, std::move(detail)};
 }
@@ -56,15 +71,20 @@ Expected<std::shared_ptr<LocalSource>, std::string> LocalSource::load(const File
     if (!fws || !fws->is_array())
         return unexpected(std::string("index.json: frameworks[] expected"));
     for (const auto& entry : fws->as_array()) {
-        if (!entry.is_object() || !entry.as_object().if_contains("file"))
-            return unexpected(std::string("index.json: each framework needs a file"));
-        std::string file(entry.as_object().at("file").as_string());
+        const auto* file_v = entry.is_object() ? entry.as_object().if_contains("file") : nullptr;
+        if (!file_v || !file_v->is_string())
+            return unexpected(std::string("index.json: each framework needs a file (string)"));
+        std::string file(file_v->as_string());
+        if (!inside_catalog(file))
+            return unexpected(
+                "index.json: framework file must be a relative path inside the "
+                "catalog folder");
         auto doc = parse_file(read, file);
         if (!doc) return unexpected(doc.error());
         const auto* o = doc->if_object();
-        if (!o || !o->if_contains("framework") || !o->if_contains("requirements") ||
-            !o->at("requirements").is_array())
-            return unexpected(file + ": framework and requirements[] expected");
+        if (!o || !o->if_contains("framework") || !o->at("framework").is_string() ||
+            !o->if_contains("requirements") || !o->at("requirements").is_array())
+            return unexpected(file + ": framework (string) and requirements[] expected");
         Framework fw;
         fw.code = std::string(o->at("framework").as_string());
         if (const auto* n = o->if_contains("name"); n && n->is_string()) fw.name = n->as_string();

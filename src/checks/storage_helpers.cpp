@@ -10,10 +10,11 @@ using engine::Status;
 
 namespace {
 
-// GetBucketLocation answers null or "" for us-east-1 and "EU" for the oldest eu-west-1 buckets.
-std::string location_to_region(const json::value& doc) {
+// GetBucketLocation answers null or "" for the partition's home region (us-east-1 in aws) and
+// "EU" for the oldest eu-west-1 buckets.
+std::string location_to_region(const json::value& doc, const std::string& home) {
     const auto* v = at_path(doc, "LocationConstraint");
-    if (v == nullptr || !v->is_string() || v->get_string().empty()) return "us-east-1";
+    if (v == nullptr || !v->is_string() || v->get_string().empty()) return home;
     if (v->get_string() == "EU") return "eu-west-1";
     return std::string(v->get_string());
 }
@@ -66,7 +67,7 @@ BucketList list_buckets(inventory::Facts& facts, const CheckScope& scope) {
 BucketRegion locate_bucket(inventory::Facts& facts, const CheckScope& scope, const BucketRef& b) {
     if (!b.region.empty()) return {b.region, {}};
     auto loc = facts.aws("s3", "GetBucketLocation", {{"Bucket", b.name}}, scope.global_region);
-    if (loc) return {location_to_region(*loc), {}};
+    if (loc) return {location_to_region(*loc, scope.global_region), {}};
     // Without the location the AWS layer still follows the wrong-region redirect, so the reads
     // stand; only the region written into the evidence is a guess, and the evidence says so.
     return {scope.global_region,

@@ -34,6 +34,13 @@ struct Settings {
     std::size_t collector_max_rows = 50000;             // rows per collector list
     std::size_t mapping_max_requirements = 5000;        // requirements per framework (ISMS-P: 101)
     std::size_t sibling_max_response_bytes = 16 << 20;  // one collector or Mapping API answer
+    // The server: audits running at once (a further one is answered 503 with Retry-After rather
+    // than queued behind runs that may take minutes), the Retry-After seconds, threads of the cheap
+    // routes (never shared with audits), and open connections per client address (0: no bound).
+    std::size_t audit_max_runs = 8;
+    std::size_t audit_retry_after_s = 10;
+    std::size_t server_worker_threads = 8;
+    std::size_t max_connections_per_client = 64;
 
     // For `dspm-audit config`: setting name (environment variable name) → where its value came
     // from: "flag", "environment", ".env:<line>", "default".

@@ -48,7 +48,10 @@ std::string redact_url(std::string_view text) {
         auto params = u.params();
         for (auto it = params.begin(); it != params.end(); ++it) {
             const auto p = *it;
-            if (p.has_value && secret_name(p.key)) it = params.replace(it, {p.key, "***"});
+            if (!p.has_value || !secret_name(p.key)) continue;
+            // The view points into the buffer replace() rewrites: keep the key first.
+            const std::string key(p.key);
+            it = params.replace(it, {key, "***"});
         }
     }
     return std::string(u.buffer());

@@ -10,6 +10,8 @@
 #include <utility>
 
 #include "api/routes.hpp"
+#include "catalog/local_source.hpp"
+#include "common/utf8.hpp"
 
 namespace {
 
@@ -236,3 +238,19 @@ TEST(Router, BuiltRouterMarksTheAuditRoutesHeavy) {
 }
 
 }  // namespace
+
+// fuzz_router's finding: a framework code that is not UTF-8 (GET /compliance/%B8%FF/requirements,
+// decoded by the server to the raw bytes) was quoted raw in the 404 detail, so the body was not
+// valid JSON for strict clients.
+TEST(Router, DetailsQuotingRequestBytesStayValidUtf8) {
+    dspm::api::ApiContext context;
+    auto catalog = dspm::catalog::LocalSource::embedded();
+    ASSERT_TRUE(catalog);
+    context.catalog = *catalog;
+    const auto router = dspm::api::build_router(context);
+    const auto r = router.dispatch(request("GET", "/compliance/\xB8\xFF/requirements"));
+    EXPECT_EQ(r.status, 404);
+    EXPECT_TRUE(dspm::is_valid_utf8(r.body)) << r.body;
+    const auto detail = std::string(body(r).at("detail").as_string());
+    EXPECT_EQ(detail, "Framework '\xEF\xBF\xBD\xEF\xBF\xBD' not found");
+}

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "support/test_support.hpp"
 
@@ -437,4 +439,36 @@ TEST(Config, SiblingBounds) {
     ASSERT_TRUE(s);
     EXPECT_EQ(s->mapping_max_requirements, 200u);
     EXPECT_EQ(s->sibling_max_response_bytes, 65536u);
+}
+
+TEST(Config, ServerBounds) {
+    TempDir dir;
+    FakeEnv env;
+    auto s = load_settings({}, env.lookup(), dir.missing_env());
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->audit_max_runs, 8u);
+    EXPECT_EQ(s->audit_retry_after_s, 10u);
+    EXPECT_EQ(s->server_worker_threads, 8u);
+    EXPECT_EQ(s->max_connections_per_client, 64u);
+    env.vars = {{"AUDIT_MAX_RUNS", "2"},
+                {"AUDIT_RETRY_AFTER", "30"},
+                {"SERVER_WORKER_THREADS", "3"},
+                {"MAX_CONNECTIONS_PER_CLIENT", "0"}};
+    s = load_settings({}, env.lookup(), dir.missing_env());
+    ASSERT_TRUE(s);
+    EXPECT_EQ(s->audit_max_runs, 2u);
+    EXPECT_EQ(s->audit_retry_after_s, 30u);
+    EXPECT_EQ(s->server_worker_threads, 3u);
+    EXPECT_EQ(s->max_connections_per_client, 0u);
+    for (const auto& [name, bad] :
+         std::vector<std::pair<std::string, std::string>>{{"AUDIT_MAX_RUNS", "0"},
+                                                          {"AUDIT_MAX_RUNS", "x"},
+                                                          {"AUDIT_RETRY_AFTER", "0"},
+                                                          {"SERVER_WORKER_THREADS", "1000"},
+                                                          {"MAX_CONNECTIONS_PER_CLIENT", "-1"}}) {
+        env.vars = {{name, bad}};
+        const auto r = load_settings({}, env.lookup(), dir.missing_env());
+        EXPECT_FALSE(r) << name << "=" << bad;
+        if (!r) EXPECT_NE(r.error().message.find(name), std::string::npos) << r.error().message;
+    }
 }

@@ -37,37 +37,8 @@ int connect_to(unsigned short port) {
     return fd;
 }
 
-struct Reply {
-    int status = 0;
-    std::string head, body;
-};
-
-// One request on a fresh connection with Connection: close; the reply is read to EOF.
-Reply send_raw(unsigned short port, const std::string& raw) {
-    Reply reply;
-    const int fd = connect_to(port);
-    if (fd < 0) return reply;
-    std::string_view out = raw;
-    while (!out.empty()) {
-        const auto n = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
-        if (n <= 0) break;
-        out.remove_prefix(static_cast<std::size_t>(n));
-    }
-    std::string in;
-    char buf[8192];
-    for (;;) {
-        const auto n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        in.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    const auto split = in.find("\r\n\r\n");
-    if (in.size() < 12 || split == std::string::npos) return reply;
-    reply.status = std::stoi(in.substr(9, 3));
-    reply.head = in.substr(0, split);
-    reply.body = in.substr(split + 4);
-    return reply;
-}
+using Reply = dspm::test::RawReply;
+using dspm::test::send_raw;
 
 Reply request(unsigned short port, const std::string& method, const std::string& path,
               const std::string& extra_headers = {}) {
@@ -183,6 +154,32 @@ TEST_F(ServeTest, HealthAnswersWhile60ConnectionsAreHeldOpen) {
     }
     for (const int fd : held)
         ::close(fd);
+    EXPECT_EQ(process_->signal_and_wait(SIGTERM, 10s), 0);
+}
+
+// MAX_CONNECTIONS_PER_CLIENT bounds one address's open connections; the one past it is answered
+// 503 and closed, and a slot that frees up is usable again.
+TEST_F(ServeTest, MaxConnectionsPerClientIsASetting) {
+    launch({{"MAX_CONNECTIONS_PER_CLIENT", "2"}});
+    const int a = connect_to(port_), b = connect_to(port_);
+    ASSERT_GE(a, 0);
+    ASSERT_GE(b, 0);
+    // Both held slots are counted once the server has accepted them.
+    ASSERT_EQ(::send(a, "GET /hea", 8, MSG_NOSIGNAL), 8);
+    ASSERT_EQ(::send(b, "GET /hea", 8, MSG_NOSIGNAL), 8);
+    std::this_thread::sleep_for(200ms);
+    const auto refused = request(port_, "GET", "/health");
+    EXPECT_EQ(refused.status, 503) << refused.body;
+    ::close(a);
+    ::close(b);
+    bool answered = false;
+    for (int i = 0; i < 50 && !answered; ++i) {
+        answered = request(port_, "GET", "/health").status == 200;
+        if (!answered) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(answered);
+    EXPECT_NE(process_->stderr_text().find(R"("connections_per_client":2)"), std::string::npos)
+        << process_->stderr_text();
     EXPECT_EQ(process_->signal_and_wait(SIGTERM, 10s), 0);
 }
 

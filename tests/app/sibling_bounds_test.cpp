@@ -21,43 +21,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace json = boost::json;
 
-struct Reply {
-    int status = 0;
-    std::string body;
-};
-
-Reply post(unsigned short port, const std::string& target) {
-    Reply reply;
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{120, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return reply;
-    }
-    const std::string raw = "POST " + target +
-                            " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
-                            "Connection: close\r\n\r\n";
-    ::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL);
-    std::string in;
-    char buf[65536];
-    for (;;) {
-        const auto n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        in.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    const auto split = in.find("\r\n\r\n");
-    if (in.size() < 12 || split == std::string::npos) return reply;
-    reply.status = std::stoi(in.substr(9, 3));
-    reply.body = in.substr(split + 4);
-    // Chunked bodies are not expected here (non-streamed answers carry a Content-Length).
-    return reply;
-}
+using dspm::test::post;
 
 std::string run_dir(const std::string& tag) {
     const auto dir = std::filesystem::temp_directory_path() /
@@ -90,7 +54,7 @@ TEST(SiblingBounds, CollectorListOverTheBoundIsRefusedAndAwsServes) {
     const auto dir = run_dir("collector");
     dspm::test::Process server({DSPM_BINARY, "serve"}, env, dir);
     ASSERT_TRUE(dspm::test::wait_for_port(port, 10s)) << server.stderr_text();
-    const auto reply = post(port, "/audit/ISMS-P/2.7.1");
+    const auto reply = post(port, "/audit/ISMS-P/2.7.1", std::chrono::seconds(120));
     ASSERT_EQ(reply.status, 200) << reply.body;
     const auto doc = json::parse(reply.body).as_object();
     bool found = false;
@@ -137,7 +101,7 @@ TEST(SiblingBounds, MappingCatalogOverTheBoundIsA502NamingTheBound) {
     const auto dir = run_dir("mapping");
     dspm::test::Process server({DSPM_BINARY, "serve"}, env, dir);
     ASSERT_TRUE(dspm::test::wait_for_port(port, 10s)) << server.stderr_text();
-    const auto reply = post(port, "/audit/ISMS-P/_all");
+    const auto reply = post(port, "/audit/ISMS-P/_all", std::chrono::seconds(120));
     EXPECT_EQ(reply.status, 502) << reply.body.substr(0, 2000);
     EXPECT_NE(reply.body.find("more than MAPPING_MAX_REQUIREMENTS=100"), std::string::npos)
         << reply.body.substr(0, 2000);

@@ -140,42 +140,7 @@ std::string fresh_dir(const std::string& tag) {
     return dir.string();
 }
 
-struct Reply {
-    int status = 0;
-    std::string body;
-};
-
-Reply post(unsigned short port, const std::string& target) {
-    Reply reply;
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    timeval tv{30, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return reply;
-    }
-    const std::string raw = "POST " + target +
-                            " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
-                            "Connection: close\r\n\r\n";
-    ::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL);
-    std::string in;
-    char buf[8192];
-    for (;;) {
-        const auto n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        in.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    const auto split = in.find("\r\n\r\n");
-    if (in.size() < 12 || split == std::string::npos) return reply;
-    reply.status = std::stoi(in.substr(9, 3));
-    reply.body = in.substr(split + 4);
-    return reply;
-}
+using dspm::test::post;
 
 }  // namespace
 

@@ -1,4 +1,4 @@
-// Inputs fuzz/ found in the AWS readers. The DISABLED_ ones wait for a fix in a file of another
+// Inputs fuzz/ found in the AWS readers. The  ones wait for a fix in a file of another
 // room (fuzz/README.md, "Findings"); enable them with it.
 #include <gtest/gtest.h>
 
@@ -40,7 +40,7 @@ TEST(TimestampsFromAnswers, EpochsBeyondTheYear9999StayAsSent) {
 // int64 (signed overflow, UBSan: "-30231521755 * 1000000000 cannot be represented") and yields an
 // arbitrary time, so an Expiration of "1012-..." from credential_process or the SSO cache can read
 // as valid for centuries. Such years must be refused (or clamped), never wrap.
-TEST(IsoTimes, DISABLED_OutOfRangeYearsAreRefused) {
+TEST(IsoTimes, OutOfRangeYearsAreRefused) {
     for (const char* t : {"1012-01-02T03:04:05UTC", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
                           "1677-09-21T00:12:43Z", "2262-04-12T00:00:00Z"})
         EXPECT_FALSE(dspm::aws::parse_iso8601(t).has_value()) << t;
@@ -51,7 +51,7 @@ TEST(IsoTimes, DISABLED_OutOfRangeYearsAreRefused) {
 // Python's configparser (botocore) strips every whitespace character around keys and values;
 // parse_ini strips " \t\r\n" only, so "duration_seconds \v= 3600" keeps the key
 // "duration_seconds \v" and the setting is silently ignored.
-TEST(IniFiles, DISABLED_KeysAreStrippedOfVerticalTabsAndFormFeeds) {
+TEST(IniFiles, KeysAreStrippedOfVerticalTabsAndFormFeeds) {
     const auto ini = dspm::aws::parse_ini("[profile a]\nduration_seconds \v= 3600\f\nregion\f=x\n");
     ASSERT_TRUE(ini.count("profile a"));
     EXPECT_EQ(ini.at("profile a").count("duration_seconds"), 1u);

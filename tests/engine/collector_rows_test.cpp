@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "engine/codes_catalog.hpp"
 #include "engine/engine.hpp"
 #include "engine/fake_aws.hpp"
 #include "engine/fake_http.hpp"
@@ -24,35 +25,6 @@ using dspm::test::FakeResponse;
 json::array rows(const char* text) {
     return json::parse(text).as_array();
 }
-
-class OneCodeCatalog : public dspm::catalog::CatalogSource {
-  public:
-    explicit OneCodeCatalog(std::string code) {
-        req_.id = 1;
-        req_.item_code = "2.7.1";
-        req_.mapping_codes = {std::move(code)};
-    }
-    dspm::Expected<std::vector<dspm::catalog::FrameworkStat>, dspm::catalog::CatalogError> stats()
-        override {
-        return std::vector<dspm::catalog::FrameworkStat>{};
-    }
-    dspm::Expected<std::vector<dspm::catalog::Requirement>, dspm::catalog::CatalogError>
-    requirements(std::string_view) override {
-        return std::vector<dspm::catalog::Requirement>{req_};
-    }
-    dspm::Expected<dspm::catalog::RequirementDetail, dspm::catalog::CatalogError> requirement(
-        std::string_view, std::string_view) override {
-        return dspm::catalog::RequirementDetail{"ISMS-P", req_, {}};
-    }
-    dspm::Expected<std::vector<dspm::catalog::Mapping>, dspm::catalog::CatalogError> mappings()
-        override {
-        return std::vector<dspm::catalog::Mapping>{};
-    }
-    std::string source_name() const override { return "test"; }
-
-  private:
-    dspm::catalog::Requirement req_;
-};
 
 }  // namespace
 
@@ -127,8 +99,10 @@ TEST(CollectorRows, ChecksReadFromAwsWhereTheCollectorIsNotEvidence) {
     settings.collector_base_url = collector.url();
     auto http = std::make_shared<dspm::net::HttpClient>();
     for (const char* code : {"2.0-02", "2.0-04"}) {
-        dspm::engine::Engine engine(settings, aws, std::make_shared<OneCodeCatalog>(code),
-                                    dspm::inventory::make_http_collector(collector.url(), http));
+        dspm::engine::Engine engine(
+            settings, aws,
+            std::make_shared<dspm::test::CodesCatalog>(std::vector<std::string>{code}),
+            dspm::inventory::make_http_collector(collector.url(), http));
         auto run = engine.run(*engine.plan("ISMS-P", std::string("1")));
         const auto& m = *run.results[0].results[0];
         ASSERT_FALSE(m.evaluations.empty()) << code;

@@ -5,43 +5,12 @@
 #include <boost/json.hpp>
 
 #include "catalog/source.hpp"
+#include "engine/codes_catalog.hpp"
 #include "engine/engine.hpp"
 #include "engine/fake_aws.hpp"
 #include "net/http_client.hpp"
 #include "support/test_support.hpp"
 
-namespace {
-
-class OneCodeCatalog : public dspm::catalog::CatalogSource {
-  public:
-    explicit OneCodeCatalog(std::string code) {
-        req_.id = 1;
-        req_.item_code = "2.7.1";
-        req_.mapping_codes = {std::move(code)};
-    }
-    dspm::Expected<std::vector<dspm::catalog::FrameworkStat>, dspm::catalog::CatalogError> stats()
-        override {
-        return std::vector<dspm::catalog::FrameworkStat>{};
-    }
-    dspm::Expected<std::vector<dspm::catalog::Requirement>, dspm::catalog::CatalogError>
-    requirements(std::string_view) override {
-        return std::vector<dspm::catalog::Requirement>{req_};
-    }
-    dspm::Expected<dspm::catalog::RequirementDetail, dspm::catalog::CatalogError> requirement(
-        std::string_view, std::string_view) override {
-        return dspm::catalog::RequirementDetail{"ISMS-P", req_, {}};
-    }
-    dspm::Expected<std::vector<dspm::catalog::Mapping>, dspm::catalog::CatalogError> mappings()
-        override {
-        return std::vector<dspm::catalog::Mapping>{};
-    }
-    std::string source_name() const override { return "test"; }
-
-  private:
-    dspm::catalog::Requirement req_;
-};
-
-}  // namespace
 
 TEST(EvidenceNotes, DeniedBucketLocationIsSaidNotHidden) {
     auto aws = std::make_shared<dspm::test::FakeAwsClient>();
@@ -55,7 +24,9 @@ TEST(EvidenceNotes, DeniedBucketLocationIsSaidNotHidden) {
     dspm::Settings settings;
     settings.aws_region = "us-east-1";
     for (const char* code : {"2.0-01", "3.0-10"}) {
-        dspm::engine::Engine engine(settings, aws, std::make_shared<OneCodeCatalog>(code), nullptr);
+        dspm::engine::Engine engine(
+            settings, aws,
+            std::make_shared<dspm::test::CodesCatalog>(std::vector<std::string>{code}), nullptr);
         auto run = engine.run(*engine.plan("ISMS-P", std::string("1")));
         const auto& m = *run.results[0].results[0];
         ASSERT_FALSE(m.evaluations.empty()) << code;

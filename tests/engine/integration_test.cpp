@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/codes_catalog.hpp"
 #include "engine/engine.hpp"
 #include "engine/fake_aws.hpp"
 #include "engine/fake_http.hpp"
@@ -27,35 +28,6 @@ using dspm::test::FakeRequest;
 using dspm::test::FakeResponse;
 
 // ---- HTTP collector ----
-
-class OneRequirementCatalog : public dspm::catalog::CatalogSource {
-  public:
-    explicit OneRequirementCatalog(std::vector<std::string> codes) {
-        req_.id = 1;
-        req_.item_code = "2.7.1";
-        req_.mapping_codes = std::move(codes);
-    }
-    dspm::Expected<std::vector<dspm::catalog::FrameworkStat>, dspm::catalog::CatalogError> stats()
-        override {
-        return std::vector<dspm::catalog::FrameworkStat>{};
-    }
-    dspm::Expected<std::vector<dspm::catalog::Requirement>, dspm::catalog::CatalogError>
-    requirements(std::string_view) override {
-        return std::vector<dspm::catalog::Requirement>{req_};
-    }
-    dspm::Expected<dspm::catalog::RequirementDetail, dspm::catalog::CatalogError> requirement(
-        std::string_view, std::string_view) override {
-        return dspm::catalog::RequirementDetail{"ISMS-P", req_, {}};
-    }
-    dspm::Expected<std::vector<dspm::catalog::Mapping>, dspm::catalog::CatalogError> mappings()
-        override {
-        return std::vector<dspm::catalog::Mapping>{};
-    }
-    std::string source_name() const override { return "test"; }
-
-  private:
-    dspm::catalog::Requirement req_;
-};
 
 TEST(HttpCollector, SteampipeRowsNarrowRowsAndCollectorDown) {
     FakeHttpServer collector([](const FakeRequest& r) {
@@ -80,7 +52,7 @@ TEST(HttpCollector, SteampipeRowsNarrowRowsAndCollectorDown) {
     settings.collector_base_url = collector.url();
     dspm::engine::Engine engine(
         settings, aws,
-        std::make_shared<OneRequirementCatalog>(std::vector<std::string>{"2.0-01", "2.0-04"}),
+        std::make_shared<dspm::test::CodesCatalog>(std::vector<std::string>{"2.0-01", "2.0-04"}),
         dspm::inventory::make_http_collector(collector.url() + "/", http));
     auto run = engine.run(*engine.plan("ISMS-P", std::string("1")));
     ASSERT_EQ(run.results.size(), 1u);
@@ -109,7 +81,8 @@ TEST(HttpCollector, SteampipeRowsNarrowRowsAndCollectorDown) {
         "s3", "GetBucketEncryption",
         R"({"ServerSideEncryptionConfiguration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"}}]}})");
     dspm::engine::Engine down(
-        settings, aws2, std::make_shared<OneRequirementCatalog>(std::vector<std::string>{"2.0-01"}),
+        settings, aws2,
+        std::make_shared<dspm::test::CodesCatalog>(std::vector<std::string>{"2.0-01"}),
         dspm::inventory::make_http_collector(dead_url, http));
     auto run2 = down.run(*down.plan("ISMS-P", std::string("1")));
     const auto& m = *run2.results[0].results[0];

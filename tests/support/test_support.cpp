@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -180,6 +181,50 @@ std::map<std::string, std::string> moto_env(const std::string& endpoint,
             {"AWS_CONFIG_FILE", "/dev/null"},
             {"AWS_SHARED_CREDENTIALS_FILE", "/dev/null"},
             {"AWS_PAGER", ""}};
+}
+
+RawReply send_raw(unsigned short port, const std::string& raw, std::chrono::seconds timeout) {
+    RawReply reply;
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return reply;
+    timeval tv{static_cast<time_t>(timeout.count()), 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return reply;
+    }
+    std::string_view out = raw;
+    while (!out.empty()) {
+        const auto n = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+        if (n <= 0) break;
+        out.remove_prefix(static_cast<std::size_t>(n));
+    }
+    std::string in;
+    char buf[65536];
+    for (;;) {
+        const auto n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        in.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    const auto split = in.find("\r\n\r\n");
+    if (in.size() < 12 || split == std::string::npos) return reply;
+    reply.status = std::stoi(in.substr(9, 3));
+    reply.head = in.substr(0, split);
+    reply.body = in.substr(split + 4);
+    return reply;
+}
+
+RawReply post(unsigned short port, const std::string& target, std::chrono::seconds timeout) {
+    return send_raw(port,
+                    "POST " + target +
+                        " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
+                        "Connection: close\r\n\r\n",
+                    timeout);
 }
 
 int run_shell(const std::string& command, std::string* out) {

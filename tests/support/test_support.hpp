@@ -64,6 +64,18 @@ class Moto {
 std::map<std::string, std::string> moto_env(const std::string& endpoint,
                                             const std::string& region = "us-east-1");
 
+// One raw HTTP exchange on a fresh connection to 127.0.0.1:port; the answer is read to EOF (send
+// Connection: close). status 0: no connection or no parsable answer.
+struct RawReply {
+    int status = 0;
+    std::string head, body;
+};
+RawReply send_raw(unsigned short port, const std::string& raw,
+                  std::chrono::seconds timeout = std::chrono::seconds(5));
+// POST target with an empty body and Connection: close.
+RawReply post(unsigned short port, const std::string& target,
+              std::chrono::seconds timeout = std::chrono::seconds(30));
+
 // Runs a shell command (for seeding moto with the aws CLI); returns exit status, output in *out.
 int run_shell(const std::string& command, std::string* out = nullptr);
 
