@@ -11,7 +11,6 @@
 #include "net/http_client.hpp"
 #include "support/test_support.hpp"
 
-
 TEST(EvidenceNotes, DeniedBucketLocationIsSaidNotHidden) {
     auto aws = std::make_shared<dspm::test::FakeAwsClient>();
     // ListBuckets without BucketRegion (older answers, or a ListBuckets without the field).
