@@ -469,6 +469,8 @@ TEST(Config, ServerBounds) {
         env.vars = {{name, bad}};
         const auto r = load_settings({}, env.lookup(), dir.missing_env());
         EXPECT_FALSE(r) << name << "=" << bad;
-        if (!r) EXPECT_NE(r.error().message.find(name), std::string::npos) << r.error().message;
+        if (!r) {
+            EXPECT_NE(r.error().message.find(name), std::string::npos) << r.error().message;
+        }
     }
 }
