@@ -332,18 +332,26 @@ TEST(StorageS3EventLambda, AllWithLambdaIsCompliant) {
 TEST(StorageS3Replication, RulesPassMissingFails) {
     Fixture f;
     two_buckets(*f.aws);
+    // "good" is in eu-west-1; its destination in another region (a same-region copy would not
+    // count: verdict_storage_test).
+    per_bucket(*f.aws, "GetBucketLocation", [](const std::string& b) -> Result {
+        return json::parse(b == "dr-bucket" ? R"({"LocationConstraint":"us-west-2"})"
+                                            : R"({"LocationConstraint":"eu-west-1"})");
+    });
     per_bucket(*f.aws, "GetBucketReplication", [](const std::string& b) -> Result {
         if (b == "good")
             return json::parse(
-                R"({"ReplicationConfiguration":{"Role":"arn:aws:iam::1:role/r","Rules":[{"ID":"dr","Status":"Enabled","Destination":{"Bucket":"arn:aws:s3:::dr-bucket"}}]}})");
+                R"({"ReplicationConfiguration":{"Role":"arn:aws:iam::123456789012:role/r","Rules":[{"ID":"dr","Priority":1,"Filter":{},"Status":"Enabled","Destination":{"Bucket":"arn:aws:s3:::dr-bucket"},"DeleteMarkerReplication":{"Status":"Disabled"}}]}})");
         return not_found("GetBucketReplication", "ReplicationConfigurationNotFoundError");
     });
     auto r = f.run("9.0-04");
     EXPECT_EQ(r.status, Status::non_compliant);
     ASSERT_EQ(r.evaluations.size(), 2u);
     EXPECT_EQ(r.evaluations[0].status, Status::compliant);
-    EXPECT_EQ(r.evaluations[0].extra.at("destinations").as_array()[0],
+    EXPECT_EQ(r.evaluations[0].extra.at("destinations").as_array()[0].at("bucket"),
               json::value("arn:aws:s3:::dr-bucket"));
+    EXPECT_EQ(r.evaluations[0].extra.at("destinations").as_array()[0].at("region"),
+              json::value("us-west-2"));
     EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
     EXPECT_TRUE(r.evaluations[1].observed_value.is_null());
     EXPECT_EQ(r.evidence.at("replicated").as_uint64(), 1u);
@@ -352,8 +360,10 @@ TEST(StorageS3Replication, RulesPassMissingFails) {
 TEST(StorageS3Replication, AllReplicatedIsCompliant) {
     Fixture f;
     two_buckets(*f.aws);
-    f.aws->on_json("s3", "GetBucketReplication",
-                   R"({"ReplicationConfiguration":{"Rules":[{"ID":"dr","Status":"Enabled"}]}})");
+    // Destination is required in a rule; a copy into another account counts without its region.
+    f.aws->on_json(
+        "s3", "GetBucketReplication",
+        R"({"ReplicationConfiguration":{"Role":"arn:aws:iam::123456789012:role/r","Rules":[{"ID":"dr","Priority":1,"Filter":{},"Status":"Enabled","Destination":{"Bucket":"arn:aws:s3:::dr-bucket","Account":"210987654321"},"DeleteMarkerReplication":{"Status":"Disabled"}}]}})");
     EXPECT_EQ(f.run("9.0-04").status, Status::compliant);
 }
 
