@@ -265,6 +265,11 @@ TEST(StorageS3PublicAccess, AllFourFlagsPassOneFalseFlagFailsMissingFails) {
                 R"({"PublicAccessBlockConfiguration":{"BlockPublicAcls":true,"IgnorePublicAcls":true,"BlockPublicPolicy":false,"RestrictPublicBuckets":true}})");
         return not_found("GetPublicAccessBlock", "NoSuchPublicAccessBlockConfiguration");
     });
+    // The account level sets nothing (verdict_storage_test covers the account level).
+    f.aws->on("s3control", "GetPublicAccessBlock", [](const json::object&, const std::string&) {
+        return not_found("GetPublicAccessBlock", "NoSuchPublicAccessBlockConfiguration",
+                         "s3control");
+    });
     auto r = f.run("8.0-02");
     EXPECT_EQ(r.status, Status::non_compliant);
     ASSERT_EQ(r.evaluations.size(), 9u);  // 4 + 4 + 1
