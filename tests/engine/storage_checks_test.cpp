@@ -407,9 +407,9 @@ TEST(StorageS3PolicyOrg, OrgConditionPassesOthersFail) {
     EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
     EXPECT_TRUE(r.evaluations[2].observed_value.is_null());
     EXPECT_EQ(r.evaluations[3].status, Status::non_compliant);
-    EXPECT_EQ(r.evaluations[3].extra.at("publicStatements"), json::parse(R"(["Open"])"));
+    EXPECT_EQ(r.evaluations[3].extra.at("offendingStatements"), json::parse(R"(["Open"])"));
     EXPECT_NE(r.evaluations[3].decision.find("failed"), std::string::npos);
-    EXPECT_EQ(r.evaluations[4].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[4].status, Status::error);  // not JSON: malformed, not a verdict
     EXPECT_EQ(r.evidence.at("orgRestricted").as_uint64(), 1u);
 }
 
