@@ -595,7 +595,7 @@ TEST(StorageRdsBackup, CollectorColumnServesAndOldCollectorFallsBackToAws) {
         dspm::inventory::CollectorResult rows(std::string_view kind) override {
             if (kind != "rds-instances") return dspm::unexpected(std::string("no such kind"));
             return json::parse(
-                       R"([{"db_instance_identifier":"col","region":"us-east-1","backup_retention_period":14},
+                       R"([{"db_instance_identifier":"col","region":"us-east-1","backup_retention_period":14,"db_cluster_identifier":null,"read_replica_source_db_instance_identifier":null},
                            {"db_instance_identifier":"narrow","region":"us-east-1"}])")
                 .as_array();
         }
