@@ -10,15 +10,6 @@ using engine::Status;
 
 namespace {
 
-// GetBucketLocation answers null or "" for the partition's home region (us-east-1 in aws) and
-// "EU" for the oldest eu-west-1 buckets.
-std::string location_to_region(const json::value& doc, const std::string& home) {
-    const auto* v = at_path(doc, "LocationConstraint");
-    if (v == nullptr || !v->is_string() || v->get_string().empty()) return home;
-    if (v->get_string() == "EU") return "eu-west-1";
-    return std::string(v->get_string());
-}
-
 // Worst first, so that a bucket counts by the status that decides its roll-up.
 int rank(Status s) {
     switch (s) {
@@ -35,6 +26,15 @@ int rank(Status s) {
 }
 
 }  // namespace
+
+// GetBucketLocation answers null or "" for the partition's home region (us-east-1 in aws) and
+// "EU" for the oldest eu-west-1 buckets.
+std::string region_of_location(const json::value& doc, const std::string& home) {
+    const auto* v = at_path(doc, "LocationConstraint");
+    if (v == nullptr || !v->is_string() || v->get_string().empty()) return home;
+    if (v->get_string() == "EU") return "eu-west-1";
+    return std::string(v->get_string());
+}
 
 BucketList list_buckets(inventory::Facts& facts, const CheckScope& scope) {
     BucketList out;
@@ -67,7 +67,7 @@ BucketList list_buckets(inventory::Facts& facts, const CheckScope& scope) {
 BucketRegion locate_bucket(inventory::Facts& facts, const CheckScope& scope, const BucketRef& b) {
     if (!b.region.empty()) return {b.region, {}};
     auto loc = facts.aws("s3", "GetBucketLocation", {{"Bucket", b.name}}, scope.global_region);
-    if (loc) return {location_to_region(*loc, scope.global_region), {}};
+    if (loc) return {region_of_location(*loc, scope.global_region), {}};
     // Without the location the AWS layer still follows the wrong-region redirect, so the reads
     // stand; only the region written into the evidence is a guess, and the evidence says so.
     return {scope.global_region,
@@ -82,9 +82,10 @@ std::string bucket_region(inventory::Facts& facts, const CheckScope& scope, cons
     return locate_bucket(facts, scope, b).region;
 }
 
-engine::MappingResult run_per_bucket_many(const CheckInfo& info, inventory::Facts& facts,
-                                          const CheckScope& scope, std::string_view compliant_key,
-                                          const BucketMultiJudge& judge) {
+engine::MappingResult run_per_located_bucket(const CheckInfo& info, inventory::Facts& facts,
+                                             const CheckScope& scope,
+                                             std::string_view compliant_key,
+                                             const LocatedBucketJudge& judge) {
     auto list = list_buckets(facts, scope);
     std::vector<Evaluation> evals;
     if (list.error) {
@@ -97,7 +98,7 @@ engine::MappingResult run_per_bucket_many(const CheckInfo& info, inventory::Fact
     parallel_for(list.buckets.size(), scope.fanout, [&](std::size_t i) {
         const auto& b = list.buckets[i];
         const auto where = locate_bucket(facts, scope, b);
-        per_bucket[i] = judge(facts, scope, b.name, where.region);
+        per_bucket[i] = judge(facts, scope, b.name, where);
         if (!where.note.empty())
             for (auto& e : per_bucket[i])
                 e.extra["regionNote"] = where.note;
@@ -120,6 +121,15 @@ engine::MappingResult run_per_bucket_many(const CheckInfo& info, inventory::Fact
     auto r = finish(info, std::move(evals), std::move(evidence), "no S3 buckets in the account");
     r.notes = std::move(list.notes);
     return r;
+}
+
+engine::MappingResult run_per_bucket_many(const CheckInfo& info, inventory::Facts& facts,
+                                          const CheckScope& scope, std::string_view compliant_key,
+                                          const BucketMultiJudge& judge) {
+    return run_per_located_bucket(
+        info, facts, scope, compliant_key,
+        [&judge](inventory::Facts& f, const CheckScope& s, const std::string& bucket,
+                 const BucketRegion& where) { return judge(f, s, bucket, where.region); });
 }
 
 engine::MappingResult run_per_bucket(const CheckInfo& info, inventory::Facts& facts,
@@ -192,6 +202,22 @@ void judge_each(const std::vector<std::string>& names, std::size_t fanout, const
 
 namespace dspm::checks::storage {
 
+namespace {
+
+// The replica source of a DescribeDBInstances item; prefix is the item's path.
+void set_replica_source(RdsValue& v, const json::value& instance, const std::string& prefix) {
+    for (const char* field :
+         {"ReadReplicaSourceDBInstanceIdentifier", "ReadReplicaSourceDBClusterIdentifier"}) {
+        if (auto source = string_at(instance, field); !source.empty()) {
+            v.replica_source = std::move(source);
+            v.replica_source_field = prefix + field;
+            return;
+        }
+    }
+}
+
+}  // namespace
+
 std::optional<std::vector<RdsValue>> rds_instance_values(
     inventory::Facts& facts, const CheckScope& scope, const std::string& region,
     const std::optional<json::array>& collector, const char* aws_field, const char* column,
@@ -202,6 +228,11 @@ std::optional<std::vector<RdsValue>> rds_instance_values(
             RdsValue v;
             v.id = first_string(*row, {"db_instance_identifier", "name"});
             v.cluster = first_string(*row, {"db_cluster_identifier"});
+            v.replica_source = first_string(*row, {"read_replica_source_db_instance_identifier"});
+            if (!v.replica_source.empty())
+                v.replica_source_field = "read_replica_source_db_instance_identifier";
+            v.membership_known = row->contains("db_cluster_identifier") &&
+                                 row->contains("read_replica_source_db_instance_identifier");
             if (const auto* c = row->if_contains(column)) {
                 v.observed = *c;
                 v.evidence_path = column;
@@ -218,6 +249,9 @@ std::optional<std::vector<RdsValue>> rds_instance_values(
                 v.evidence_path = std::string("DBInstances[0].") + aws_field;
                 v.observed = value_at(*doc, v.evidence_path);
                 v.cluster = string_at(*doc, "DBInstances[0].DBClusterIdentifier");
+                if (const auto* item = at_path(*doc, "DBInstances[0]"))
+                    set_replica_source(v, *item, "DBInstances[0].");
+                v.membership_known = true;
             }
             out.push_back(std::move(v));
         }
@@ -236,6 +270,7 @@ std::optional<std::vector<RdsValue>> rds_instance_values(
         RdsValue v;
         v.id = string_at(item, "DBInstanceIdentifier");
         v.cluster = string_at(item, "DBClusterIdentifier");
+        set_replica_source(v, item, indexed("DBInstances", i, "."));
         v.observed = value_at(item, aws_field);
         v.evidence_path = indexed("DBInstances", i, std::string(".") + aws_field);
         out.push_back(std::move(v));

@@ -41,6 +41,10 @@ struct BucketRegion {
 };
 BucketRegion locate_bucket(inventory::Facts& facts, const CheckScope& scope, const BucketRef& b);
 
+// The region a GetBucketLocation answer names: null or "" is the partition's home region (`home`),
+// "EU" the oldest eu-west-1 buckets.
+std::string region_of_location(const boost::json::value& doc, const std::string& home);
+
 using BucketJudge =
     std::function<engine::Evaluation(inventory::Facts& facts, const CheckScope& scope,
                                      const std::string& bucket, const std::string& region)>;
@@ -58,6 +62,16 @@ using BucketMultiJudge = std::function<std::vector<engine::Evaluation>(
 engine::MappingResult run_per_bucket_many(const CheckInfo& info, inventory::Facts& facts,
                                           const CheckScope& scope, std::string_view compliant_key,
                                           const BucketMultiJudge& judge);
+
+// The same, for a judge that needs to know whether the bucket's region was read or guessed (a
+// judgement that compares regions must not stand on a guess).
+using LocatedBucketJudge = std::function<std::vector<engine::Evaluation>(
+    inventory::Facts& facts, const CheckScope& scope, const std::string& bucket,
+    const BucketRegion& where)>;
+engine::MappingResult run_per_located_bucket(const CheckInfo& info, inventory::Facts& facts,
+                                             const CheckScope& scope,
+                                             std::string_view compliant_key,
+                                             const LocatedBucketJudge& judge);
 
 // "Feature not configured" answers (NoSuchLifecycleConfiguration, ...): NON_COMPLIANT with the
 // observed value null and a note, never ERROR.
@@ -91,6 +105,14 @@ void judge_each(const std::vector<std::string>& names, std::size_t fanout, const
 struct RdsValue {
     std::string id;
     std::string cluster;  // DBClusterIdentifier (Aurora members), empty otherwise
+    // ReadReplicaSourceDBInstanceIdentifier, else ReadReplicaSourceDBClusterIdentifier: set when
+    // the instance is a read replica; replica_source_field names which one.
+    std::string replica_source;
+    std::string replica_source_field;
+    // false when a collector row did not carry the columns that say whether the instance is a
+    // cluster member or a read replica (db_cluster_identifier,
+    // read_replica_source_db_instance_identifier): cluster and replica_source are then unknown.
+    bool membership_known = true;
     boost::json::value observed;
     std::string evidence_path;
     engine::Source source = engine::Source::aws_sdk;

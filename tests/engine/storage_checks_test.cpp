@@ -265,6 +265,11 @@ TEST(StorageS3PublicAccess, AllFourFlagsPassOneFalseFlagFailsMissingFails) {
                 R"({"PublicAccessBlockConfiguration":{"BlockPublicAcls":true,"IgnorePublicAcls":true,"BlockPublicPolicy":false,"RestrictPublicBuckets":true}})");
         return not_found("GetPublicAccessBlock", "NoSuchPublicAccessBlockConfiguration");
     });
+    // The account level sets nothing (verdict_storage_test covers the account level).
+    f.aws->on("s3control", "GetPublicAccessBlock", [](const json::object&, const std::string&) {
+        return not_found("GetPublicAccessBlock", "NoSuchPublicAccessBlockConfiguration",
+                         "s3control");
+    });
     auto r = f.run("8.0-02");
     EXPECT_EQ(r.status, Status::non_compliant);
     ASSERT_EQ(r.evaluations.size(), 9u);  // 4 + 4 + 1
@@ -332,18 +337,26 @@ TEST(StorageS3EventLambda, AllWithLambdaIsCompliant) {
 TEST(StorageS3Replication, RulesPassMissingFails) {
     Fixture f;
     two_buckets(*f.aws);
+    // "good" is in eu-west-1; its destination in another region (a same-region copy would not
+    // count: verdict_storage_test).
+    per_bucket(*f.aws, "GetBucketLocation", [](const std::string& b) -> Result {
+        return json::parse(b == "dr-bucket" ? R"({"LocationConstraint":"us-west-2"})"
+                                            : R"({"LocationConstraint":"eu-west-1"})");
+    });
     per_bucket(*f.aws, "GetBucketReplication", [](const std::string& b) -> Result {
         if (b == "good")
             return json::parse(
-                R"({"ReplicationConfiguration":{"Role":"arn:aws:iam::1:role/r","Rules":[{"ID":"dr","Status":"Enabled","Destination":{"Bucket":"arn:aws:s3:::dr-bucket"}}]}})");
+                R"({"ReplicationConfiguration":{"Role":"arn:aws:iam::123456789012:role/r","Rules":[{"ID":"dr","Priority":1,"Filter":{},"Status":"Enabled","Destination":{"Bucket":"arn:aws:s3:::dr-bucket"},"DeleteMarkerReplication":{"Status":"Disabled"}}]}})");
         return not_found("GetBucketReplication", "ReplicationConfigurationNotFoundError");
     });
     auto r = f.run("9.0-04");
     EXPECT_EQ(r.status, Status::non_compliant);
     ASSERT_EQ(r.evaluations.size(), 2u);
     EXPECT_EQ(r.evaluations[0].status, Status::compliant);
-    EXPECT_EQ(r.evaluations[0].extra.at("destinations").as_array()[0],
+    EXPECT_EQ(r.evaluations[0].extra.at("destinations").as_array()[0].at("bucket"),
               json::value("arn:aws:s3:::dr-bucket"));
+    EXPECT_EQ(r.evaluations[0].extra.at("destinations").as_array()[0].at("region"),
+              json::value("us-west-2"));
     EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
     EXPECT_TRUE(r.evaluations[1].observed_value.is_null());
     EXPECT_EQ(r.evidence.at("replicated").as_uint64(), 1u);
@@ -352,8 +365,10 @@ TEST(StorageS3Replication, RulesPassMissingFails) {
 TEST(StorageS3Replication, AllReplicatedIsCompliant) {
     Fixture f;
     two_buckets(*f.aws);
-    f.aws->on_json("s3", "GetBucketReplication",
-                   R"({"ReplicationConfiguration":{"Rules":[{"ID":"dr","Status":"Enabled"}]}})");
+    // Destination is required in a rule; a copy into another account counts without its region.
+    f.aws->on_json(
+        "s3", "GetBucketReplication",
+        R"({"ReplicationConfiguration":{"Role":"arn:aws:iam::123456789012:role/r","Rules":[{"ID":"dr","Priority":1,"Filter":{},"Status":"Enabled","Destination":{"Bucket":"arn:aws:s3:::dr-bucket","Account":"210987654321"},"DeleteMarkerReplication":{"Status":"Disabled"}}]}})");
     EXPECT_EQ(f.run("9.0-04").status, Status::compliant);
 }
 
@@ -392,9 +407,9 @@ TEST(StorageS3PolicyOrg, OrgConditionPassesOthersFail) {
     EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
     EXPECT_TRUE(r.evaluations[2].observed_value.is_null());
     EXPECT_EQ(r.evaluations[3].status, Status::non_compliant);
-    EXPECT_EQ(r.evaluations[3].extra.at("publicStatements"), json::parse(R"(["Open"])"));
+    EXPECT_EQ(r.evaluations[3].extra.at("offendingStatements"), json::parse(R"(["Open"])"));
     EXPECT_NE(r.evaluations[3].decision.find("failed"), std::string::npos);
-    EXPECT_EQ(r.evaluations[4].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[4].status, Status::error);  // not JSON: malformed, not a verdict
     EXPECT_EQ(r.evidence.at("orgRestricted").as_uint64(), 1u);
 }
 
@@ -580,7 +595,7 @@ TEST(StorageRdsBackup, CollectorColumnServesAndOldCollectorFallsBackToAws) {
         dspm::inventory::CollectorResult rows(std::string_view kind) override {
             if (kind != "rds-instances") return dspm::unexpected(std::string("no such kind"));
             return json::parse(
-                       R"([{"db_instance_identifier":"col","region":"us-east-1","backup_retention_period":14},
+                       R"([{"db_instance_identifier":"col","region":"us-east-1","backup_retention_period":14,"db_cluster_identifier":null,"read_replica_source_db_instance_identifier":null},
                            {"db_instance_identifier":"narrow","region":"us-east-1"}])")
                 .as_array();
         }
