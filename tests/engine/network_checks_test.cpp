@@ -610,6 +610,9 @@ void eks(FakeAwsClient& aws) {
 TEST(NetworkEks, SecretsEncryptionLogsAndOidcOnOneRead) {
     NetFixture f;
     eks(*f.aws);
+    f.aws->on_json("iam", "ListOpenIDConnectProviders", R"({"OpenIDConnectProviderList":[
+      {"Arn":"arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X"}]})");
+    f.aws->on_json("eks", "ListPodIdentityAssociations", R"({"associations":[]})");
     dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
     auto enc = dspm::checks::find_check("2.0-07")->run(facts, f.scope);
     auto logs = dspm::checks::find_check("3.0-06")->run(facts, f.scope);
@@ -632,7 +635,8 @@ TEST(NetworkEks, SecretsEncryptionLogsAndOidcOnOneRead) {
 
     EXPECT_EQ(oidc.status, Status::non_compliant);
     EXPECT_EQ(eval_of(oidc, "hard")->status, Status::compliant);
-    EXPECT_EQ(eval_of(oidc, "soft")->evidence_path, "cluster.identity.oidc.issuer");
+    EXPECT_EQ(eval_of(oidc, "soft")->status, Status::non_compliant);
+    EXPECT_EQ(eval_of(oidc, "soft")->evidence_path, "OpenIDConnectProviderList[*].Arn");
 }
 
 TEST(NetworkEks, CompliantDeniedErrorNoneSkipped) {
@@ -642,6 +646,9 @@ TEST(NetworkEks, CompliantDeniedErrorNoneSkipped) {
                    R"({"cluster":{"encryptionConfig":[{"resources":["secrets"]}],
         "logging":{"clusterLogging":[{"types":["api","audit","authenticator"],"enabled":true}]},
         "identity":{"oidc":{"issuer":"https://x"}}}})");
+    f.aws->on_json(
+        "iam", "ListOpenIDConnectProviders",
+        R"({"OpenIDConnectProviderList":[{"Arn":"arn:aws:iam::123456789012:oidc-provider/x"}]})");
     for (const char* code : {"2.0-07", "3.0-06", "13.0-01"})
         EXPECT_EQ(f.run(code).status, Status::compliant) << code;
     NetFixture g;
