@@ -767,14 +767,21 @@ TEST(NetworkEcr, ScanOnPushAndImmutableTagsPerRepository) {
     f.aws->on_json("ecr", "DescribeRepositories", R"({"repositories":[
       {"repositoryName":"good","imageTagMutability":"IMMUTABLE","imageScanningConfiguration":{"scanOnPush":true}},
       {"repositoryName":"bad","imageTagMutability":"MUTABLE","imageScanningConfiguration":{"scanOnPush":false}}]})");
+    // 6.0-03 reads the effective frequency from the registry scanning configuration.
+    f.aws->on_json(
+        "ecr", "GetRegistryScanningConfiguration",
+        R"({"registryId":"123456789012","scanningConfiguration":{"scanType":"BASIC","rules":[
+      {"scanFrequency":"SCAN_ON_PUSH","repositoryFilters":[{"filter":"good","filterType":"WILDCARD"}]}]}})");
+    f.aws->on_json("ecr", "BatchGetRepositoryScanningConfiguration", R"({"scanningConfigurations":[
+      {"repositoryName":"good","scanOnPush":true,"scanFrequency":"SCAN_ON_PUSH","appliedScanFilters":[{"filter":"good","filterType":"WILDCARD"}]},
+      {"repositoryName":"bad","scanOnPush":false,"scanFrequency":"MANUAL","appliedScanFilters":[]}],"failures":[]})");
     dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
     auto scan = dspm::checks::find_check("6.0-03")->run(facts, f.scope);
     auto tags = dspm::checks::find_check("6.0-07")->run(facts, f.scope);
     EXPECT_EQ(f.aws->count("ecr:DescribeRepositories"), 1u);
     EXPECT_EQ(scan.status, Status::non_compliant);
     EXPECT_EQ(eval_of(scan, "good")->status, Status::compliant);
-    EXPECT_EQ(eval_of(scan, "bad")->evidence_path,
-              "repositories[1].imageScanningConfiguration.scanOnPush");
+    EXPECT_EQ(eval_of(scan, "bad")->evidence_path, "scanningConfigurations[1].scanFrequency");
     EXPECT_EQ(tags.status, Status::non_compliant);
     EXPECT_EQ(eval_of(tags, "good")->status, Status::compliant);
     EXPECT_EQ(eval_of(tags, "bad")->status, Status::non_compliant);
@@ -784,6 +791,12 @@ TEST(NetworkEcr, CompliantDeniedErrorNoneSkipped) {
     NetFixture f;
     f.aws->on_json("ecr", "DescribeRepositories", R"({"repositories":[
       {"repositoryName":"r","imageTagMutability":"IMMUTABLE_WITH_EXCLUSION","imageScanningConfiguration":{"scanOnPush":true}}]})");
+    f.aws->on_json(
+        "ecr", "GetRegistryScanningConfiguration",
+        R"({"registryId":"123456789012","scanningConfiguration":{"scanType":"ENHANCED","rules":[
+      {"scanFrequency":"CONTINUOUS_SCAN","repositoryFilters":[{"filter":"*","filterType":"WILDCARD"}]}]}})");
+    f.aws->on_json("ecr", "BatchGetRepositoryScanningConfiguration", R"({"scanningConfigurations":[
+      {"repositoryName":"r","scanOnPush":false,"scanFrequency":"CONTINUOUS_SCAN","appliedScanFilters":[{"filter":"*","filterType":"WILDCARD"}]}],"failures":[]})");
     EXPECT_EQ(f.run("6.0-03").status, Status::compliant);
     EXPECT_EQ(f.run("6.0-07").status, Status::compliant);
     NetFixture g;
