@@ -323,7 +323,7 @@ void load_balancers(FakeAwsClient& aws) {
                 {"ListenerArn":"l2","Port":80,"Protocol":"HTTP","DefaultActions":[{"Type":"redirect","RedirectConfig":{"Protocol":"HTTPS","Port":"443"}}]}]})"},
               {"arn:nlb", R"({"Listeners":[
                 {"ListenerArn":"l3","Port":8080,"Protocol":"HTTP","DefaultActions":[{"Type":"forward"}]},
-                {"ListenerArn":"l4","Port":5432,"Protocol":"TLS"}]})"}});
+                {"ListenerArn":"l4","Port":5432,"Protocol":"TLS","SslPolicy":"ELBSecurityPolicy-TLS13-1-2-2021-06"}]})"}});
     by_param(aws, "elbv2", "DescribeLoadBalancerAttributes", "LoadBalancerArn",
              {{"arn:alb", R"({"Attributes":[{"Key":"idle_timeout.timeout_seconds","Value":"60"},
                 {"Key":"access_logs.s3.enabled","Value":"true"},{"Key":"access_logs.s3.bucket","Value":"logs"}]})"},
@@ -333,6 +333,8 @@ void load_balancers(FakeAwsClient& aws) {
 TEST(NetworkElbListeners, HttpsTlsAndRedirectPassForwardingHttpFailsGatewaySkipped) {
     NetFixture f;
     load_balancers(*f.aws);
+    f.aws->on_json("elbv2", "DescribeSSLPolicies", R"({"SslPolicies":[
+      {"Name":"ELBSecurityPolicy-TLS13-1-2-2021-06","SslProtocols":["TLSv1.2","TLSv1.3"]}]})");
     auto r = f.run("2.0-09");
     EXPECT_EQ(r.status, Status::non_compliant);
     ASSERT_EQ(r.evaluations.size(), 4u);
