@@ -84,7 +84,8 @@ TEST(DataMlEndpoints, NoEndpointsIsSkipped) {
 }
 
 // ---- 6.0-02 SageMaker Model Monitor ----
-TEST(DataMlModelMonitor, ScheduledScheduleIsCompliant) {
+// One evaluation per endpoint: a Scheduled schedule covers only its own endpoint.
+TEST(DataMlModelMonitor, ScheduledScheduleCoversOnlyItsEndpoint) {
     Fixture f;
     f.aws->on_json("sagemaker", "ListEndpoints",
                    R"({"Endpoints":[{"EndpointName":"a","EndpointStatus":"InService"},
@@ -96,12 +97,14 @@ TEST(DataMlModelMonitor, ScheduledScheduleIsCompliant) {
                         {"MonitoringScheduleName":"s2","EndpointName":"b",
                          "MonitoringScheduleStatus":"Stopped"}]})");
     auto r = f.run("6.0-02");
-    EXPECT_EQ(r.status, Status::compliant);
-    ASSERT_EQ(r.evaluations.size(), 1u);
-    EXPECT_EQ(r.evaluations[0].observed_value, json::value(1));
-    const auto& unmonitored = r.evaluations[0].extra.at("unmonitoredEndpoints").as_array();
-    ASSERT_EQ(unmonitored.size(), 1u);
-    EXPECT_EQ(unmonitored[0], json::value("b"));
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    EXPECT_EQ(r.evaluations[0].resource_id, "a");
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[0].observed_value, json::value("Scheduled"));
+    EXPECT_EQ(r.evaluations[1].resource_id, "b");
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].observed_value, json::value("Stopped"));
 }
 
 TEST(DataMlModelMonitor, EndpointsWithoutScheduleAreNonCompliant) {
@@ -114,12 +117,13 @@ TEST(DataMlModelMonitor, EndpointsWithoutScheduleAreNonCompliant) {
                          "MonitoringScheduleStatus":"Stopped"}]})");
     auto r = f.run("6.0-02");
     EXPECT_EQ(r.status, Status::non_compliant);
-    EXPECT_EQ(r.evaluations.at(0).observed_value, json::value(0));
+    EXPECT_EQ(r.evaluations.at(0).observed_value, json::value("Stopped"));
 }
 
 TEST(DataMlModelMonitor, DeniedScheduleListIsError) {
     Fixture f;
-    f.aws->on_json("sagemaker", "ListEndpoints", R"({"Endpoints":[]})");
+    f.aws->on_json("sagemaker", "ListEndpoints",
+                   R"({"Endpoints":[{"EndpointName":"a","EndpointStatus":"InService"}]})");
     f.aws->deny("sagemaker", "ListMonitoringSchedules", "sagemaker:ListMonitoringSchedules");
     auto r = f.run("6.0-02");
     EXPECT_EQ(r.status, Status::error);

@@ -323,7 +323,7 @@ void load_balancers(FakeAwsClient& aws) {
                 {"ListenerArn":"l2","Port":80,"Protocol":"HTTP","DefaultActions":[{"Type":"redirect","RedirectConfig":{"Protocol":"HTTPS","Port":"443"}}]}]})"},
               {"arn:nlb", R"({"Listeners":[
                 {"ListenerArn":"l3","Port":8080,"Protocol":"HTTP","DefaultActions":[{"Type":"forward"}]},
-                {"ListenerArn":"l4","Port":5432,"Protocol":"TLS"}]})"}});
+                {"ListenerArn":"l4","Port":5432,"Protocol":"TLS","SslPolicy":"ELBSecurityPolicy-TLS13-1-2-2021-06"}]})"}});
     by_param(aws, "elbv2", "DescribeLoadBalancerAttributes", "LoadBalancerArn",
              {{"arn:alb", R"({"Attributes":[{"Key":"idle_timeout.timeout_seconds","Value":"60"},
                 {"Key":"access_logs.s3.enabled","Value":"true"},{"Key":"access_logs.s3.bucket","Value":"logs"}]})"},
@@ -333,6 +333,8 @@ void load_balancers(FakeAwsClient& aws) {
 TEST(NetworkElbListeners, HttpsTlsAndRedirectPassForwardingHttpFailsGatewaySkipped) {
     NetFixture f;
     load_balancers(*f.aws);
+    f.aws->on_json("elbv2", "DescribeSSLPolicies", R"({"SslPolicies":[
+      {"Name":"ELBSecurityPolicy-TLS13-1-2-2021-06","SslProtocols":["TLSv1.2","TLSv1.3"]}]})");
     auto r = f.run("2.0-09");
     EXPECT_EQ(r.status, Status::non_compliant);
     ASSERT_EQ(r.evaluations.size(), 4u);
@@ -610,6 +612,9 @@ void eks(FakeAwsClient& aws) {
 TEST(NetworkEks, SecretsEncryptionLogsAndOidcOnOneRead) {
     NetFixture f;
     eks(*f.aws);
+    f.aws->on_json("iam", "ListOpenIDConnectProviders", R"({"OpenIDConnectProviderList":[
+      {"Arn":"arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X"}]})");
+    f.aws->on_json("eks", "ListPodIdentityAssociations", R"({"associations":[]})");
     dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
     auto enc = dspm::checks::find_check("2.0-07")->run(facts, f.scope);
     auto logs = dspm::checks::find_check("3.0-06")->run(facts, f.scope);
@@ -632,7 +637,8 @@ TEST(NetworkEks, SecretsEncryptionLogsAndOidcOnOneRead) {
 
     EXPECT_EQ(oidc.status, Status::non_compliant);
     EXPECT_EQ(eval_of(oidc, "hard")->status, Status::compliant);
-    EXPECT_EQ(eval_of(oidc, "soft")->evidence_path, "cluster.identity.oidc.issuer");
+    EXPECT_EQ(eval_of(oidc, "soft")->status, Status::non_compliant);
+    EXPECT_EQ(eval_of(oidc, "soft")->evidence_path, "OpenIDConnectProviderList[*].Arn");
 }
 
 TEST(NetworkEks, CompliantDeniedErrorNoneSkipped) {
@@ -642,6 +648,9 @@ TEST(NetworkEks, CompliantDeniedErrorNoneSkipped) {
                    R"({"cluster":{"encryptionConfig":[{"resources":["secrets"]}],
         "logging":{"clusterLogging":[{"types":["api","audit","authenticator"],"enabled":true}]},
         "identity":{"oidc":{"issuer":"https://x"}}}})");
+    f.aws->on_json(
+        "iam", "ListOpenIDConnectProviders",
+        R"({"OpenIDConnectProviderList":[{"Arn":"arn:aws:iam::123456789012:oidc-provider/x"}]})");
     for (const char* code : {"2.0-07", "3.0-06", "13.0-01"})
         EXPECT_EQ(f.run(code).status, Status::compliant) << code;
     NetFixture g;
@@ -760,14 +769,21 @@ TEST(NetworkEcr, ScanOnPushAndImmutableTagsPerRepository) {
     f.aws->on_json("ecr", "DescribeRepositories", R"({"repositories":[
       {"repositoryName":"good","imageTagMutability":"IMMUTABLE","imageScanningConfiguration":{"scanOnPush":true}},
       {"repositoryName":"bad","imageTagMutability":"MUTABLE","imageScanningConfiguration":{"scanOnPush":false}}]})");
+    // 6.0-03 reads the effective frequency from the registry scanning configuration.
+    f.aws->on_json(
+        "ecr", "GetRegistryScanningConfiguration",
+        R"({"registryId":"123456789012","scanningConfiguration":{"scanType":"BASIC","rules":[
+      {"scanFrequency":"SCAN_ON_PUSH","repositoryFilters":[{"filter":"good","filterType":"WILDCARD"}]}]}})");
+    f.aws->on_json("ecr", "BatchGetRepositoryScanningConfiguration", R"({"scanningConfigurations":[
+      {"repositoryName":"good","scanOnPush":true,"scanFrequency":"SCAN_ON_PUSH","appliedScanFilters":[{"filter":"good","filterType":"WILDCARD"}]},
+      {"repositoryName":"bad","scanOnPush":false,"scanFrequency":"MANUAL","appliedScanFilters":[]}],"failures":[]})");
     dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
     auto scan = dspm::checks::find_check("6.0-03")->run(facts, f.scope);
     auto tags = dspm::checks::find_check("6.0-07")->run(facts, f.scope);
     EXPECT_EQ(f.aws->count("ecr:DescribeRepositories"), 1u);
     EXPECT_EQ(scan.status, Status::non_compliant);
     EXPECT_EQ(eval_of(scan, "good")->status, Status::compliant);
-    EXPECT_EQ(eval_of(scan, "bad")->evidence_path,
-              "repositories[1].imageScanningConfiguration.scanOnPush");
+    EXPECT_EQ(eval_of(scan, "bad")->evidence_path, "scanningConfigurations[1].scanFrequency");
     EXPECT_EQ(tags.status, Status::non_compliant);
     EXPECT_EQ(eval_of(tags, "good")->status, Status::compliant);
     EXPECT_EQ(eval_of(tags, "bad")->status, Status::non_compliant);
@@ -777,6 +793,12 @@ TEST(NetworkEcr, CompliantDeniedErrorNoneSkipped) {
     NetFixture f;
     f.aws->on_json("ecr", "DescribeRepositories", R"({"repositories":[
       {"repositoryName":"r","imageTagMutability":"IMMUTABLE_WITH_EXCLUSION","imageScanningConfiguration":{"scanOnPush":true}}]})");
+    f.aws->on_json(
+        "ecr", "GetRegistryScanningConfiguration",
+        R"({"registryId":"123456789012","scanningConfiguration":{"scanType":"ENHANCED","rules":[
+      {"scanFrequency":"CONTINUOUS_SCAN","repositoryFilters":[{"filter":"*","filterType":"WILDCARD"}]}]}})");
+    f.aws->on_json("ecr", "BatchGetRepositoryScanningConfiguration", R"({"scanningConfigurations":[
+      {"repositoryName":"r","scanOnPush":false,"scanFrequency":"CONTINUOUS_SCAN","appliedScanFilters":[{"filter":"*","filterType":"WILDCARD"}]}],"failures":[]})");
     EXPECT_EQ(f.run("6.0-03").status, Status::compliant);
     EXPECT_EQ(f.run("6.0-07").status, Status::compliant);
     NetFixture g;
