@@ -800,6 +800,9 @@ TEST(PlatformS3Triggers, NoBucketsIsSkipped) {
 }
 
 // ---- 14.0-03 CloudTrail labeling events ----
+// Judged now by a recorder of management write events (trail or event data store), not by
+// LookupEvents: Event history holds the event whatever is configured. More in
+// tests/engine/verdict_logging_test.cpp.
 std::string recent_job() {
     // A creation time of "now" keeps the test valid whatever day it runs.
     const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -809,46 +812,53 @@ std::string recent_job() {
                                   {"CreationTime", static_cast<std::int64_t>(now)}}}}});
 }
 
-TEST(PlatformLabelingEvents, RecentJobWithEventIsCompliant) {
+void one_trail(FakeAwsClient& aws, bool logging) {
+    aws.on_json("cloudtrail", "DescribeTrails", R"({"trailList":[{"Name":"main",
+        "TrailARN":"arn:aws:cloudtrail:us-east-1:123456789012:trail/main","HomeRegion":"us-east-1",
+        "IsMultiRegionTrail":true,"LogFileValidationEnabled":true}]})");
+    aws.on_json("cloudtrail", "GetTrailStatus",
+                logging ? R"({"IsLogging":true})" : R"({"IsLogging":false})");
+    aws.on_json("cloudtrail", "GetEventSelectors",
+                R"({"EventSelectors":[{"ReadWriteType":"All","IncludeManagementEvents":true,
+                    "DataResources":[],"ExcludeManagementEventSources":[]}]})");
+    aws.on_json("cloudtrail", "ListEventDataStores", R"({"EventDataStores":[]})");
+}
+
+TEST(PlatformLabelingEvents, RecentJobWithLoggingTrailIsCompliant) {
     PlatformFixture f;
     f.aws->on_json("sagemaker", "ListLabelingJobs", recent_job().c_str());
-    f.aws->on("cloudtrail", "LookupEvents",
-              [](const json::object& p, const std::string&) -> FakeAwsClient::Result {
-                  EXPECT_EQ(p.at("LookupAttributes").as_array().at(0).at("AttributeValue"),
-                            json::value("CreateLabelingJob"));
-                  return json::parse(R"({"Events":[{"EventName":"CreateLabelingJob"}]})");
-              });
+    one_trail(*f.aws, true);
     auto r = f.run("14.0-03");
     EXPECT_EQ(r.status, Status::compliant);
     EXPECT_EQ(r.evaluations.at(0).resource_id, "us-east-1");
+    EXPECT_EQ(f.aws->count("cloudtrail:LookupEvents"), 0u);
 }
 
-TEST(PlatformLabelingEvents, RecentJobWithoutEventIsNonCompliant) {
+TEST(PlatformLabelingEvents, RecentJobWithStoppedTrailIsNonCompliant) {
     PlatformFixture f;
     f.aws->on_json("sagemaker", "ListLabelingJobs", recent_job().c_str());
-    f.aws->on_json("cloudtrail", "LookupEvents", R"({"Events":[]})");
+    one_trail(*f.aws, false);
     auto r = f.run("14.0-03");
     EXPECT_EQ(r.status, Status::non_compliant);
-    EXPECT_TRUE(r.evaluations.at(0).extra.contains("note"));
+    EXPECT_EQ(r.evaluations.at(0).observed_value.at("IsLogging"), json::value(false));
 }
 
-TEST(PlatformLabelingEvents, DeniedLookupIsError) {
+TEST(PlatformLabelingEvents, DeniedTrailStatusIsError) {
     PlatformFixture f;
     f.aws->on_json("sagemaker", "ListLabelingJobs", recent_job().c_str());
-    f.aws->deny("cloudtrail", "LookupEvents", "cloudtrail:LookupEvents");
+    one_trail(*f.aws, true);
+    f.aws->deny("cloudtrail", "GetTrailStatus", "cloudtrail:GetTrailStatus");
     auto r = f.run("14.0-03");
     EXPECT_EQ(r.status, Status::error);
-    EXPECT_EQ(missing_permission(r), "cloudtrail:LookupEvents");
+    EXPECT_EQ(missing_permission(r), "cloudtrail:GetTrailStatus");
 }
 
-TEST(PlatformLabelingEvents, OnlyOldOrNoJobsIsSkippedWithoutLookup) {
+TEST(PlatformLabelingEvents, NoJobsIsSkippedWithoutCloudTrailReads) {
     PlatformFixture f;
-    f.aws->on_json(
-        "sagemaker", "ListLabelingJobs",
-        R"({"LabelingJobSummaryList":[{"LabelingJobName":"old","CreationTime":"2020-01-01T00:00:00+00:00"}]})");
+    f.aws->on_json("sagemaker", "ListLabelingJobs", R"({"LabelingJobSummaryList":[]})");
     auto r = f.run("14.0-03");
     EXPECT_EQ(r.status, Status::skipped);
-    EXPECT_EQ(f.aws->count("cloudtrail:LookupEvents"), 0u);
+    EXPECT_EQ(f.aws->count("cloudtrail:DescribeTrails"), 0u);
 }
 
 }  // namespace
