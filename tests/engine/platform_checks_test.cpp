@@ -629,10 +629,22 @@ TEST(PlatformKmsTenant, SharesKeyReadsWith2_0_16) {
 }
 
 // ---- 15.0-02 EventBridge ----
-TEST(PlatformEventBridge, FanOutWithoutBusPassesFanOutNextToBusFails) {
+// Every bus is read now (ListEventBuses); a rule fails when a target leads back to its own bus.
+// The old judgement (more than one target next to a bus forward fails) is gone: fan-out cannot
+// loop. tests/engine/verdict_logging_test.cpp has the rest.
+void default_bus(FakeAwsClient& aws) {
+    aws.on_json(
+        "events", "ListEventBuses",
+        R"({"EventBuses":[{"Name":"default","Arn":"arn:aws:events:us-east-1:123456789012:event-bus/default"}]})");
+}
+
+TEST(PlatformEventBridge, FanOutAndRelayPassSelfTargetFails) {
     PlatformFixture f;
+    default_bus(*f.aws);
     f.aws->on_json("events", "ListRules",
-                   R"({"Rules":[{"Name":"fan"},{"Name":"relay"},{"Name":"loop"}]})");
+                   R"({"Rules":[{"Name":"fan","State":"ENABLED","EventBusName":"default"},
+                       {"Name":"relay","State":"ENABLED","EventBusName":"default"},
+                       {"Name":"loop","State":"ENABLED","EventBusName":"default"}]})");
     by_param(
         *f.aws, "events", "ListTargetsByRule", "Rule",
         {{"fan",
@@ -645,14 +657,15 @@ TEST(PlatformEventBridge, FanOutWithoutBusPassesFanOutNextToBusFails) {
     EXPECT_EQ(r.status, Status::non_compliant);
     EXPECT_TRUE(eval_of(r, "fan")->passed);
     EXPECT_EQ(eval_of(r, "fan")->extra.at("targetCount"), json::value(2));
-    EXPECT_TRUE(eval_of(r, "relay")->passed);
+    EXPECT_TRUE(eval_of(r, "relay")->passed);  // central is outside the listed buses
     EXPECT_FALSE(eval_of(r, "loop")->passed);
-    EXPECT_EQ(eval_of(r, "loop")->observed_value, json::value(2));
+    EXPECT_EQ(eval_of(r, "loop")->observed_value, json::value(1));
 }
 
 TEST(PlatformEventBridge, SingleTargetRulesAreCompliant) {
     PlatformFixture f;
-    f.aws->on_json("events", "ListRules", R"({"Rules":[{"Name":"one"}]})");
+    default_bus(*f.aws);
+    f.aws->on_json("events", "ListRules", R"({"Rules":[{"Name":"one","State":"ENABLED"}]})");
     f.aws->on_json("events", "ListTargetsByRule",
                    R"({"Targets":[{"Id":"1","Arn":"arn:aws:sns:us-east-1:123456789012:t"}]})");
     EXPECT_EQ(f.run("15.0-02").status, Status::compliant);
@@ -660,7 +673,8 @@ TEST(PlatformEventBridge, SingleTargetRulesAreCompliant) {
 
 TEST(PlatformEventBridge, DeniedTargetsIsError) {
     PlatformFixture f;
-    f.aws->on_json("events", "ListRules", R"({"Rules":[{"Name":"one"}]})");
+    default_bus(*f.aws);
+    f.aws->on_json("events", "ListRules", R"({"Rules":[{"Name":"one","State":"ENABLED"}]})");
     f.aws->deny("events", "ListTargetsByRule", "events:ListTargetsByRule");
     auto r = f.run("15.0-02");
     EXPECT_EQ(r.status, Status::error);
@@ -669,6 +683,7 @@ TEST(PlatformEventBridge, DeniedTargetsIsError) {
 
 TEST(PlatformEventBridge, NoRulesIsSkipped) {
     PlatformFixture f;
+    default_bus(*f.aws);
     f.aws->on_json("events", "ListRules", R"({"Rules":[]})");
     EXPECT_EQ(f.run("15.0-02").status, Status::skipped);
 }
