@@ -1,6 +1,17 @@
-// 1.0-05 IAM Access Analyzer: per audited region, ListAnalyzers answers an analyzer whose status
-// is ACTIVE (analyzers are regional: one region's analyzer does not see another's resources).
+// 1.0-05 IAM Access Analyzer: per audited region, ListAnalyzers (every page) answers an analyzer
+// for external sharing whose status is ACTIVE. Analyzers are regional: one region's analyzer does
+// not see another region's resources.
+// Judgement: the catalog's control is "an Access Analyzer for external sharing". Only analyzers of
+// type ACCOUNT or ORGANIZATION find resources shared outside the zone of trust; the other types
+// (ACCOUNT_UNUSED_ACCESS / ORGANIZATION_UNUSED_ACCESS find unused roles, keys and permissions,
+// ACCOUNT_INTERNAL_ACCESS / ORGANIZATION_INTERNAL_ACCESS find access from inside the
+// organization) are listed in extra.otherAnalyzers and not counted, nor are external-access
+// analyzers that are CREATING, DISABLED or FAILED. A region passes with at least one; a region
+// without any is NON_COMPLIANT (the analyzer is the control), a failed list an ERROR.
+// An ORGANIZATION analyzer lives in the management or delegated administrator account: a member
+// account's own ListAnalyzers does not show it.
 #include <boost/json.hpp>
+#include <cstdint>
 
 #include "checks/detection_helpers.hpp"
 #include "checks/helpers.hpp"
@@ -8,8 +19,15 @@
 namespace dspm::checks {
 
 namespace json = boost::json;
+using engine::Evaluation;
 
 namespace {
+
+constexpr const char* kField = "Active external access analyzers";
+
+bool external_access(std::string_view type) {
+    return type == "ACCOUNT" || type == "ORGANIZATION";
+}
 
 class Check1005AccessAnalyzer final : public Check {
   public:
@@ -23,19 +41,45 @@ class Check1005AccessAnalyzer final : public Check {
     }
 
     engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {
-        static const detection::RegionalCount spec{
-            "AccessAnalyzer",
-            "accessanalyzer",
-            "ListAnalyzers",
-            {},
-            "analyzers",
-            "Active analyzers",
-            true,
-            {},
-            [](const json::value& a) { return string_at(a, "status") == "ACTIVE"; },
-            "[?status=='ACTIVE']",
-            "regionsWithActiveAnalyzer"};
-        return detection::regional_count(info(), facts, scope, spec);
+        std::vector<Evaluation> evals;
+        std::size_t passing = 0;
+        for (const auto& region : scope.regions) {
+            auto doc = facts.aws_all_pages("accessanalyzer", "ListAnalyzers", {}, region);
+            if (!doc) {
+                evals.push_back(error_evaluation("AccessAnalyzer", region, kField, doc.error(),
+                                                 region, scope.account));
+                continue;
+            }
+            std::int64_t n = 0;
+            json::array counted, others;
+            for (const auto& a : detection::array_at(*doc, "analyzers")) {
+                const std::string type = string_at(a, "type");
+                const std::string status = string_at(a, "status");
+                json::object item{
+                    {"name", string_at(a, "name")}, {"type", type}, {"status", status}};
+                if (external_access(type) && status == "ACTIVE") {
+                    ++n;
+                    counted.push_back(std::move(item));
+                } else {
+                    others.push_back(std::move(item));
+                }
+            }
+            json::object extra{{"analyzers", std::move(counted)},
+                               {"otherAnalyzers", std::move(others)}};
+            if (n == 0)
+                extra["note"] =
+                    "no ACTIVE analyzer of type ACCOUNT or ORGANIZATION (external access) in this "
+                    "region";
+            auto e = evaluate({"AccessAnalyzer", region,
+                               "analyzers[?type in ['ACCOUNT','ORGANIZATION'] && status=='ACTIVE']",
+                               kField, engine::Comparator::ge, 1, n, engine::Source::aws_sdk,
+                               region, scope.account, std::move(extra)});
+            if (e.passed) ++passing;
+            evals.push_back(std::move(e));
+        }
+        json::object evidence{{"regions", scope.regions.size()},
+                              {"regionsWithActiveAnalyzer", passing}};
+        return finish(info(), std::move(evals), std::move(evidence), "no audited regions");
     }
 };
 

@@ -1,10 +1,24 @@
-// 3.0-01 CloudTrail: at least one trail that is multi-region, validates its log files and is
-// logging (GetTrailStatus IsLogging, read in the trail's home region). Evaluated per trail; one
-// qualifying trail is sufficient (single-region trails beside it are not findings). An account
-// without any trail is a finding, not "nothing to check".
+// 3.0-01 CloudTrail: every audited region is covered by a trail that is logging, validates its log
+// files and records management events of ReadWriteType All.
+// Judgement, per audited region (one evaluation each, resource_id = the region):
+//  - A multi-region trail (IsMultiRegionTrail) covers every region; a single-region trail only its
+//    home region. Each trail's GetTrailStatus and GetEventSelectors are read in its home region
+//    (HomeRegion), so a multi-region trail homed outside the audited regions is still read.
+//  - A trail qualifies when GetTrailStatus.IsLogging is true, DescribeTrails'
+//    LogFileValidationEnabled is true (the catalog's field) and its selectors record every
+//    management event: a classic EventSelectors[] entry with IncludeManagementEvents true and
+//    ReadWriteType All, or AdvancedEventSelectors[] with eventCategory Equals Management and no
+//    readOnly (or other) field selector narrowing it; a ReadOnly plus a WriteOnly selection make
+//    All. Excluded event sources (KMS, RDS Data API) are listed, not judged.
+//  - The region is COMPLIANT when one covering trail qualifies (extra.coveredBy names it); a
+//    failed read that could hide the qualifying trail (its trail's status or selectors, the
+//    region's DescribeTrails) is an ERROR naming the action; otherwise NON_COMPLIANT, on the
+//    first covering trail, or with observed null when no trail covers the region (CloudTrail is
+//    the control: no trail is a finding, never SKIPPED).
+// Every covering trail and its verdict is in extra.candidates; evidence.trails lists all trails.
 #include <boost/json.hpp>
 
-#include "checks/detection_helpers.hpp"
+#include "checks/cloudtrail_helpers.hpp"
 #include "checks/helpers.hpp"
 
 namespace dspm::checks {
@@ -14,11 +28,36 @@ using engine::Evaluation;
 
 namespace {
 
-constexpr const char* kField = "IsMultiRegionTrail, LogFileValidationEnabled, IsLogging";
+constexpr const char* kField = "IsLogging, LogFileValidationEnabled, management events";
 
 json::value member(const json::object& o, const char* key) {
     const auto* v = o.if_contains(key);
     return v != nullptr ? *v : json::value(nullptr);
+}
+
+cloudtrail::Recorder judge(const cloudtrail::TrailState& t) {
+    auto r = cloudtrail::recorder_of(t);
+    const json::value validation = member(t.trail.doc, "LogFileValidationEnabled");
+    json::value management = nullptr;
+    json::array paths;
+    if (t.selectors) {
+        management = json::string(t.selectors->management.read_write());
+        paths = t.selectors->management.paths;
+    }
+    r.observed = json::object{{"IsLogging", t.is_logging},
+                              {"LogFileValidationEnabled", validation},
+                              {"ManagementEvents", management}};
+    r.expected = json::object{
+        {"IsLogging", true}, {"LogFileValidationEnabled", true}, {"ManagementEvents", "All"}};
+    r.evidence_path = cloudtrail::join_paths(
+        {indexed("trailList", t.trail.index, ".LogFileValidationEnabled"),
+         "GetTrailStatus.IsLogging", cloudtrail::join_paths(paths, "GetEventSelectors")});
+    const bool fails = validation != json::value(true) ||
+                       (t.is_logging.is_bool() && !t.is_logging.get_bool()) ||
+                       (!management.is_null() && management != json::value("All"));
+    if (fails) cloudtrail::settle(r);
+    r.qualifies = r.errors.empty() && r.observed == r.expected;
+    return r;
 }
 
 class CloudTrailTrail final : public Check {
@@ -28,60 +67,29 @@ class CloudTrailTrail final : public Check {
                                  "CloudTrail",
                                  "CloudTrail",
                                  "high",
-                                 {"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"}};
+                                 {"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus",
+                                  "cloudtrail:GetEventSelectors"}};
         return i;
     }
 
     engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {
-        auto listed = detection::describe_trails(facts, scope, kField);
-        std::vector<Evaluation> per(listed.trails.size());
-        parallel_for(listed.trails.size(), scope.fanout,
-                     [&](std::size_t i) { per[i] = judge(facts, scope, listed.trails[i]); });
-        std::vector<Evaluation> evals = std::move(listed.errors);
-        json::array trails;
-        for (auto& e : per) {
-            trails.push_back(json::object{{"trail", e.resource_id},
-                                          {"observed", e.observed_value},
-                                          {"status", engine::to_string(e.status)}});
-            evals.push_back(std::move(e));
-        }
-        const std::string account = detection::account_resource(scope);
-        auto none = evaluate({"CloudTrail", account, "trailList", "Trails", engine::Comparator::ge,
-                              1, 0, engine::Source::aws_sdk, scope.regions.front(), scope.account,
-                              json::object{{"note", "no CloudTrail trail in the account"}}});
-        json::object evidence{{"totalTrails", listed.trails.size()}, {"trails", std::move(trails)}};
-        return detection::at_least_one(info(), std::move(evals), std::move(none),
-                                       std::move(evidence));
-    }
-
-  private:
-    static Evaluation judge(inventory::Facts& facts, const CheckScope& scope,
-                            const detection::Trail& t) {
-        json::object observed{
-            {"IsMultiRegionTrail", member(t.doc, "IsMultiRegionTrail")},
-            {"LogFileValidationEnabled", member(t.doc, "LogFileValidationEnabled")},
-            {"IsLogging", nullptr}};
-        const json::object expected{
-            {"IsMultiRegionTrail", true}, {"LogFileValidationEnabled", true}, {"IsLogging", true}};
-        json::object extra{{"trailArn", t.arn}, {"homeRegion", t.region}};
-        const bool configured = observed["IsMultiRegionTrail"] == json::value(true) &&
-                                observed["LogFileValidationEnabled"] == json::value(true);
-        if (configured) {
-            auto status = facts.aws("cloudtrail", "GetTrailStatus", {{"Name", t.arn}}, t.region);
-            if (!status)
-                return error_evaluation("CloudTrail", t.name, kField, status.error(), t.region,
-                                        scope.account);
-            const auto* logging = at_path(*status, "IsLogging");
-            observed["IsLogging"] = logging != nullptr ? *logging : json::value(nullptr);
-        } else {
-            extra["note"] = "IsLogging not read: the trail's configuration already fails";
-        }
-        return evaluate({"CloudTrail", t.name,
-                         indexed("trailList", t.index,
-                                 ".{IsMultiRegionTrail,LogFileValidationEnabled}"
-                                 " + GetTrailStatus.IsLogging"),
-                         kField, engine::Comparator::eq, expected, std::move(observed),
-                         engine::Source::aws_sdk, t.region, scope.account, std::move(extra)});
+        auto states = cloudtrail::read_trails(facts, scope, kField);
+        std::vector<cloudtrail::Recorder> recorders;
+        for (const auto& t : states.trails)
+            recorders.push_back(judge(t));
+        const json::value expected = json::object{
+            {"IsLogging", true}, {"LogFileValidationEnabled", true}, {"ManagementEvents", "All"}};
+        auto evals =
+            cloudtrail::judge_regions(recorders, states.list_errors, {}, scope.regions, scope,
+                                      {kField, expected, "no CloudTrail trail covers this region"});
+        std::size_t covered = 0;
+        for (const auto& e : evals)
+            covered += e.status == engine::Status::compliant;
+        json::object evidence{{"totalTrails", states.trails.size()},
+                              {"regions", scope.regions.size()},
+                              {"regionsCovered", covered},
+                              {"trails", cloudtrail::recorders_evidence(recorders)}};
+        return finish(info(), std::move(evals), std::move(evidence), "no audited regions");
     }
 };
 

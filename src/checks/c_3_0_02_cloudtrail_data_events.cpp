@@ -1,22 +1,62 @@
-// 3.0-02 CloudTrail data events: some trail records S3 object or Lambda invoke data events, either
-// through classic EventSelectors (DataResources[].Type) or AdvancedEventSelectors (a field selector
-// on resources.type whose Equals names the type). One such trail is sufficient.
+// 3.0-02 CloudTrail data events: every audited region is covered by a logging trail that records
+// S3 object data events of every bucket, reads and writes.
+// Judgement, per audited region (one evaluation each, resource_id = the region):
+//  - A multi-region trail covers every region, a single-region trail only its home region (data
+//    events of a bucket are recorded by the trails of the bucket's region). GetTrailStatus and
+//    GetEventSelectors are read in the trail's home region.
+//  - A trail qualifies when GetTrailStatus.IsLogging is true and its selectors record S3 object
+//    data events of all buckets with ReadWriteType All: classic
+//    DataResources[{Type:"AWS::S3::Object",Values:["arn:aws:s3"]}] ("arn:aws:s3:::" also means
+//    all buckets) in a ReadWriteType All selector, or AdvancedEventSelectors[] with eventCategory
+//    Equals Data and resources.type Equals AWS::S3::Object and no resources.ARN, readOnly or other
+//    field selector narrowing them (a ReadOnly plus a WriteOnly selection make All).
+//  - Selections of some buckets only (bucket ARNs in Values, a resources.ARN field selector) or of
+//    some events (eventName, ...) are listed in extra.s3NarrowedSelections and do not qualify the
+//    trail: whether they happen to name every bucket is not judged.
+//  - The catalog also names Lambda data events: which data resource types a trail records is
+//    evidence (extra.dataResourceTypes), the verdict is about S3, where the data sits.
+//  - COMPLIANT when a covering trail qualifies (extra.coveredBy); ERROR when none does and a read
+//    that could hide one failed; NON_COMPLIANT otherwise (observed null when no trail covers the
+//    region: the control is the trail's recording, so absence is a finding).
 #include <boost/json.hpp>
 
-#include "checks/detection_helpers.hpp"
+#include "checks/cloudtrail_helpers.hpp"
 #include "checks/helpers.hpp"
 
 namespace dspm::checks {
 
 namespace json = boost::json;
-using engine::Evaluation;
 
 namespace {
 
-constexpr const char* kField = "Data event resource types";
+constexpr const char* kField = "IsLogging, S3 object data events of all buckets";
 
-bool wanted(std::string_view type) {
-    return type == "AWS::S3::Object" || type == "AWS::Lambda::Function";
+cloudtrail::Recorder judge(const cloudtrail::TrailState& t) {
+    auto r = cloudtrail::recorder_of(t);
+    json::value s3 = nullptr;
+    json::array paths;
+    if (t.selectors) {
+        s3 = json::string(t.selectors->s3_all_buckets.read_write());
+        paths = t.selectors->s3_all_buckets.paths;
+        r.details["dataResourceTypes"] = t.selectors->data_types;
+        if (!t.selectors->s3_narrowed.empty()) {
+            r.details["s3NarrowedSelections"] = t.selectors->s3_narrowed;
+            if (s3 != json::value("All"))
+                r.details["note"] =
+                    "S3 data events of some buckets or some events only do not cover every "
+                    "bucket";
+        }
+    }
+    r.observed = json::object{{"IsLogging", t.is_logging}, {"S3DataEventsAllBuckets", s3}};
+    r.expected = json::object{{"IsLogging", true}, {"S3DataEventsAllBuckets", "All"}};
+    r.evidence_path = cloudtrail::join_paths(
+        {"GetTrailStatus.IsLogging",
+         cloudtrail::join_paths(paths, "GetEventSelectors.EventSelectors[*].DataResources")});
+    const bool fails = (t.is_logging.is_bool() && !t.is_logging.get_bool()) ||
+                       (!s3.is_null() && s3 != json::value("All"));
+    if (fails) cloudtrail::settle(r);
+    r.qualifies = r.errors.empty() && r.observed == r.expected;
+    return r;
 }
 
 class CloudTrailDataEvents final : public Check {
@@ -26,82 +66,29 @@ class CloudTrailDataEvents final : public Check {
                                  "CloudTrail Data events",
                                  "CloudTrail",
                                  "medium",
-                                 {"cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors"}};
+                                 {"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus",
+                                  "cloudtrail:GetEventSelectors"}};
         return i;
     }
 
     engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {
-        auto listed = detection::describe_trails(facts, scope, kField);
-        std::vector<Evaluation> per(listed.trails.size());
-        parallel_for(listed.trails.size(), scope.fanout,
-                     [&](std::size_t i) { per[i] = judge(facts, scope, listed.trails[i]); });
-        std::vector<Evaluation> evals = std::move(listed.errors);
-        for (auto& e : per)
-            evals.push_back(std::move(e));
-        auto none = evaluate({"CloudTrail", detection::account_resource(scope), "trailList", kField,
-                              engine::Comparator::in,
-                              json::array{"AWS::S3::Object", "AWS::Lambda::Function"}, nullptr,
-                              engine::Source::aws_sdk, scope.regions.front(), scope.account,
-                              json::object{{"note", "no CloudTrail trail in the account"}}});
-        json::object evidence{{"totalTrails", listed.trails.size()}};
-        return detection::at_least_one(info(), std::move(evals), std::move(none),
-                                       std::move(evidence));
-    }
-
-  private:
-    static Evaluation judge(inventory::Facts& facts, const CheckScope& scope,
-                            const detection::Trail& t) {
-        auto doc = facts.aws("cloudtrail", "GetEventSelectors", {{"TrailName", t.arn}}, t.region);
-        if (!doc)
-            return error_evaluation("CloudTrail", t.name, kField, doc.error(), t.region,
-                                    scope.account);
-        json::array types;
-        std::string path;
-        json::value observed = nullptr;
-        auto note = [&](const json::value& type, std::string where) {
-            if (!type.is_string()) return;
-            types.push_back(type);
-            // The evidence is the first wanted type, else the first type seen.
-            if (wanted(type.get_string()) &&
-                (observed.is_null() || !wanted(observed.as_string()))) {
-                observed = type;
-                path = std::move(where);
-            } else if (observed.is_null()) {
-                observed = type;
-                path = std::move(where);
-            }
-        };
-        const auto& selectors = detection::array_at(*doc, "EventSelectors");
-        for (std::size_t i = 0; i < selectors.size(); ++i) {
-            const auto& resources = detection::array_at(selectors[i], "DataResources");
-            for (std::size_t j = 0; j < resources.size(); ++j) {
-                if (const auto* type = at_path(resources[j], "Type"))
-                    note(*type,
-                         indexed(indexed("EventSelectors", i, ".DataResources"), j, ".Type"));
-            }
-        }
-        const auto& advanced = detection::array_at(*doc, "AdvancedEventSelectors");
-        for (std::size_t i = 0; i < advanced.size(); ++i) {
-            const auto& fields = detection::array_at(advanced[i], "FieldSelectors");
-            for (std::size_t j = 0; j < fields.size(); ++j) {
-                if (string_at(fields[j], "Field") != "resources.type") continue;
-                const auto& equals = detection::array_at(fields[j], "Equals");
-                for (std::size_t k = 0; k < equals.size(); ++k)
-                    note(equals[k],
-                         indexed(indexed(indexed("AdvancedEventSelectors", i, ".FieldSelectors"), j,
-                                         ".Equals"),
-                                 k));
-            }
-        }
-        json::object extra{{"trailArn", t.arn}, {"dataResourceTypes", std::move(types)}};
-        if (observed.is_null()) {
-            extra["note"] = "no data event selectors";
-            path = "EventSelectors[*].DataResources[*].Type";
-        }
-        return evaluate({"CloudTrail", t.name, std::move(path), kField, engine::Comparator::in,
-                         json::array{"AWS::S3::Object", "AWS::Lambda::Function"},
-                         std::move(observed), engine::Source::aws_sdk, t.region, scope.account,
-                         std::move(extra)});
+        auto states = cloudtrail::read_trails(facts, scope, kField);
+        std::vector<cloudtrail::Recorder> recorders;
+        for (const auto& t : states.trails)
+            recorders.push_back(judge(t));
+        const json::value expected =
+            json::object{{"IsLogging", true}, {"S3DataEventsAllBuckets", "All"}};
+        auto evals =
+            cloudtrail::judge_regions(recorders, states.list_errors, {}, scope.regions, scope,
+                                      {kField, expected, "no CloudTrail trail covers this region"});
+        std::size_t covered = 0;
+        for (const auto& e : evals)
+            covered += e.status == engine::Status::compliant;
+        json::object evidence{{"totalTrails", states.trails.size()},
+                              {"regions", scope.regions.size()},
+                              {"regionsCovered", covered},
+                              {"trails", cloudtrail::recorders_evidence(recorders)}};
+        return finish(info(), std::move(evals), std::move(evidence), "no audited regions");
     }
 };
 

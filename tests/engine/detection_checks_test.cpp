@@ -106,8 +106,10 @@ const Presence kPresence[] = {
      R"({"MetricAlarms":[{"AlarmName":"cpu"}],"CompositeAlarms":[]})",
      R"({"MetricAlarms":[],"CompositeAlarms":[{"AlarmName":"c"}]})"},
     {"1.0-05", "accessanalyzer", "ListAnalyzers", "access-analyzer:ListAnalyzers",
-     R"({"analyzers":[{"name":"a","status":"ACTIVE"}]})",
-     R"({"analyzers":[{"name":"a","status":"DISABLED"}]})"},
+     R"({"analyzers":[{"arn":"arn:aws:access-analyzer:us-east-1:123456789012:analyzer/a",
+         "name":"a","type":"ACCOUNT","createdAt":"2024-01-02T03:04:05+00:00","status":"ACTIVE"}]})",
+     R"({"analyzers":[{"arn":"arn:aws:access-analyzer:us-east-1:123456789012:analyzer/a",
+         "name":"a","type":"ACCOUNT","createdAt":"2024-01-02T03:04:05+00:00","status":"DISABLED"}]})"},
     {"7.0-04", "detective", "ListGraphs", "detective:ListGraphs",
      R"({"GraphList":[{"Arn":"arn:g"}]})", R"({"GraphList":[]})"},
     {"6.0-06", "signer", "ListSigningProfiles", "signer:ListSigningProfiles",
@@ -424,22 +426,28 @@ constexpr const char* kGoodAndLocal = R"({"trailList":[
     {"Name":"local","TrailARN":"arn:aws:cloudtrail:us-east-1:1:trail/local","HomeRegion":"us-east-1",
      "IsMultiRegionTrail":false,"LogFileValidationEnabled":true,"HasInsightSelectors":false}]})";
 
-TEST(DetectionCloudTrail, OneQualifyingTrailIsSufficientAndStatusIsReadInItsHomeRegion) {
+constexpr const char* kManagementAll =
+    R"({"EventSelectors":[{"ReadWriteType":"All","IncludeManagementEvents":true,"DataResources":[],
+        "ExcludeManagementEventSources":[]}]})";
+
+// 3.0-01 is judged per region (the trail covering each one); the catalog-only version that this
+// replaced passed on one trail for the whole account without reading its selectors.
+TEST(DetectionCloudTrail, MultiRegionTrailCoversEveryRegionAndIsReadInItsHomeRegion) {
     Fixture f;
     f.scope.regions = {"us-east-1", "eu-west-1"};  // the shadow copy appears in both
     trails(*f.aws, kGoodAndLocal);
     f.aws->on_json("cloudtrail", "GetTrailStatus", R"({"IsLogging":true})");
+    f.aws->on_json("cloudtrail", "GetEventSelectors", kManagementAll);
     auto r = f.run("3.0-01");
     EXPECT_EQ(r.status, Status::compliant);
-    ASSERT_EQ(r.evaluations.size(), 1u);
-    EXPECT_EQ(r.evaluations[0].resource_id, "org");
-    EXPECT_EQ(r.evaluations[0].region, "eu-west-1");
-    EXPECT_EQ(r.evidence.at("totalTrails").as_uint64(), 2u);  // deduplicated by ARN
-    EXPECT_EQ(r.evidence.at("otherCandidates").as_array().size(), 1u);
-    // Only the trail whose configuration passes needs its status read.
-    ASSERT_EQ(f.aws->count("cloudtrail:GetTrailStatus"), 1u);
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    for (const auto& e : r.evaluations)
+        EXPECT_EQ(e.extra.at("coveredBy").at("name"), json::value("org"));
+    EXPECT_EQ(r.evidence.at("totalTrails").as_uint64(), 2u);   // deduplicated by ARN
+    ASSERT_EQ(f.aws->count("cloudtrail:GetTrailStatus"), 2u);  // each trail once
     for (const auto& c : f.aws->calls()) {
-        if (c.op == "cloudtrail:GetTrailStatus") {
+        if (c.op == "cloudtrail:GetTrailStatus" &&
+            c.params.find("trail/org") != std::string::npos) {
             EXPECT_EQ(c.region, "eu-west-1");
         }
     }
@@ -450,11 +458,12 @@ TEST(DetectionCloudTrail, StoppedLoggingFailsAndNoTrailIsAFinding) {
         Fixture f;
         trails(*f.aws, kGoodAndLocal);
         f.aws->on_json("cloudtrail", "GetTrailStatus", R"({"IsLogging":false})");
+        f.aws->on_json("cloudtrail", "GetEventSelectors", kManagementAll);
         auto r = f.run("3.0-01");
         EXPECT_EQ(r.status, Status::non_compliant);
-        ASSERT_EQ(r.evaluations.size(), 2u);
+        ASSERT_EQ(r.evaluations.size(), 1u);  // one region, both trails as candidates
         EXPECT_EQ(r.evaluations[0].observed_value.at("IsLogging"), json::value(false));
-        EXPECT_EQ(r.evaluations[1].observed_value.at("IsMultiRegionTrail"), json::value(false));
+        EXPECT_EQ(r.evaluations[0].extra.at("candidates").as_array().size(), 2u);
     }
     {
         Fixture f;
@@ -462,7 +471,7 @@ TEST(DetectionCloudTrail, StoppedLoggingFailsAndNoTrailIsAFinding) {
         auto r = f.run("3.0-01");
         EXPECT_EQ(r.status, Status::non_compliant);  // not SKIPPED
         ASSERT_EQ(r.evaluations.size(), 1u);
-        EXPECT_EQ(r.evaluations[0].resource_id, "123456789012");
+        EXPECT_EQ(r.evaluations[0].resource_id, "us-east-1");
     }
 }
 
@@ -478,8 +487,9 @@ TEST(DetectionCloudTrail, DeniedReadsAreErrors) {
         Fixture f;
         trails(*f.aws, kGoodAndLocal);
         f.aws->deny("cloudtrail", "GetTrailStatus", "cloudtrail:GetTrailStatus");
+        f.aws->on_json("cloudtrail", "GetEventSelectors", kManagementAll);
         auto r = f.run("3.0-01");
-        EXPECT_EQ(r.status, Status::error);  // the only candidate could not be read
+        EXPECT_EQ(r.status, Status::error);  // no candidate could be read
         EXPECT_EQ(missing_permission(r), "cloudtrail:GetTrailStatus");
     }
 }
@@ -488,41 +498,48 @@ TEST(DetectionCloudTrailDataEvents, ClassicAndAdvancedSelectors) {
     {
         Fixture f;
         trails(*f.aws, kGoodAndLocal);
+        f.aws->on_json("cloudtrail", "GetTrailStatus", R"({"IsLogging":true})");
         f.aws->on_json("cloudtrail", "GetEventSelectors",
                        R"({"EventSelectors":[{"ReadWriteType":"All","DataResources":[
                            {"Type":"AWS::DynamoDB::Table","Values":["arn"]},
                            {"Type":"AWS::S3::Object","Values":["arn:aws:s3"]}]}]})");
         auto r = f.run("3.0-02");
         EXPECT_EQ(r.status, Status::compliant);
-        EXPECT_EQ(r.evaluations[0].observed_value, json::value("AWS::S3::Object"));
-        EXPECT_EQ(r.evaluations[0].evidence_path, "EventSelectors[0].DataResources[1].Type");
+        EXPECT_EQ(r.evaluations[0].observed_value.at("S3DataEventsAllBuckets"), json::value("All"));
+        EXPECT_EQ(
+            r.evaluations[0].evidence_path,
+            "GetTrailStatus.IsLogging + GetEventSelectors.EventSelectors[0].DataResources[1]");
     }
     {
-        Fixture f;
+        Fixture f;  // Lambda data events only: S3, where the data is, is not recorded
         trails(*f.aws, kGoodAndLocal);
+        f.aws->on_json("cloudtrail", "GetTrailStatus", R"({"IsLogging":true})");
         f.aws->on_json("cloudtrail", "GetEventSelectors",
                        R"({"AdvancedEventSelectors":[{"Name":"lambda","FieldSelectors":[
                            {"Field":"eventCategory","Equals":["Data"]},
                            {"Field":"resources.type","Equals":["AWS::Lambda::Function"]}]}]})");
         auto r = f.run("3.0-02");
-        EXPECT_EQ(r.status, Status::compliant);
-        EXPECT_EQ(r.evaluations[0].evidence_path,
-                  "AdvancedEventSelectors[0].FieldSelectors[1].Equals[0]");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        EXPECT_EQ(r.evaluations[0].extra.at("dataResourceTypes").as_array().at(0),
+                  json::value("AWS::Lambda::Function"));
     }
     {
         Fixture f;
         trails(*f.aws, kGoodAndLocal);
+        f.aws->on_json("cloudtrail", "GetTrailStatus", R"({"IsLogging":true})");
         f.aws->on_json(
             "cloudtrail", "GetEventSelectors",
             R"({"EventSelectors":[{"ReadWriteType":"All","IncludeManagementEvents":true,"DataResources":[]}]})");
         auto r = f.run("3.0-02");
         EXPECT_EQ(r.status, Status::non_compliant);
-        EXPECT_EQ(r.evaluations.size(), 2u);
-        EXPECT_TRUE(r.evaluations[0].observed_value.is_null());
+        EXPECT_EQ(r.evaluations.size(), 1u);
+        EXPECT_EQ(r.evaluations[0].observed_value.at("S3DataEventsAllBuckets"),
+                  json::value("None"));
     }
     {
         Fixture f;
         trails(*f.aws, kGoodAndLocal);
+        f.aws->on_json("cloudtrail", "GetTrailStatus", R"({"IsLogging":true})");
         f.aws->deny("cloudtrail", "GetEventSelectors", "cloudtrail:GetEventSelectors");
         auto r = f.run("3.0-02");
         EXPECT_EQ(r.status, Status::error);

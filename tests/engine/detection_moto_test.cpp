@@ -74,6 +74,10 @@ ct = boto3.client("cloudtrail", **kw)
 ct.create_trail(Name="org-trail", S3BucketName="trail-logs", IsMultiRegionTrail=True,
                 EnableLogFileValidation=True)
 ct.start_logging(Name="org-trail")
+# AWS gives a new trail this selector; moto leaves it empty, so it is set as AWS would have it.
+ct.put_event_selectors(TrailName="org-trail", EventSelectors=[
+    {"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [],
+     "ExcludeManagementEventSources": []}])
 ct.create_trail(Name="local-trail", S3BucketName="trail-logs")
 logs = boto3.client("logs", **kw)
 logs.create_log_group(logGroupName="/app/short")
@@ -110,9 +114,11 @@ TEST(DetectionMoto, CloudTrailLogRetentionAndPasswordPolicyThroughTheBinary) {
     EXPECT_EQ(status(trail), "COMPLIANT") << json::serialize(trail);
     if (trail.contains("evaluations")) {
         const auto& evals = trail.at("evaluations").as_array();
-        ASSERT_EQ(evals.size(), 1u);
-        EXPECT_EQ(evals[0].at("resource_id").as_string(), "org-trail");
+        ASSERT_EQ(evals.size(), 1u);  // one audited region
+        EXPECT_EQ(evals[0].at("resource_id").as_string(), "us-east-1");
+        EXPECT_EQ(evals[0].at("extra").at("coveredBy").at("name"), json::value("org-trail"));
         EXPECT_EQ(evals[0].at("observed_value").at("IsLogging"), json::value(true));
+        EXPECT_EQ(evals[0].at("observed_value").at("ManagementEvents"), json::value("All"));
         EXPECT_EQ(trail.at("evidence").at("totalTrails").to_number<std::uint64_t>(), 2u);
     }
     auto retention = mapping(logging, "3.0-04");

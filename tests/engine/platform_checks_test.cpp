@@ -629,10 +629,22 @@ TEST(PlatformKmsTenant, SharesKeyReadsWith2_0_16) {
 }
 
 // ---- 15.0-02 EventBridge ----
-TEST(PlatformEventBridge, FanOutWithoutBusPassesFanOutNextToBusFails) {
+// Every bus is read now (ListEventBuses); a rule fails when a target leads back to its own bus.
+// The old judgement (more than one target next to a bus forward fails) is gone: fan-out cannot
+// loop. tests/engine/verdict_logging_test.cpp has the rest.
+void default_bus(FakeAwsClient& aws) {
+    aws.on_json(
+        "events", "ListEventBuses",
+        R"({"EventBuses":[{"Name":"default","Arn":"arn:aws:events:us-east-1:123456789012:event-bus/default"}]})");
+}
+
+TEST(PlatformEventBridge, FanOutAndRelayPassSelfTargetFails) {
     PlatformFixture f;
+    default_bus(*f.aws);
     f.aws->on_json("events", "ListRules",
-                   R"({"Rules":[{"Name":"fan"},{"Name":"relay"},{"Name":"loop"}]})");
+                   R"({"Rules":[{"Name":"fan","State":"ENABLED","EventBusName":"default"},
+                       {"Name":"relay","State":"ENABLED","EventBusName":"default"},
+                       {"Name":"loop","State":"ENABLED","EventBusName":"default"}]})");
     by_param(
         *f.aws, "events", "ListTargetsByRule", "Rule",
         {{"fan",
@@ -645,14 +657,15 @@ TEST(PlatformEventBridge, FanOutWithoutBusPassesFanOutNextToBusFails) {
     EXPECT_EQ(r.status, Status::non_compliant);
     EXPECT_TRUE(eval_of(r, "fan")->passed);
     EXPECT_EQ(eval_of(r, "fan")->extra.at("targetCount"), json::value(2));
-    EXPECT_TRUE(eval_of(r, "relay")->passed);
+    EXPECT_TRUE(eval_of(r, "relay")->passed);  // central is outside the listed buses
     EXPECT_FALSE(eval_of(r, "loop")->passed);
-    EXPECT_EQ(eval_of(r, "loop")->observed_value, json::value(2));
+    EXPECT_EQ(eval_of(r, "loop")->observed_value, json::value(1));
 }
 
 TEST(PlatformEventBridge, SingleTargetRulesAreCompliant) {
     PlatformFixture f;
-    f.aws->on_json("events", "ListRules", R"({"Rules":[{"Name":"one"}]})");
+    default_bus(*f.aws);
+    f.aws->on_json("events", "ListRules", R"({"Rules":[{"Name":"one","State":"ENABLED"}]})");
     f.aws->on_json("events", "ListTargetsByRule",
                    R"({"Targets":[{"Id":"1","Arn":"arn:aws:sns:us-east-1:123456789012:t"}]})");
     EXPECT_EQ(f.run("15.0-02").status, Status::compliant);
@@ -660,7 +673,8 @@ TEST(PlatformEventBridge, SingleTargetRulesAreCompliant) {
 
 TEST(PlatformEventBridge, DeniedTargetsIsError) {
     PlatformFixture f;
-    f.aws->on_json("events", "ListRules", R"({"Rules":[{"Name":"one"}]})");
+    default_bus(*f.aws);
+    f.aws->on_json("events", "ListRules", R"({"Rules":[{"Name":"one","State":"ENABLED"}]})");
     f.aws->deny("events", "ListTargetsByRule", "events:ListTargetsByRule");
     auto r = f.run("15.0-02");
     EXPECT_EQ(r.status, Status::error);
@@ -669,6 +683,7 @@ TEST(PlatformEventBridge, DeniedTargetsIsError) {
 
 TEST(PlatformEventBridge, NoRulesIsSkipped) {
     PlatformFixture f;
+    default_bus(*f.aws);
     f.aws->on_json("events", "ListRules", R"({"Rules":[]})");
     EXPECT_EQ(f.run("15.0-02").status, Status::skipped);
 }
@@ -800,6 +815,9 @@ TEST(PlatformS3Triggers, NoBucketsIsSkipped) {
 }
 
 // ---- 14.0-03 CloudTrail labeling events ----
+// Judged now by a recorder of management write events (trail or event data store), not by
+// LookupEvents: Event history holds the event whatever is configured. More in
+// tests/engine/verdict_logging_test.cpp.
 std::string recent_job() {
     // A creation time of "now" keeps the test valid whatever day it runs.
     const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -809,46 +827,53 @@ std::string recent_job() {
                                   {"CreationTime", static_cast<std::int64_t>(now)}}}}});
 }
 
-TEST(PlatformLabelingEvents, RecentJobWithEventIsCompliant) {
+void one_trail(FakeAwsClient& aws, bool logging) {
+    aws.on_json("cloudtrail", "DescribeTrails", R"({"trailList":[{"Name":"main",
+        "TrailARN":"arn:aws:cloudtrail:us-east-1:123456789012:trail/main","HomeRegion":"us-east-1",
+        "IsMultiRegionTrail":true,"LogFileValidationEnabled":true}]})");
+    aws.on_json("cloudtrail", "GetTrailStatus",
+                logging ? R"({"IsLogging":true})" : R"({"IsLogging":false})");
+    aws.on_json("cloudtrail", "GetEventSelectors",
+                R"({"EventSelectors":[{"ReadWriteType":"All","IncludeManagementEvents":true,
+                    "DataResources":[],"ExcludeManagementEventSources":[]}]})");
+    aws.on_json("cloudtrail", "ListEventDataStores", R"({"EventDataStores":[]})");
+}
+
+TEST(PlatformLabelingEvents, RecentJobWithLoggingTrailIsCompliant) {
     PlatformFixture f;
     f.aws->on_json("sagemaker", "ListLabelingJobs", recent_job().c_str());
-    f.aws->on("cloudtrail", "LookupEvents",
-              [](const json::object& p, const std::string&) -> FakeAwsClient::Result {
-                  EXPECT_EQ(p.at("LookupAttributes").as_array().at(0).at("AttributeValue"),
-                            json::value("CreateLabelingJob"));
-                  return json::parse(R"({"Events":[{"EventName":"CreateLabelingJob"}]})");
-              });
+    one_trail(*f.aws, true);
     auto r = f.run("14.0-03");
     EXPECT_EQ(r.status, Status::compliant);
     EXPECT_EQ(r.evaluations.at(0).resource_id, "us-east-1");
+    EXPECT_EQ(f.aws->count("cloudtrail:LookupEvents"), 0u);
 }
 
-TEST(PlatformLabelingEvents, RecentJobWithoutEventIsNonCompliant) {
+TEST(PlatformLabelingEvents, RecentJobWithStoppedTrailIsNonCompliant) {
     PlatformFixture f;
     f.aws->on_json("sagemaker", "ListLabelingJobs", recent_job().c_str());
-    f.aws->on_json("cloudtrail", "LookupEvents", R"({"Events":[]})");
+    one_trail(*f.aws, false);
     auto r = f.run("14.0-03");
     EXPECT_EQ(r.status, Status::non_compliant);
-    EXPECT_TRUE(r.evaluations.at(0).extra.contains("note"));
+    EXPECT_EQ(r.evaluations.at(0).observed_value.at("IsLogging"), json::value(false));
 }
 
-TEST(PlatformLabelingEvents, DeniedLookupIsError) {
+TEST(PlatformLabelingEvents, DeniedTrailStatusIsError) {
     PlatformFixture f;
     f.aws->on_json("sagemaker", "ListLabelingJobs", recent_job().c_str());
-    f.aws->deny("cloudtrail", "LookupEvents", "cloudtrail:LookupEvents");
+    one_trail(*f.aws, true);
+    f.aws->deny("cloudtrail", "GetTrailStatus", "cloudtrail:GetTrailStatus");
     auto r = f.run("14.0-03");
     EXPECT_EQ(r.status, Status::error);
-    EXPECT_EQ(missing_permission(r), "cloudtrail:LookupEvents");
+    EXPECT_EQ(missing_permission(r), "cloudtrail:GetTrailStatus");
 }
 
-TEST(PlatformLabelingEvents, OnlyOldOrNoJobsIsSkippedWithoutLookup) {
+TEST(PlatformLabelingEvents, NoJobsIsSkippedWithoutCloudTrailReads) {
     PlatformFixture f;
-    f.aws->on_json(
-        "sagemaker", "ListLabelingJobs",
-        R"({"LabelingJobSummaryList":[{"LabelingJobName":"old","CreationTime":"2020-01-01T00:00:00+00:00"}]})");
+    f.aws->on_json("sagemaker", "ListLabelingJobs", R"({"LabelingJobSummaryList":[]})");
     auto r = f.run("14.0-03");
     EXPECT_EQ(r.status, Status::skipped);
-    EXPECT_EQ(f.aws->count("cloudtrail:LookupEvents"), 0u);
+    EXPECT_EQ(f.aws->count("cloudtrail:DescribeTrails"), 0u);
 }
 
 }  // namespace
