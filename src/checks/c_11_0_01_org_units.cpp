@@ -21,7 +21,8 @@ class OrgUnits final : public Check {
             "AWS Organizations(OUs)",
             "Organizations",
             "medium",
-            {"organizations:ListRoots", "organizations:ListOrganizationalUnitsForParent"}};
+            {"organizations:ListRoots", "organizations:ListOrganizationalUnitsForParent"},
+            Reach::global};
         return i;
     }
 

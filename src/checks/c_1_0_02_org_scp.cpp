@@ -22,7 +22,8 @@ class OrgScp final : public Check {
             "Organizations",
             "high",
             {"organizations:DescribeOrganization", "organizations:ListRoots",
-             "organizations:ListPolicies", "organizations:ListTargetsForPolicy"}};
+             "organizations:ListPolicies", "organizations:ListTargetsForPolicy"},
+            Reach::global};
         return i;
     }
 

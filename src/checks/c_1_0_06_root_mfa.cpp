@@ -13,7 +13,8 @@ namespace {
 class RootMfa final : public Check {
   public:
     RootMfa(std::string code, std::string title)
-        : info_{std::move(code), std::move(title), "IAM", "critical", {"iam:GetAccountSummary"}} {}
+        : info_{std::move(code), std::move(title),          "IAM",
+                "critical",      {"iam:GetAccountSummary"}, Reach::global} {}
     const CheckInfo& info() const override { return info_; }
 
     engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {
