@@ -79,7 +79,7 @@ OPERATIONS = {
     "route53resolver": ["ListResolverQueryLogConfigAssociations", "ListFirewallRuleGroups"],
     "shield": ["DescribeSubscription"],
     "network-firewall": ["ListFirewalls"],
-    "detective": ["ListGraphs"],
+    "detective": ["ListGraphs", "ListInvitations"],
     "synthetics": ["DescribeCanaries"],
     "inspector2": ["ListCoverageStatistics"],
     "signer": ["ListSigningProfiles"],
