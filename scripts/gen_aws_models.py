@@ -94,7 +94,7 @@ OPERATIONS = {
     "sagemaker": ["ListExperiments", "ListFeatureGroups", "ListEndpoints", "DescribeEndpoint",
                   "ListMonitoringSchedules", "ListModelPackageGroups", "ListModelPackages",
                   "ListLabelingJobs", "ListPipelines"],
-    "lakeformation": ["ListLFTags", "ListPermissions"],
+    "lakeformation": ["ListLFTags", "ListPermissions", "GetDataLakeSettings"],
     "datasync": ["ListTasks"],
     "transfer": ["ListServers", "DescribeServer"],
     "events": ["ListRules", "ListTargetsByRule"],
