@@ -47,12 +47,13 @@ python3 scripts/seed_demo.py "$endpoint" us-east-1
 api_port=$(free_port)
 # A clean environment for the service: every AWS call goes to moto with dummy keys, nothing from
 # the caller's AWS profile, token or .env leaks in (the service runs in an empty directory).
+# AUDIT_REGIONS: the demo account is seeded in us-east-1, and moto lists every region as enabled.
 (
   cd "$workdir"
   exec env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_DEFAULT_PROFILE -u MAPPING_BASE_URL \
-    -u COLLECTOR_BASE_URL -u AUDIT_API_TOKEN -u CATALOG_DIR -u AUDIT_REGIONS \
+    -u COLLECTOR_BASE_URL -u AUDIT_API_TOKEN -u CATALOG_DIR \
     AWS_ENDPOINT_URL="$endpoint" AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo \
-    AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true HOST=127.0.0.1 PORT="$api_port" \
+    AWS_REGION=us-east-1 AUDIT_REGIONS=us-east-1 AWS_EC2_METADATA_DISABLED=true HOST=127.0.0.1 PORT="$api_port" \
     LOG_LEVEL=warning "$bin" serve
 ) >"$workdir/serve.log" 2>&1 &
 pids+=($!)

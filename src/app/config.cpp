@@ -264,7 +264,7 @@ constexpr SettingSpec specs[] = {
     {"AUDIT_CONCURRENCY", "16", parse_concurrency, "AWS calls in flight per audit run"},
     {"AUDIT_MODE", "parallel", parse_audit_mode, "parallel, or sequential (benchmark baseline)"},
     {"AUDIT_AWS_RATE_LIMIT", "0", parse_rate_limit, "AWS requests/s per operation; 0: none"},
-    {"AUDIT_REGIONS", "", parse_regions, "comma list of regions, or all"},
+    {"AUDIT_REGIONS", "", parse_regions, "comma list of regions; empty or all: every enabled region"},
     {"SSO_PERMISSION_SET_MAX", "20", parse_sso_max, "SSO permission sets before flagging"},
     {"SSO_ADMIN_ALLOWLIST", "", parse_sso_allowlist, "comma list of allowed SSO admins"},
     {"RESULTS_DIR", "", parse_results_dir, "where the CLI writes full results"},

@@ -21,7 +21,8 @@ class AccessKeyAge final : public Check {
             "IAM Access Key",
             "IAM",
             "high",
-            {"iam:ListUsers", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"}};
+            {"iam:ListUsers", "iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"},
+            Reach::global};
         return i;
     }
 

@@ -23,7 +23,8 @@ class S3EventLambda final : public Check {
             "S3 Event Masking",
             "S3",
             "low",
-            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketNotification"}};
+            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketNotification"},
+            Reach::global};
         return i;
     }
 

@@ -77,7 +77,8 @@ const Check& check_12_0_05_cloudfront_oac() {
          "CloudFront OAC",
          "CloudFront",
          "medium",
-         {"cloudfront:ListDistributions", "cloudfront:GetDistributionConfig"}},
+         {"cloudfront:ListDistributions", "cloudfront:GetDistributionConfig"},
+         Reach::global},
         run);
     return check;
 }

@@ -6,12 +6,16 @@
 // principal with the matching IAM permissions in, whatever tenant it belongs to. So a region
 // passes when no grant goes to that principal; the open resources are listed in
 // extra.openResources (at most 25). A region without any Lake Formation permission gives no
-// evaluation; none in any audited region -> SKIPPED. The operation has no paginator in the model:
-// NextToken is followed by hand.
+// evaluation; none in any audited region -> SKIPPED. ListPermissions lists only what the caller may
+// grant unless it is a data lake administrator (GetDataLakeSettings): a non-administrator's "no
+// open grant" is a partial answer and an ERROR saying so, never COMPLIANT; an open grant it sees
+// is NON_COMPLIANT all the same. The operation has no paginator in the model: NextToken is
+// followed by hand.
 #include <boost/json.hpp>
 #include <cstdint>
 #include <string>
 
+#include "checks/lakeformation_helpers.hpp"
 #include "checks/network_helpers.hpp"
 
 namespace dspm::checks {
@@ -48,7 +52,7 @@ const Check& check_13_0_02_lakeformation_permissions() {
          "Lake Formation permissions",
          "LakeFormation",
          "medium",
-         {"lakeformation:ListPermissions"}},
+         {"lakeformation:ListPermissions", "lakeformation:GetDataLakeSettings"}},
         [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
             constexpr const char* kField = "Grants to IAM_ALLOWED_PRINCIPALS";
             net::Evals evals;
@@ -56,7 +60,12 @@ const Check& check_13_0_02_lakeformation_permissions() {
                 auto grants = net::list_items_by_token(
                     facts, scope, region, "LakeFormation", "lakeformation", "ListPermissions", {},
                     "PrincipalResourcePermissions", "NextToken", "NextToken", kField, evals);
-                if (!grants || grants->empty()) continue;
+                if (!grants) continue;
+                // A non-administrator sees only the grants it may pass on: an open grant it sees
+                // is a finding, but "none seen" is not "none there".
+                auto view = lakeformation::caller_view(facts, scope, region);
+                const bool complete = view && view->admin;
+                if (grants->empty() && complete) continue;
                 std::int64_t open = 0;
                 json::array resources;
                 for (const auto& g : *grants) {
@@ -69,7 +78,32 @@ const Check& check_13_0_02_lakeformation_permissions() {
                             json::string(describe_resource(res ? *res : json::value())));
                     }
                 }
-                json::object extra{{"totalGrants", grants->size()}};
+                if (open == 0 && !complete) {
+                    if (!view) {
+                        evals.push_back(error_evaluation("LakeFormation", region, kField,
+                                                         view.error(), region, scope.account));
+                    } else {
+                        aws::AwsError partial;
+                        partial.kind = aws::ErrorKind::service;
+                        partial.service = "lakeformation";
+                        partial.operation = "ListPermissions";
+                        partial.code = "PartialAnswer";
+                        partial.message = "the caller " + view->caller +
+                                          " is not a data lake administrator of the region: "
+                                          "ListPermissions showed only the grants it may pass on";
+                        partial.region = region;
+                        auto e = error_evaluation("LakeFormation", region, kField, partial, region,
+                                                  scope.account);
+                        e.extra["note"] =
+                            "partial answer: run as a data lake administrator (or read-only "
+                            "administrator) to see every grant";
+                        e.extra["grantsSeen"] = grants->size();
+                        evals.push_back(std::move(e));
+                    }
+                    continue;
+                }
+                json::object extra{{"totalGrants", grants->size()},
+                                   {"callerIsDataLakeAdmin", complete}};
                 if (open > 0) {
                     extra["openResources"] = std::move(resources);
                     extra["note"] =

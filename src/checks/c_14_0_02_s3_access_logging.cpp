@@ -22,7 +22,8 @@ class S3AccessLogging final : public Check {
             "S3 access logs",
             "S3",
             "medium",
-            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketLogging"}};
+            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketLogging"},
+            Reach::global};
         return i;
     }
 

@@ -104,7 +104,8 @@ class S3EventTriggers final : public Check {
             "S3 event triggers",
             "S3",
             "low",
-            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketNotification"}};
+            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketNotification"},
+            Reach::global};
         return i;
     }
     engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {

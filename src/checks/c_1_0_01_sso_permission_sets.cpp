@@ -1,11 +1,13 @@
 // 1.0-01 IAM Identity Center permission sets: an instance must exist; each instance keeps at most
 // SSO_PERMISSION_SET_MAX permission sets; a permission set granting administrator rights (the
 // AWS-managed AdministratorAccess policy, or an inline Allow of Action "*" on Resource "*") fails
-// unless its name is in SSO_ADMIN_ALLOWLIST.
+// unless its name is in SSO_ADMIN_ALLOWLIST. The instance may live in any region: when the audited
+// regions have none, the account's other enabled regions are searched before "none" is said.
 #include <algorithm>
 #include <boost/json.hpp>
 #include <system_error>
 
+#include "aws/regions.hpp"
 #include "checks/all.hpp"
 #include "checks/helpers.hpp"
 
@@ -51,7 +53,8 @@ class SsoPermissionSets final : public Check {
             "IAM Identity Center",
             "high",
             {"sso:ListInstances", "sso:ListPermissionSets", "sso:DescribePermissionSet",
-             "sso:ListManagedPoliciesInPermissionSet", "sso:GetInlinePolicyForPermissionSet"}};
+             "sso:ListManagedPoliciesInPermissionSet", "sso:GetInlinePolicyForPermissionSet",
+             "ec2:DescribeRegions"}};
         return i;
     }
 
@@ -59,16 +62,16 @@ class SsoPermissionSets final : public Check {
         std::vector<Evaluation> evals;
         std::size_t instances = 0, sets = 0, admin = 0, allowlisted = 0;
         bool list_failed = false;
-        for (const auto& region : scope.regions) {
+        auto search = [&](const std::string& region) {
             auto list = facts.aws_all_pages("sso-admin", "ListInstances", {}, region);
             if (!list) {
                 list_failed = true;
                 evals.push_back(error_evaluation("IAM Identity Center", "*", "Instances",
                                                  list.error(), region, scope.account));
-                continue;
+                return;
             }
             const auto* arr = at_path(*list, "Instances");
-            if (arr == nullptr || !arr->is_array()) continue;
+            if (arr == nullptr || !arr->is_array()) return;
             for (const auto& inst : arr->get_array()) {
                 ++instances;
                 const std::string arn = string_at(inst, "InstanceArn");
@@ -102,16 +105,44 @@ class SsoPermissionSets final : public Check {
                     evals.push_back(std::move(e));
                 }
             }
+        };
+        for (const auto& region : scope.regions)
+            search(region);
+        // The account's one instance lives in whichever region it was enabled in, audited or not:
+        // before saying there is none, look in the account's other enabled regions.
+        std::size_t searched = scope.regions.size();
+        bool others_unlisted = false;
+        if (instances == 0 && !list_failed && !scope.regions.empty()) {
+            auto enabled = facts.aws("ec2", "DescribeRegions", {}, scope.regions.front());
+            if (!enabled) {
+                others_unlisted = true;
+                auto e = error_evaluation("IAM Identity Center", scope.account, "Instances",
+                                          enabled.error(), scope.regions.front(), scope.account);
+                e.extra["note"] =
+                    "no instance in the audited regions, and the account's other regions could "
+                    "not be listed to look for it there";
+                evals.push_back(std::move(e));
+            } else if (const auto* arr = at_path(*enabled, "Regions"); arr && arr->is_array()) {
+                for (const auto& r : arr->get_array()) {
+                    const std::string name = string_at(r, "RegionName");
+                    if (string_at(r, "OptInStatus") == "not-opted-in" ||
+                        !aws::valid_region_name(name) ||
+                        std::find(scope.regions.begin(), scope.regions.end(), name) !=
+                            scope.regions.end())
+                        continue;
+                    ++searched;
+                    search(name);
+                }
+            }
         }
-        if (instances == 0 && !list_failed) {
-            evals.push_back(
-                evaluate({"IAM Identity Center", scope.account, "Instances.length",
-                          "Identity Center instance count", engine::Comparator::ge, 1, 0,
-                          engine::Source::aws_sdk,
-                          scope.regions.empty() ? "" : scope.regions.front(), scope.account,
-                          json::object{{"note",
-                                        "no IAM Identity Center instance in "
-                                        "the audited regions"}}}));
+        if (instances == 0 && !list_failed && !others_unlisted) {
+            evals.push_back(evaluate(
+                {"IAM Identity Center", scope.account, "Instances.length",
+                 "Identity Center instance count", engine::Comparator::ge, 1, 0,
+                 engine::Source::aws_sdk, scope.regions.empty() ? "" : scope.regions.front(),
+                 scope.account,
+                 json::object{{"note", "no IAM Identity Center instance in any of the " +
+                                           std::to_string(searched) + " enabled regions"}}}));
         }
         json::object evidence{{"instances", instances},
                               {"permissionSets", sets},

@@ -1,10 +1,13 @@
 // 1.0-02 Organizations SCP: the account must be in an organization whose root has the SCP policy
 // type enabled, and an SCP other than the AWS-managed FullAWSAccess must be attached somewhere
-// (FullAWSAccess alone allows everything and so controls nothing).
+// (FullAWSAccess alone allows everything and so controls nothing). Judged from the management
+// account (or a delegated administrator); from a member account the organization's policies are
+// not visible, and the result is SKIPPED saying where to run it (checks/org_helpers.hpp).
 #include <boost/json.hpp>
 
 #include "checks/all.hpp"
 #include "checks/helpers.hpp"
+#include "checks/org_helpers.hpp"
 
 namespace dspm::checks {
 
@@ -22,7 +25,8 @@ class OrgScp final : public Check {
             "Organizations",
             "high",
             {"organizations:DescribeOrganization", "organizations:ListRoots",
-             "organizations:ListPolicies", "organizations:ListTargetsForPolicy"}};
+             "organizations:ListPolicies", "organizations:ListTargetsForPolicy"},
+            Reach::global};
         return i;
     }
 
@@ -30,29 +34,33 @@ class OrgScp final : public Check {
         std::vector<Evaluation> evals;
         const std::string& region = scope.global_region;
         json::object evidence;
-        auto org = facts.aws("organizations", "DescribeOrganization", {}, region);
-        if (!org) {
-            if (is_error_code(org.error(), "AWSOrganizationsNotInUseException")) {
-                evals.push_back(
-                    evaluate({"Organizations", scope.account, "Organization.Id",
-                              "Organization membership", engine::Comparator::exists, nullptr,
-                              nullptr, engine::Source::aws_sdk, region, scope.account,
-                              json::object{{"note",
-                                            "the account is not in an "
-                                            "AWS Organization"}}}));
-                evidence["inOrganization"] = false;
-            } else {
-                evals.push_back(error_evaluation("Organizations", scope.account, "Organization",
-                                                 org.error(), region, scope.account));
-            }
+        const auto m = org::membership(facts, scope);
+        if (m.position == org::Position::standalone) {
+            evals.push_back(
+                evaluate({"Organizations", scope.account, "Organization.Id",
+                          "Organization membership", engine::Comparator::exists, nullptr, nullptr,
+                          engine::Source::aws_sdk, region, scope.account,
+                          json::object{{"note",
+                                        "the account is not in an "
+                                        "AWS Organization"}}}));
+            evidence["inOrganization"] = false;
             return finish(info(), std::move(evals), std::move(evidence), "");
         }
-        const std::string org_id = string_at(*org, "Organization.Id");
+        if (m.error) {
+            evals.push_back(error_evaluation("Organizations", scope.account, "Organization",
+                                             *m.error, region, scope.account));
+            return finish(info(), std::move(evals), std::move(evidence), "");
+        }
+        const std::string& org_id = m.organization_id;
         evidence["inOrganization"] = true;
         evidence["organizationId"] = org_id;
+        evidence["accountPosition"] = json::string(org::to_string(m.position));
 
         auto roots = facts.aws_all_pages("organizations", "ListRoots", {}, region);
         if (!roots) {
+            if (org::member_cannot_see(m, roots.error()))
+                return finish(info(), {}, std::move(evidence),
+                              org::member_reason(m, scope, "the SCP policy type of the root"));
             evals.push_back(error_evaluation("Organizations", org_id, "SCP policy type on root",
                                              roots.error(), region, scope.account));
             return finish(info(), std::move(evals), std::move(evidence), "");
@@ -87,6 +95,9 @@ class OrgScp final : public Check {
         auto policies = facts.aws_all_pages("organizations", "ListPolicies",
                                             {{"Filter", "SERVICE_CONTROL_POLICY"}}, region);
         if (!policies) {
+            if (org::member_cannot_see(m, policies.error()))
+                return finish(info(), {}, std::move(evidence),
+                              org::member_reason(m, scope, "the attached SCPs"));
             evals.push_back(error_evaluation("Organizations", org_id, "Attached custom SCPs",
                                              policies.error(), region, scope.account));
             return finish(info(), std::move(evals), std::move(evidence), "");

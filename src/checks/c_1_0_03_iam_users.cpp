@@ -24,7 +24,8 @@ class IamUsers final : public Check {
                                  "IAM",
                                  "high",
                                  {"iam:ListUsers", "iam:ListMFADevices", "iam:ListAccessKeys",
-                                  "iam:GetAccessKeyLastUsed"}};
+                                  "iam:GetAccessKeyLastUsed"},
+                                 Reach::global};
         return i;
     }
 

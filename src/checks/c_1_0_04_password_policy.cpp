@@ -17,7 +17,8 @@ class PasswordPolicy final : public Check {
   public:
     const CheckInfo& info() const override {
         static const CheckInfo i{
-            "1.0-04", "IAM Password Policy", "IAM", "medium", {"iam:GetAccountPasswordPolicy"}};
+            "1.0-04",     "IAM Password Policy", "IAM", "medium", {"iam:GetAccountPasswordPolicy"},
+            Reach::global};
         return i;
     }
 

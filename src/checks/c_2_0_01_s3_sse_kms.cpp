@@ -32,7 +32,8 @@ class S3SseKms final : public Check {
             "S3",
             "S3",
             "high",
-            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetEncryptionConfiguration"}};
+            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetEncryptionConfiguration"},
+            Reach::global};
         return i;
     }
 

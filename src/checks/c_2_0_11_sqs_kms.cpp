@@ -17,7 +17,9 @@ const Check& check_2_0_11_sqs_kms() {
                 "SQS",
                 "sqs",
                 "ListQueues",
-                {},
+                // Without MaxResults, ListQueues answers at most 1,000 queues and no NextToken:
+                // a longer list would be cut silently. With it, the paginator sees every page.
+                {{"MaxResults", 1000}},
                 "QueueUrls",
                 "",
                 "Queue list",

@@ -21,7 +21,8 @@ class CloudFrontHttps final : public Check {
             "CloudFront",
             "CloudFront",
             "medium",
-            {"cloudfront:ListDistributions", "cloudfront:GetDistributionConfig"}};
+            {"cloudfront:ListDistributions", "cloudfront:GetDistributionConfig"},
+            Reach::global};
         return i;
     }
 

@@ -54,7 +54,8 @@ const Check& check_3_0_08_cloudfront_logging() {
          "CloudFront Logs",
          "CloudFront",
          "low",
-         {"cloudfront:ListDistributions", "cloudfront:GetDistributionConfig"}},
+         {"cloudfront:ListDistributions", "cloudfront:GetDistributionConfig"},
+         Reach::global},
         run);
     return check;
 }

@@ -23,7 +23,8 @@ class S3Versioning final : public Check {
             "S3 versioning",
             "S3",
             "medium",
-            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketVersioning"}};
+            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketVersioning"},
+            Reach::global};
         return i;
     }
 

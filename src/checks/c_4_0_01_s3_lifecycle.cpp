@@ -23,7 +23,8 @@ class S3Lifecycle final : public Check {
             "S3 Lifecycle",
             "S3",
             "medium",
-            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetLifecycleConfiguration"}};
+            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetLifecycleConfiguration"},
+            Reach::global};
         return i;
     }
 

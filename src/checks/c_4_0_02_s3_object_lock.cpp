@@ -23,7 +23,8 @@ class S3ObjectLock final : public Check {
             "S3 Object Lock",
             "S3",
             "medium",
-            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketObjectLockConfiguration"}};
+            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketObjectLockConfiguration"},
+            Reach::global};
         return i;
     }
 

@@ -11,12 +11,19 @@
 
 namespace dspm::checks {
 
+// Where a check's reads live. A regional check reads each audited region, so a run that could not
+// list the account's regions has not seen all of it; a global one reads a global service (IAM,
+// Organizations, CloudFront, Shield, the S3 bucket list whose buckets are then read in their own
+// regions) once, whatever regions are audited.
+enum class Reach { regional, global };
+
 struct CheckInfo {
     std::string code;      // mapping code, "2.0-01"
     std::string title;     // "S3"
     std::string service;   // "S3"
     std::string severity;  // "critical" | "high" | "medium" | "low"
     std::vector<std::string> iam_actions;
+    Reach reach = Reach::regional;
 };
 
 struct CheckScope {

@@ -25,7 +25,7 @@ struct Settings {
     std::string audit_mode = "parallel";
     // Client-side AWS requests per second per operation and region; 0: no limit.
     double aws_rate_limit = 0;
-    std::vector<std::string> audit_regions;  // empty: aws_region; {"all"}: every enabled region
+    std::vector<std::string> audit_regions;  // empty or {"all"}: every enabled region
     int sso_permission_set_max = 20;
     std::vector<std::string> sso_admin_allowlist;
     std::string results_dir;  // where the CLI writes full results; empty: not written

@@ -46,6 +46,94 @@ std::vector<std::string> valid_regions(const std::vector<std::string>& in,
     return out;
 }
 
+struct AuditedRegions {
+    std::vector<std::string> regions;
+    std::string scope;  // "requested" or "enabled"
+    std::optional<aws::AwsError> unlisted;
+};
+
+// The regions a run audits: those the request or AUDIT_REGIONS names, else (nothing named, or
+// "all") every region enabled for the account. ec2:DescribeRegions without AllRegions answers the
+// enabled ones (opt-in-not-required and opted-in); an opt-in region not opted in is dropped should
+// it appear. When the list cannot be read the home region alone is audited and `unlisted` is set,
+// so that every regional result says the rest of the account was not seen.
+AuditedRegions audited_regions(inventory::Facts& facts, const std::vector<std::string>& requested,
+                               const Settings& settings, std::vector<std::string>& warnings) {
+    AuditedRegions out;
+    const auto& named = requested.empty() ? settings.audit_regions : requested;
+    if (!named.empty() && !(named.size() == 1 && named.front() == "all")) {
+        out.scope = "requested";
+        out.regions = valid_regions(named, warnings);
+        if (out.regions.empty()) out.regions.push_back(settings.aws_region);
+        return out;
+    }
+    out.scope = "enabled";
+    auto doc = facts.aws("ec2", "DescribeRegions", {}, settings.aws_region);
+    if (!doc) {
+        warnings.push_back(
+            "the account's enabled regions could not be listed (ec2:DescribeRegions: " +
+            (doc.error().code.empty() ? std::string(aws::to_string(doc.error().kind))
+                                      : doc.error().code) +
+            "); only " + settings.aws_region + " was audited and every regional result says so");
+        out.unlisted = doc.error();
+        out.regions.push_back(settings.aws_region);
+        return out;
+    }
+    std::vector<std::string> names;
+    if (const auto* arr = checks::at_path(*doc, "Regions"); arr && arr->is_array()) {
+        for (const auto& r : arr->get_array()) {
+            std::string name = checks::string_at(r, "RegionName");
+            if (checks::string_at(r, "OptInStatus") == "not-opted-in") continue;
+            // An answer names hosts the audit will sign requests for: hold it to the same grammar
+            // and bound as user input.
+            if (!aws::valid_region_name(name)) {
+                warnings.push_back("ec2:DescribeRegions answered an invalid region name \"" +
+                                   aws::printable(name) + "\": ignored");
+                continue;
+            }
+            if (std::find(names.begin(), names.end(), name) == names.end())
+                names.push_back(std::move(name));
+        }
+    }
+    std::sort(names.begin(), names.end());
+    if (names.size() > aws::max_regions_per_run) {
+        warnings.push_back("ec2:DescribeRegions answered more than " +
+                           std::to_string(aws::max_regions_per_run) +
+                           " regions: the rest are not audited");
+        names.resize(aws::max_regions_per_run);
+    }
+    if (names.empty()) {
+        aws::AwsError e;
+        e.kind = aws::ErrorKind::malformed;
+        e.service = "ec2";
+        e.operation = "DescribeRegions";
+        e.message = "the answer lists no enabled region";
+        warnings.push_back("ec2:DescribeRegions answered no enabled region; only " +
+                           settings.aws_region + " was audited and every regional result says so");
+        out.unlisted = e;
+        names.push_back(settings.aws_region);
+    }
+    out.regions = std::move(names);
+    return out;
+}
+
+// A regional result of a run whose region list could not be read: one ERROR evaluation says which
+// regions were audited and that the others were not seen, so the result cannot read as covering
+// the account.
+void add_unlisted_regions(MappingResult& result, const checks::Check& check,
+                          const aws::AwsError& error, const checks::CheckScope& scope) {
+    if (check.info().reach != checks::Reach::regional) return;
+    auto e = checks::error_evaluation(check.info().service, "other enabled regions",
+                                      "Enabled regions", error, "*", scope.account);
+    std::string audited;
+    for (const auto& r : scope.regions)
+        audited += (audited.empty() ? "" : ",") + r;
+    e.extra["note"] = "the account's regions could not be listed: only " + audited +
+                      " was audited; resources in other enabled regions were not read";
+    result.evaluations.push_back(std::move(e));
+    result.status = result.counts().rolled_up();
+}
+
 }  // namespace
 
 StatusCounts RequirementResult::counts() const {
@@ -93,6 +181,7 @@ json::object AuditSummary::to_json() const {
             {"checks_run", checks_run},
             {"account", account},
             {"regions", strings(regions)},
+            {"region_scope", region_scope},
             {"catalog_source", catalog_source},
             {"collector", collector},
             {"not_implemented", strings(not_implemented)},
@@ -303,6 +392,9 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     }
     summary.not_implemented.assign(missing.begin(), missing.end());
 
+    // Set when the account's regions were to be listed and could not be: regional results then
+    // say that the other regions were not seen.
+    std::optional<aws::AwsError> regions_unlisted;
     if (!codes.empty()) {
         auto who = facts->aws("sts", "GetCallerIdentity", {});
         if (who) {
@@ -313,44 +405,14 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
         }
         facts->set_account(scope.account);
 
-        std::vector<std::string> regions = options.regions;
-        if (regions.empty()) regions = settings_.audit_regions;
-        if (regions.size() == 1 && regions.front() == "all") {
-            regions.clear();
-            auto doc = facts->aws("ec2", "DescribeRegions", {}, settings_.aws_region);
-            if (doc) {
-                if (const auto* arr = checks::at_path(*doc, "Regions"); arr && arr->is_array()) {
-                    for (const auto& r : arr->get_array()) {
-                        std::string name = checks::string_at(r, "RegionName");
-                        // An answer names hosts the audit will sign requests for: hold it to the
-                        // same grammar and bound as user input.
-                        if (!aws::valid_region_name(name)) {
-                            summary.warnings.push_back(
-                                "ec2:DescribeRegions answered an invalid region name \"" +
-                                aws::printable(name) + "\": ignored");
-                            continue;
-                        }
-                        if (regions.size() >= aws::max_regions_per_run) {
-                            summary.warnings.push_back("ec2:DescribeRegions answered more than " +
-                                                       std::to_string(aws::max_regions_per_run) +
-                                                       " regions: the rest are not audited");
-                            break;
-                        }
-                        regions.push_back(std::move(name));
-                    }
-                }
-            } else {
-                summary.warnings.push_back("AUDIT_REGIONS=all: ec2:DescribeRegions failed (" +
-                                           doc.error().code + "); auditing " +
-                                           settings_.aws_region + " only");
-            }
-            std::sort(regions.begin(), regions.end());
-        }
-        if (regions.empty()) regions.push_back(settings_.aws_region);
-        scope.regions = valid_regions(regions, summary.warnings);
+        auto listed = audited_regions(*facts, options.regions, settings_, summary.warnings);
+        scope.regions = std::move(listed.regions);
+        summary.region_scope = listed.scope;
+        regions_unlisted = std::move(listed.unlisted);
     } else {
         scope.regions = valid_regions(
             options.regions.empty() ? settings_.audit_regions : options.regions, summary.warnings);
+        if (scope.regions.size() == 1 && scope.regions.front() == "all") scope.regions.clear();
         if (scope.regions.empty()) scope.regions.push_back(settings_.aws_region);
     }
     scope.global_region = aws::global_region_of(settings_.aws_region);
@@ -442,8 +504,11 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                     std::make_shared<inventory::CachedFacts>(aws_, collector_, scope.account, 1);
                 fresh->set_stop(options.stop);
                 caches.add(fresh);
-                done_checks[code] = std::make_shared<const MappingResult>(
-                    run_with_timeout(*check, fresh, scope, options_.check_timeout, stragglers));
+                auto result =
+                    run_with_timeout(*check, fresh, scope, options_.check_timeout, stragglers);
+                if (regions_unlisted)
+                    add_unlisted_regions(result, *check, *regions_unlisted, scope);
+                done_checks[code] = std::make_shared<const MappingResult>(std::move(result));
                 sequential_reads += fresh->aws_reads();
             }
             finished[i] = build(i);
@@ -472,6 +537,8 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                 result = failed_result(*check, "cancelled");
             } else {
                 result = run_with_timeout(*check, facts, scope, options_.check_timeout, stragglers);
+                if (regions_unlisted)
+                    add_unlisted_regions(result, *check, *regions_unlisted, scope);
             }
             std::lock_guard lock(mutex);
             done_checks[codes[i]] = std::make_shared<const MappingResult>(std::move(result));

@@ -51,6 +51,9 @@ struct AuditSummary {
     std::size_t checks_run = 0;
     std::string account;
     std::vector<std::string> regions;
+    // "enabled": every region enabled for the account (nothing named, or AUDIT_REGIONS=all);
+    // "requested": the regions the request, --region or AUDIT_REGIONS named.
+    std::string region_scope = "requested";
     std::string catalog_source;
     std::string collector;  // "none" or the collector's base URL
     std::vector<std::string> not_implemented;
@@ -83,8 +86,8 @@ using ProgressFn =
     std::function<void(const RequirementResult& result, std::size_t done, std::size_t total)>;
 
 struct RunOptions {
-    std::vector<std::string> regions;         // overrides AUDIT_REGIONS / AWS_REGION when not empty
-    ProgressFn progress;                      // called once per finished requirement, serialised
+    std::vector<std::string> regions;  // overrides AUDIT_REGIONS when not empty; none: all enabled
+    ProgressFn progress;               // called once per finished requirement, serialised
     const std::atomic<bool>* stop = nullptr;  // checked before each check starts
     // Like stop, and a request wakes the run's waiting reads at once (the HTTP client left: see
     // net::ServerRequest::cancel). Either way reads not yet started fail as "Cancelled".

@@ -495,6 +495,58 @@ TEST(SsoCheck, AdminSetsFailUnlessAllowlisted) {
     EXPECT_EQ(failed, 1);
 }
 
+// The Identity Center instance lives in one region, audited or not: with eu-central-1 the only
+// region holding it and us-east-1 the only one audited, it is found and judged there; "none" is
+// said only after every enabled region was searched; unlisted regions make it an ERROR.
+TEST(SsoCheck, TheInstanceIsFoundOutsideTheAuditedRegions) {
+    const char* regions = R"({"Regions":[
+        {"RegionName":"us-east-1","Endpoint":"ec2.us-east-1.amazonaws.com","OptInStatus":"opt-in-not-required"},
+        {"RegionName":"eu-central-1","Endpoint":"ec2.eu-central-1.amazonaws.com","OptInStatus":"opt-in-not-required"},
+        {"RegionName":"il-central-1","Endpoint":"ec2.il-central-1.amazonaws.com","OptInStatus":"not-opted-in"}]})";
+    {
+        Fixture f;
+        sso(*f.aws, 1, false);
+        f.aws->on(
+            "sso-admin", "ListInstances",
+            [](const json::object&, const std::string& region) -> FakeAwsClient::Result {
+                if (region == "eu-central-1")
+                    return json::parse(
+                        R"({"Instances":[{"InstanceArn":"arn:aws:sso:::instance/ssoins-7","IdentityStoreId":"d-7","Status":"ACTIVE"}]})");
+                return json::parse(R"({"Instances":[]})");
+            });
+        f.aws->on_json("ec2", "DescribeRegions", regions);
+        auto r = f.run("1.0-01");
+        EXPECT_EQ(r.status, Status::compliant);
+        EXPECT_EQ(r.evidence.at("instances").as_uint64(), 1u);
+        bool judged_there = false;
+        for (const auto& e : r.evaluations)
+            judged_there = judged_there || (e.resource_id == "arn:aws:sso:::instance/ssoins-7" &&
+                                            e.region == "eu-central-1");
+        EXPECT_TRUE(judged_there);
+        for (const auto& c : f.aws->calls())
+            EXPECT_NE(c.region, "il-central-1") << c.op;
+    }
+    {
+        Fixture f;
+        f.aws->on_json("sso-admin", "ListInstances", R"({"Instances":[]})");
+        f.aws->on_json("ec2", "DescribeRegions", regions);
+        auto r = f.run("1.0-01");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        EXPECT_EQ(f.aws->count("sso-admin:ListInstances"), 2u);
+        ASSERT_EQ(r.evaluations.size(), 1u);
+        EXPECT_NE(std::string(r.evaluations[0].extra.at("note").as_string()).find("2 enabled"),
+                  std::string::npos);
+    }
+    {
+        Fixture f;
+        f.aws->on_json("sso-admin", "ListInstances", R"({"Instances":[]})");
+        f.aws->deny("ec2", "DescribeRegions", "ec2:DescribeRegions");
+        auto r = f.run("1.0-01");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "ec2:DescribeRegions");
+    }
+}
+
 TEST(SsoCheck, CountLimitCompliantNoInstanceAndDenied) {
     {
         Fixture f;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "checks/check.hpp"
+#include "checks/lakeformation_helpers.hpp"
 #include "engine/fake_aws.hpp"
 #include "inventory/facts.hpp"
 
@@ -375,9 +376,19 @@ const char* kSeparatedGrants = R"({"PrincipalResourcePermissions":[
     {"Principal":{"DataLakePrincipalIdentifier":"arn:aws:iam::123456789012:role/tenant-a"},
      "Resource":{"Table":{"DatabaseName":"a","Name":"orders"}},"Permissions":["SELECT"]}]})";
 
+// GetDataLakeSettings naming the fake caller (arn:aws:iam::123456789012:user/t) an administrator.
+const char* kCallerIsAdmin = R"({"DataLakeSettings":{
+    "DataLakeAdmins":[{"DataLakePrincipalIdentifier":"arn:aws:iam::123456789012:user/t"}],
+    "ReadOnlyAdmins":[],"CreateDatabaseDefaultPermissions":[],"CreateTableDefaultPermissions":[],
+    "TrustedResourceOwners":[],"AllowExternalDataFiltering":false}})";
+const char* kOtherAdmin = R"({"DataLakeSettings":{
+    "DataLakeAdmins":[{"DataLakePrincipalIdentifier":"arn:aws:iam::123456789012:role/LakeAdmin"}],
+    "CreateDatabaseDefaultPermissions":[],"CreateTableDefaultPermissions":[]}})";
+
 TEST(DataMlLakeFormationPermissions, NoOpenGrantIsCompliant) {
     Fixture f;
     f.aws->on_json("lakeformation", "ListPermissions", kSeparatedGrants);
+    f.aws->on_json("lakeformation", "GetDataLakeSettings", kCallerIsAdmin);
     auto r = f.run("13.0-02");
     EXPECT_EQ(r.status, Status::compliant);
     ASSERT_EQ(r.evaluations.size(), 1u);
@@ -419,7 +430,53 @@ TEST(DataMlLakeFormationPermissions, DeniedListIsError) {
 TEST(DataMlLakeFormationPermissions, NoPermissionsIsSkipped) {
     Fixture f;
     f.aws->on_json("lakeformation", "ListPermissions", R"({"PrincipalResourcePermissions":[]})");
+    f.aws->on_json("lakeformation", "GetDataLakeSettings", kCallerIsAdmin);
     EXPECT_EQ(f.run("13.0-02").status, Status::skipped);
+}
+
+// ListPermissions shows a non-administrator only the grants it may pass on: "no open grant seen"
+// is then a partial answer (ERROR saying so), never COMPLIANT; an open grant seen still fails.
+TEST(DataMlLakeFormationPermissions, ANonAdministratorsViewIsPartial) {
+    {
+        Fixture f;
+        f.aws->on_json("lakeformation", "ListPermissions", kSeparatedGrants);
+        f.aws->on_json("lakeformation", "GetDataLakeSettings", kOtherAdmin);
+        auto r = f.run("13.0-02");
+        EXPECT_EQ(r.status, Status::error);
+        ASSERT_EQ(r.evaluations.size(), 1u);
+        EXPECT_NE(std::string(r.evaluations[0].extra.at("note").as_string()).find("partial"),
+                  std::string::npos);
+        EXPECT_NE(r.evaluations[0].decision.find("PartialAnswer"), std::string::npos);
+    }
+    {
+        Fixture f;
+        f.aws->on_json("lakeformation", "ListPermissions", R"({"PrincipalResourcePermissions":[
+            {"Principal":{"DataLakePrincipalIdentifier":"IAM_ALLOWED_PRINCIPALS"},
+             "Resource":{"Database":{"Name":"shared"}},"Permissions":["ALL"]}]})");
+        f.aws->on_json("lakeformation", "GetDataLakeSettings", kOtherAdmin);
+        EXPECT_EQ(f.run("13.0-02").status, Status::non_compliant);
+    }
+    {
+        Fixture f;
+        f.aws->on_json("lakeformation", "ListPermissions", kSeparatedGrants);
+        f.aws->deny("lakeformation", "GetDataLakeSettings", "lakeformation:GetDataLakeSettings");
+        auto r = f.run("13.0-02");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "lakeformation:GetDataLakeSettings");
+    }
+}
+
+TEST(DataMlLakeFormationPermissions, AnAssumedRoleSessionMatchesItsRole) {
+    using dspm::checks::lakeformation::same_principal;
+    const std::string session = "arn:aws:sts::123456789012:assumed-role/LakeAdmin/audit-session";
+    EXPECT_TRUE(same_principal("arn:aws:iam::123456789012:role/LakeAdmin", session));
+    EXPECT_TRUE(same_principal("arn:aws:iam::123456789012:role/team/LakeAdmin", session));
+    EXPECT_FALSE(same_principal("arn:aws:iam::111111111111:role/LakeAdmin", session));
+    EXPECT_FALSE(same_principal("arn:aws:iam::123456789012:role/LakeAdmin2", session));
+    EXPECT_FALSE(same_principal("arn:aws:iam::123456789012:user/LakeAdmin", session));
+    EXPECT_TRUE(
+        same_principal("arn:aws:iam::123456789012:user/t", "arn:aws:iam::123456789012:user/t"));
+    EXPECT_FALSE(same_principal("", session));
 }
 
 // ---- 5.0-06 Glue catalog schema ----

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -110,8 +111,6 @@ const Presence kPresence[] = {
          "name":"a","type":"ACCOUNT","createdAt":"2024-01-02T03:04:05+00:00","status":"ACTIVE"}]})",
      R"({"analyzers":[{"arn":"arn:aws:access-analyzer:us-east-1:123456789012:analyzer/a",
          "name":"a","type":"ACCOUNT","createdAt":"2024-01-02T03:04:05+00:00","status":"DISABLED"}]})"},
-    {"7.0-04", "detective", "ListGraphs", "detective:ListGraphs",
-     R"({"GraphList":[{"Arn":"arn:g"}]})", R"({"GraphList":[]})"},
     {"6.0-06", "signer", "ListSigningProfiles", "signer:ListSigningProfiles",
      R"({"profiles":[{"profileName":"release","status":"Active"}]})",
      R"({"profiles":[{"profileName":"old","status":"Canceled"}]})"},
@@ -169,6 +168,51 @@ TEST(DetectionPresence, EachRegionNeedsOneAndFailuresAreErrors) {
             EXPECT_EQ(missing_permission(r), p.iam_action);
         }
     }
+}
+
+// ---- 7.0-04 Detective ----
+// A member account of an organization feeds the administrator's graph and owns none: ListGraphs is
+// empty there and the membership is ListInvitations' ENABLED MemberDetail (botocore shape).
+TEST(DetectionDetective, OwnGraphOrEnabledMembership) {
+    Fixture f;
+    f.scope.regions = {"us-east-1", "eu-west-1", "ap-northeast-2"};
+    f.aws->on(
+        "detective", "ListGraphs",
+        [](const json::object&, const std::string& region) -> FakeAwsClient::Result {
+            if (region == "us-east-1")
+                return json::parse(
+                    R"({"GraphList":[{"Arn":"arn:aws:detective:us-east-1:123456789012:graph:027c7c4610ea4aacaf0b883093cab899","CreatedTime":"2019-02-11T16:00:00Z"}]})");
+            return json::parse(R"({"GraphList":[]})");
+        });
+    f.aws->on("detective", "ListInvitations",
+              [](const json::object&, const std::string& region) -> FakeAwsClient::Result {
+                  const std::string status = region == "eu-west-1" ? "ENABLED" : "INVITED";
+                  return json::value{
+                      {"Invitations",
+                       json::array{json::object{
+                           {"AccountId", "123456789012"},
+                           {"EmailAddress", "member@example.com"},
+                           {"GraphArn", "arn:aws:detective:" + region +
+                                            ":111111111111:graph:027c7c4610ea4aacaf0b883093cab899"},
+                           {"AdministratorId", "111111111111"},
+                           {"MasterId", "111111111111"},
+                           {"Status", status},
+                           {"InvitedTime", "2019-02-11T16:00:00Z"}}}}};
+              });
+    auto r = f.run("7.0-04");
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);      // its own graph
+    EXPECT_EQ(r.evaluations[1].status, Status::compliant);      // an ENABLED member
+    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);  // invited only
+    EXPECT_EQ(r.evaluations[2].extra.at("memberships").as_array().at(0).at("status"), "INVITED");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    EXPECT_EQ(f.aws->count("detective:ListInvitations"), 2u);  // not asked where a graph is owned
+    Fixture g;
+    g.aws->on_json("detective", "ListGraphs", R"({"GraphList":[]})");
+    g.aws->deny("detective", "ListInvitations", "detective:ListInvitations");
+    auto denied = g.run("7.0-04");
+    EXPECT_EQ(denied.status, Status::error);
+    EXPECT_EQ(missing_permission(denied), "detective:ListInvitations");
 }
 
 TEST(DetectionSecurityHub, NotSubscribedIsNonCompliantNotError) {
@@ -325,6 +369,37 @@ TEST(DetectionRootMfa, SameEvaluationAs1_0_06AndOneRead) {
     EXPECT_EQ(missing_permission(h.run("10.0-05")), "iam:GetAccountSummary");
 }
 
+// The botocore example answer (root access keys present, no MFA) fails; a member account whose
+// root credentials were removed by centrally managed root access (the three counts 0, MFA 0)
+// passes with a note; without the password count the MFA flag alone decides.
+TEST(DetectionRootMfa, RootWithoutCredentialsNeedsNoMfa) {
+    const std::string example =
+        R"({"SummaryMap":{"AccessKeysPerUserQuota":2,"AccountAccessKeysPresent":1,"AccountMFAEnabled":0,"AccountSigningCertificatesPresent":0,"Groups":15,"MFADevices":6,"MFADevicesInUse":3,"Users":27}})";
+    Fixture f;
+    f.aws->on_json("iam", "GetAccountSummary", example.c_str());
+    EXPECT_EQ(f.run("1.0-06").status, Status::non_compliant);
+    Fixture g;
+    g.aws->on_json(
+        "iam", "GetAccountSummary",
+        R"({"SummaryMap":{"AccountAccessKeysPresent":0,"AccountMFAEnabled":0,"AccountPasswordPresent":0,"AccountSigningCertificatesPresent":0,"Users":3}})");
+    auto r = g.run("1.0-06");
+    EXPECT_EQ(r.status, Status::compliant);
+    ASSERT_EQ(r.evaluations.size(), 1u);
+    EXPECT_EQ(r.evaluations[0].evidence_path, "SummaryMap.AccountPasswordPresent");
+    EXPECT_NE(std::string(r.evaluations[0].extra.at("note").as_string()).find("centrally managed"),
+              std::string::npos);
+    Fixture h;
+    h.aws->on_json(
+        "iam", "GetAccountSummary",
+        R"({"SummaryMap":{"AccountAccessKeysPresent":0,"AccountMFAEnabled":0,"AccountSigningCertificatesPresent":0}})");
+    EXPECT_EQ(h.run("10.0-05").status, Status::non_compliant);
+    Fixture k;
+    k.aws->on_json(
+        "iam", "GetAccountSummary",
+        R"({"SummaryMap":{"AccountAccessKeysPresent":0,"AccountMFAEnabled":0,"AccountPasswordPresent":1,"AccountSigningCertificatesPresent":0}})");
+    EXPECT_EQ(k.run("10.0-05").status, Status::non_compliant);
+}
+
 // ---- 1.0-04 Password policy ----
 TEST(DetectionPasswordPolicy, StrongWeakMissingDenied) {
     {
@@ -369,50 +444,100 @@ TEST(DetectionPasswordPolicy, StrongWeakMissingDenied) {
 }
 
 // ---- 11.0-01 Organizations OUs ----
-TEST(DetectionOrgUnits, TwoOusOneOuNoOrgDenied) {
-    auto org = [](Fixture& f, const char* ous) {
-        f.aws->on_json("organizations", "ListRoots", R"({"Roots":[{"Id":"r-1","Name":"Root"}]})");
-        f.aws->on_json("organizations", "ListOrganizationalUnitsForParent", ous);
-    };
+// DescribeOrganization as the management account 123456789012 sees it (the Fixture's account).
+constexpr const char* kOrgAsManagement = R"({"Organization":{"Id":"o-exampleorgid",
+    "Arn":"arn:aws:organizations::123456789012:organization/o-exampleorgid","FeatureSet":"ALL",
+    "MasterAccountArn":"arn:aws:organizations::123456789012:account/o-exampleorgid/123456789012",
+    "MasterAccountId":"123456789012","MasterAccountEmail":"admin@example.com"}})";
+constexpr const char* kOrgAsMember = R"({"Organization":{"Id":"o-exampleorgid",
+    "Arn":"arn:aws:organizations::111111111111:organization/o-exampleorgid","FeatureSet":"ALL",
+    "MasterAccountArn":"arn:aws:organizations::111111111111:account/o-exampleorgid/111111111111",
+    "MasterAccountId":"111111111111","MasterAccountEmail":"admin@example.com"}})";
+
+// ListOrganizationalUnitsForParent answers per ParentId.
+void ou_tree(FakeAwsClient& aws, std::map<std::string, std::string> children) {
+    aws.on_json(
+        "organizations", "ListRoots",
+        R"({"Roots":[{"Id":"r-examplerootid111","Arn":"arn:aws:organizations::123456789012:root/o-exampleorgid/r-examplerootid111","Name":"Root","PolicyTypes":[]}]})");
+    aws.on(
+        "organizations", "ListOrganizationalUnitsForParent",
+        [children](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+            auto it = children.find(std::string(p.at("ParentId").as_string()));
+            return json::parse(it == children.end() ? R"({"OrganizationalUnits":[]})" : it->second);
+        });
+}
+
+TEST(DetectionOrgUnits, TheWholeTreeIsWalked) {
     {
+        // One OU under the root, two below it: three units, found only by walking down.
         Fixture f;
-        org(f,
-            R"({"OrganizationalUnits":[{"Id":"ou-1","Name":"Prod"},{"Id":"ou-2","Name":"Dev"}]})");
+        f.aws->on_json("organizations", "DescribeOrganization", kOrgAsManagement);
+        ou_tree(
+            *f.aws,
+            {{"r-examplerootid111",
+              R"({"OrganizationalUnits":[{"Id":"ou-exam-11111111","Arn":"arn:aws:organizations::123456789012:ou/o-exampleorgid/ou-exam-11111111","Name":"Workloads"}]})"},
+             {"ou-exam-11111111",
+              R"({"OrganizationalUnits":[{"Id":"ou-exam-22222222","Name":"Prod"},{"Id":"ou-exam-33333333","Name":"Dev"}]})"}});
         auto r = f.run("11.0-01");
         EXPECT_EQ(r.status, Status::compliant);
-        EXPECT_EQ(r.evaluations[0].resource_id, "r-1");
-        bool parent = false;
-        for (const auto& c : f.aws->calls())
-            parent = parent || (c.op == "organizations:ListOrganizationalUnitsForParent" &&
-                                c.params.find("r-1") != std::string::npos);
-        EXPECT_TRUE(parent);
+        ASSERT_EQ(r.evaluations.size(), 1u);
+        EXPECT_EQ(r.evaluations[0].resource_id, "r-examplerootid111");
+        EXPECT_EQ(r.evaluations[0].observed_value, json::value(3));
+        EXPECT_EQ(r.evaluations[0].extra.at("units").as_array().at(2), "Root/Workloads/Dev");
+        EXPECT_EQ(r.evidence.at("accountPosition"), "management");
     }
     {
         Fixture f;
-        org(f, R"({"OrganizationalUnits":[{"Id":"ou-1","Name":"Everything"}]})");
+        f.aws->on_json("organizations", "DescribeOrganization", kOrgAsManagement);
+        ou_tree(*f.aws, {{"r-examplerootid111",
+                          R"({"OrganizationalUnits":[{"Id":"ou-exam-1","Name":"Everything"}]})"}});
         auto r = f.run("11.0-01");
         EXPECT_EQ(r.status, Status::non_compliant);
         EXPECT_EQ(r.evaluations[0].observed_value, json::value(1));
     }
     {
         Fixture f;
-        f.aws->fail("organizations", "ListRoots",
-                    FakeAwsClient::error(dspm::aws::ErrorKind::service, "organizations",
-                                         "ListRoots", "AWSOrganizationsNotInUseException"));
+        f.aws->fail(
+            "organizations", "DescribeOrganization",
+            FakeAwsClient::error(dspm::aws::ErrorKind::service, "organizations",
+                                 "DescribeOrganization", "AWSOrganizationsNotInUseException"));
         auto r = f.run("11.0-01");
         EXPECT_EQ(r.status, Status::non_compliant);
         EXPECT_NE(r.evaluations[0].extra.at("note").as_string().find("not in an organization"),
                   std::string::npos);
     }
     {
+        // The management account without the grant: an ERROR naming it.
         Fixture f;
-        f.aws->on_json("organizations", "ListRoots", R"({"Roots":[{"Id":"r-1"}]})");
+        f.aws->on_json("organizations", "DescribeOrganization", kOrgAsManagement);
+        ou_tree(*f.aws, {});
         f.aws->deny("organizations", "ListOrganizationalUnitsForParent",
                     "organizations:ListOrganizationalUnitsForParent");
         auto r = f.run("11.0-01");
         EXPECT_EQ(r.status, Status::error);
         EXPECT_EQ(missing_permission(r), "organizations:ListOrganizationalUnitsForParent");
     }
+}
+
+// From a member account the tree is not visible whatever the IAM grants: SKIPPED saying where to
+// run, not an ERROR asking for a permission.
+TEST(DetectionOrgUnits, AMemberAccountIsSkippedWithWhereToRun) {
+    Fixture f;
+    f.aws->on_json("organizations", "DescribeOrganization", kOrgAsMember);
+    f.aws->fail(
+        "organizations", "ListRoots",
+        FakeAwsClient::error(dspm::aws::ErrorKind::permission_denied, "organizations", "ListRoots",
+                             "AccessDeniedException", "organizations:ListRoots"));
+    auto r = f.run("11.0-01");
+    EXPECT_EQ(r.status, Status::skipped);
+    ASSERT_TRUE(r.reason.has_value());
+    EXPECT_NE(r.reason->find("management account 111111111111"), std::string::npos) << *r.reason;
+    EXPECT_TRUE(r.evaluations.empty());
+    // 1.0-02 the same way.
+    auto scp = f.run("1.0-02");
+    EXPECT_EQ(scp.status, Status::skipped);
+    ASSERT_TRUE(scp.reason.has_value());
+    EXPECT_NE(scp.reason->find("member account"), std::string::npos);
 }
 
 // ---- CloudTrail ----

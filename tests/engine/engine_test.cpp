@@ -267,6 +267,73 @@ TEST(Engine, RegionNamesFromAnswersAndCallersAreValidated) {
     EXPECT_EQ(direct.summary.regions, (std::vector<std::string>{"ap-northeast-2"}));
 }
 
+// With no region named, the run covers every region enabled for the account (DescribeRegions
+// without AllRegions answers those; an opt-in region not opted in is skipped should it appear).
+TEST(Engine, NoRegionNamedAuditsEveryEnabledRegion) {
+    EngineFixture f;
+    f.aws->on_json("ec2", "DescribeRegions", R"({"Regions":[
+        {"RegionName":"eu-west-1","Endpoint":"ec2.eu-west-1.amazonaws.com","OptInStatus":"opt-in-not-required"},
+        {"RegionName":"ap-east-1","Endpoint":"ec2.ap-east-1.amazonaws.com","OptInStatus":"opted-in"},
+        {"RegionName":"me-south-1","Endpoint":"ec2.me-south-1.amazonaws.com","OptInStatus":"not-opted-in"},
+        {"RegionName":"us-east-1","Endpoint":"ec2.us-east-1.amazonaws.com","OptInStatus":"opt-in-not-required"}]})");
+    f.aws->on_json("redshift", "DescribeClusters", R"({"Clusters":[]})");
+    f.catalog->reqs = {req(1, "a", {"2.0-04"})};
+    auto engine = f.engine();
+    auto run = engine.run(*engine.plan("ISMS-P", std::nullopt));
+    EXPECT_EQ(run.summary.regions,
+              (std::vector<std::string>{"ap-east-1", "eu-west-1", "us-east-1"}));
+    EXPECT_EQ(run.summary.region_scope, "enabled");
+    EXPECT_EQ(run.summary.to_json().at("region_scope"), "enabled");
+    EXPECT_EQ(f.aws->count("redshift:DescribeClusters"), 3u);
+    for (const auto& c : f.aws->calls())
+        EXPECT_NE(c.region, "me-south-1") << c.op;
+
+    // Named regions narrow it, and the account's list is not read.
+    dspm::engine::RunOptions options;
+    options.regions = {"eu-west-1"};
+    auto narrowed = engine.run(*engine.plan("ISMS-P", std::nullopt), options);
+    EXPECT_EQ(narrowed.summary.regions, std::vector<std::string>{"eu-west-1"});
+    EXPECT_EQ(narrowed.summary.region_scope, "requested");
+    EXPECT_EQ(f.aws->count("ec2:DescribeRegions"), 1u);
+}
+
+// A run that could not list the regions audits the home region and says, in every regional
+// result, that the others were not seen: an ERROR naming ec2:DescribeRegions, never a SKIPPED or
+// COMPLIANT that reads as the whole account. Global checks (IAM) are whole either way.
+TEST(Engine, UnlistedRegionsAreAnErrorInEveryRegionalResult) {
+    EngineFixture f;
+    f.aws->deny("ec2", "DescribeRegions", "ec2:DescribeRegions");
+    f.aws->on_json("redshift", "DescribeClusters", R"({"Clusters":[]})");
+    f.aws->on_json("guardduty", "ListDetectors", R"({"DetectorIds":["d1"]})");
+    f.aws->on_json("guardduty", "GetDetector", R"({"Status":"ENABLED"})");
+    f.catalog->reqs = {req(1, "a", {"2.0-04", "1.0-06"})};
+    auto engine = f.engine();
+    auto run = engine.run(*engine.plan("ISMS-P", std::nullopt));
+    EXPECT_EQ(run.summary.regions, std::vector<std::string>{"us-east-1"});
+    bool warned = false;
+    for (const auto& w : run.summary.warnings)
+        warned = warned || w.find("could not be listed") != std::string::npos;
+    EXPECT_TRUE(warned);
+    ASSERT_EQ(run.results.size(), 1u);
+    for (const auto& m : run.results[0].results) {
+        if (m->mapping_code == "2.0-04") {
+            EXPECT_EQ(m->status, Status::error);
+            ASSERT_FALSE(m->evaluations.empty());
+            const auto& gap = m->evaluations.back();
+            EXPECT_EQ(gap.status, Status::error);
+            EXPECT_EQ(gap.resource_id, "other enabled regions");
+            EXPECT_EQ(gap.extra.at("missingPermissions").as_array().at(0), "ec2:DescribeRegions");
+            EXPECT_NE(std::string(gap.extra.at("note").as_string()).find("only us-east-1"),
+                      std::string::npos);
+        } else {
+            EXPECT_EQ(m->mapping_code, "1.0-06");
+            EXPECT_EQ(m->status, Status::non_compliant);  // AccountMFAEnabled 0, read whole
+            for (const auto& e : m->evaluations)
+                EXPECT_NE(e.resource_id, "other enabled regions");
+        }
+    }
+}
+
 TEST(Engine, CheckTimeoutIsAnError) {
     EngineFixture f;
     f.aws->on("iam", "GetAccountSummary",

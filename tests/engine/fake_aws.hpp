@@ -25,6 +25,14 @@ class FakeAwsClient : public aws::AwsClient {
         on("sts", "GetCallerIdentity",
            boost::json::parse(
                R"({"Account":"123456789012","Arn":"arn:aws:iam::123456789012:user/t"})"));
+        // An account with one enabled region: the one asked (the engine asks in AWS_REGION).
+        on("ec2", "DescribeRegions",
+           [](const boost::json::object&, const std::string& region) -> Result {
+               return boost::json::value{
+                   {"Regions", boost::json::array{{{"RegionName", region},
+                                                   {"Endpoint", "ec2." + region + ".amazonaws.com"},
+                                                   {"OptInStatus", "opt-in-not-required"}}}}};
+           });
     }
 
     void on(const std::string& service, const std::string& op, Handler h) {

@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <string>
 
 #include "engine/codes_catalog.hpp"
 #include "engine/engine.hpp"
@@ -196,6 +198,40 @@ TEST(MotoAudit, DemoAccountGivesEachCheckItsStatus) {
         EXPECT_EQ(e.at("account").as_string(), "123456789012");
         EXPECT_FALSE(e.at("decision").as_string().empty());
     }
+}
+
+// No AUDIT_REGIONS: the run covers every region moto lists as enabled (ec2:DescribeRegions), one
+// GuardDuty evaluation per region, and the summary says which and why.
+TEST(MotoAudit, NoRegionNamedCoversEveryEnabledRegion) {
+    if (!moto_available()) GTEST_SKIP() << "moto_server not installed";
+    auto& moto = dspm::test::Moto::instance();
+    moto.reset();
+    auto env = dspm::test::moto_env(moto.endpoint());
+    env["AUDIT_REGIONS"] = "";
+    auto r = run_audit({"iso-27001", "A.5.19"}, env);  // 7.0-02 GuardDuty only
+    ASSERT_FALSE(r.doc.empty()) << r.stderr_text;
+    const auto& summary = r.doc.at("summary").as_object();
+    EXPECT_EQ(summary.at("region_scope"), "enabled");
+    const auto& regions = summary.at("regions").as_array();
+    EXPECT_GE(regions.size(), 15u);
+    std::set<std::string> names;
+    for (const auto& region : regions)
+        names.insert(std::string(region.as_string()));
+    EXPECT_TRUE(names.count("eu-west-1") && names.count("us-east-1") &&
+                names.count("ap-northeast-2"));
+    auto m = by_code(r.doc);
+    ASSERT_TRUE(m.count("7.0-02"));
+    std::set<std::string> judged;
+    for (const auto& e : m["7.0-02"].at("evaluations").as_array())
+        judged.insert(std::string(e.at("region").as_string()));
+    EXPECT_EQ(judged, names);
+    EXPECT_EQ(status_of(m, "7.0-02"), "NON_COMPLIANT");  // no detector anywhere
+
+    env["AUDIT_REGIONS"] = "eu-west-1";
+    auto narrowed = run_audit({"iso-27001", "A.5.19"}, env);
+    ASSERT_FALSE(narrowed.doc.empty()) << narrowed.stderr_text;
+    EXPECT_EQ(narrowed.doc.at("summary").at("region_scope"), "requested");
+    EXPECT_EQ(narrowed.doc.at("summary").at("regions").as_array().size(), 1u);
 }
 
 TEST(MotoAudit, EmptyAccountIsSkippedNotCompliant) {

@@ -443,6 +443,12 @@ TEST(NetworkSqs, KmsKeyPassesSseSqsAndNoneFail) {
         if (c.op == "sqs:GetQueueAttributes")
             asked = c.params.find("KmsMasterKeyId") != std::string::npos;
     EXPECT_TRUE(asked);
+    // ListQueues pages only when MaxResults is sent (else: 1,000 queues and no NextToken).
+    bool paged = false;
+    for (const auto& c : f.aws->calls())
+        if (c.op == "sqs:ListQueues")
+            paged = c.params.find(R"("MaxResults":1000)") != std::string::npos;
+    EXPECT_TRUE(paged);
 }
 
 TEST(NetworkSqs, DeniedAttributesErrorNoQueuesSkipped) {

@@ -176,6 +176,8 @@ std::map<std::string, std::string> moto_env(const std::string& endpoint,
             {"AWS_SECRET_ACCESS_KEY", "testing"},
             {"AWS_DEFAULT_REGION", region},
             {"AWS_REGION", region},
+            // moto lists every region as enabled: the suites audit the one they seed.
+            {"AUDIT_REGIONS", region},
             {"AWS_ENDPOINT_URL", endpoint},
             {"AWS_EC2_METADATA_DISABLED", "true"},
             {"AWS_CONFIG_FILE", "/dev/null"},
