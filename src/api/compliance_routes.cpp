@@ -2,11 +2,13 @@
 // configured remote failed and the embedded catalog answered (MAPPING_FALLBACK=embedded) does an
 // object answer carry "catalog_source": "embedded" (list answers cannot carry it: they keep
 // their shape and say so in the X-Catalog-Source header instead).
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "api/routes.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/json_shapes.hpp"
+#include "checks/check.hpp"
 
 namespace dspm::api {
 namespace json = boost::json;
@@ -14,6 +16,18 @@ using catalog::CatalogError;
 using catalog::CatalogErrorKind;
 
 namespace {
+
+// A mapping as the API shows it: the IAM actions are the catalog's together with every action the
+// implemented check reads with (the check is the authority: a remote Mapping API may list fewer),
+// so that a least-privilege policy built from this list lets the audit read what it judges.
+json::object mapping_with_check(catalog::Mapping m) {
+    if (const auto* check = checks::find_check(m.code))
+        for (const auto& action : check->info().iam_actions)
+            if (std::find(m.iam_actions.begin(), m.iam_actions.end(), action) ==
+                m.iam_actions.end())
+                m.iam_actions.push_back(action);
+    return catalog::mapping_json(m, true);
+}
 
 net::ServerResponse failure(const CatalogError& e) {
     return error_response(e.kind == CatalogErrorKind::not_found ? 404 : 502, e.detail);
@@ -89,7 +103,7 @@ void add_compliance_routes(Router& router, ApiContext& context) {
                     if (!maps) return failure(maps.error());
                     json::array out;
                     for (const auto& m : *maps)
-                        out.push_back(catalog::mapping_json(m, true));
+                        out.push_back(mapping_with_check(m));
                     return answer(*cat, std::move(out));
                 }});
     router.add({"GET", "/compliance/mappings/{code}", "One mapping code", true,
@@ -100,8 +114,7 @@ void add_compliance_routes(Router& router, ApiContext& context) {
                     auto maps = cat->mappings();
                     if (!maps) return failure(maps.error());
                     for (const auto& m : *maps)
-                        if (m.code == p.at("code"))
-                            return answer(*cat, catalog::mapping_json(m, true));
+                        if (m.code == p.at("code")) return answer(*cat, mapping_with_check(m));
                     return error_response(404, "Mapping code '" + p.at("code") + "' not found");
                 }});
 }

@@ -65,11 +65,15 @@ class OrgUnits final : public Check {
             if (id.empty()) continue;
             Walk walk;
             walk_tree(facts, region, id, "Root", 1, walk);
+            const auto count = static_cast<std::int64_t>(walk.paths.size());
+            const bool partial = !walk.errors.empty();
             for (auto& e : walk.errors) {
                 e.account = scope.account;
                 evals.push_back(std::move(e));
             }
-            const auto count = static_cast<std::int64_t>(walk.paths.size());
+            // Two units seen prove the separation even where a subtree was unreadable; fewer seen
+            // in a partly read tree prove nothing, and the ERRORs say why.
+            if (partial && count < 2) continue;
             json::object extra{{"units", walk.paths}};
             if (walk.truncated)
                 extra["note"] = "the walk stopped at " + std::to_string(kMaxUnits) +

@@ -200,7 +200,8 @@ class S3PolicyOrg final : public Check {
             "S3 Bucket Policy",
             "S3",
             "high",
-            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketPolicy"}};
+            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketPolicy"},
+            Reach::global};
         return i;
     }
 

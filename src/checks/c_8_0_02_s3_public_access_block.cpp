@@ -80,7 +80,8 @@ class S3PublicAccessBlock final : public Check {
             "S3",
             "critical",
             {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketPublicAccessBlock",
-             "s3:GetAccountPublicAccessBlock"}};
+             "s3:GetAccountPublicAccessBlock"},
+            Reach::global};
         return i;
     }
 

@@ -49,7 +49,8 @@ class S3Replication final : public Check {
             "S3 Replication",
             "S3",
             "low",
-            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetReplicationConfiguration"}};
+            {"s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetReplicationConfiguration"},
+            Reach::global};
         return i;
     }
 

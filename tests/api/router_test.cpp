@@ -5,12 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <utility>
 
 #include "api/routes.hpp"
 #include "catalog/local_source.hpp"
+#include "checks/check.hpp"
 #include "common/utf8.hpp"
 
 namespace {
@@ -253,4 +255,26 @@ TEST(Router, DetailsQuotingRequestBytesStayValidUtf8) {
     EXPECT_TRUE(dspm::is_valid_utf8(r.body)) << r.body;
     const auto detail = std::string(body(r).at("detail").as_string());
     EXPECT_EQ(detail, "Framework '\xEF\xBF\xBD\xEF\xBF\xBD' not found");
+}
+
+// GET /compliance/mappings is the list a user builds a least-privilege policy from: every IAM
+// action an implemented check reads with is in it, whatever the catalog itself lists.
+TEST(Router, MappingsNameEveryIamActionTheChecksNeed) {
+    dspm::api::ApiContext context;
+    auto catalog = dspm::catalog::LocalSource::embedded();
+    ASSERT_TRUE(catalog);
+    context.catalog = *catalog;
+    const auto router = dspm::api::build_router(context);
+    const auto r = router.dispatch(request("GET", "/compliance/mappings"));
+    ASSERT_EQ(r.status, 200);
+    std::map<std::string, std::set<std::string>> listed;
+    const auto doc = boost::json::parse(r.body);
+    for (const auto& m : doc.as_array())
+        for (const auto& a : m.at("iam_actions").as_array())
+            listed[std::string(m.at("code").as_string())].insert(std::string(a.as_string()));
+    for (const auto* check : dspm::checks::all_checks())
+        for (const auto& action : check->info().iam_actions)
+            EXPECT_TRUE(listed[check->info().code].count(action))
+                << check->info().code << " " << action;
+    EXPECT_TRUE(listed["7.0-04"].count("detective:ListInvitations"));
 }
