@@ -89,7 +89,7 @@ const Check& check_5_0_06_glue_catalog_schema() {
                 for (auto& e : judged)
                     evals.push_back(std::move(e));
             }
-            notes.push_back(
+            notes.emplace_back(
                 "the audit holds no reference schema per table: a declared, non-empty column "
                 "schema is checked, not its match with a definition");
             return net::result(info, std::move(evals), "totalTables", "schemaDeclared",

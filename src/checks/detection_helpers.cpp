@@ -206,7 +206,7 @@ engine::MappingResult at_least_one(const CheckInfo& info, std::vector<Evaluation
     evidence["otherCandidates"] = std::move(others);
     auto r = finish(info, std::move(kept), std::move(evidence), "");
     if (any_pass && has_others)
-        r.notes.push_back(
+        r.notes.emplace_back(
             "one qualifying resource is sufficient; the others are listed in "
             "evidence.otherCandidates");
     return r;

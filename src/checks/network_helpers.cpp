@@ -33,7 +33,21 @@ std::optional<json::array> list_items_by_token(inventory::Facts& facts, const Ch
                                                const std::string& list_field, Evals& evals) {
     json::array all;
     std::string last_token;
-    for (int page = 0; page < 100; ++page) {
+    // Never a shorter list reported as complete: a repeated token or a list past the page cap is
+    // an ERROR naming the operation, as the AWS client's own paginator does.
+    constexpr int kMaxPages = 1000;
+    const auto stopped_early = [&](const std::string& why) {
+        aws::AwsError e;
+        e.kind = aws::ErrorKind::malformed;
+        e.service = std::string(service);
+        e.operation = std::string(operation);
+        e.code = "PaginationStopped";
+        e.message = why + " after " + std::to_string(all.size()) + " items";
+        e.region = region;
+        evals.push_back(error_evaluation(label, "*", list_field, e, region, scope.account));
+        return std::nullopt;
+    };
+    for (int page = 0;; ++page) {
         auto doc = facts.aws(service, operation, params, region);
         if (!doc) {
             evals.push_back(
@@ -44,8 +58,10 @@ std::optional<json::array> list_items_by_token(inventory::Facts& facts, const Ch
             for (const auto& item : items->get_array())
                 all.push_back(item);
         const std::string token = string_at(*doc, token_out);
-        // A repeating token would loop forever.
-        if (token.empty() || token == last_token) break;
+        if (token.empty()) break;
+        if (token == last_token) return stopped_early("the answer repeated its page token");
+        if (page + 1 >= kMaxPages)
+            return stopped_early("more than " + std::to_string(kMaxPages) + " pages");
         last_token = token;
         params[token_in] = token;
     }

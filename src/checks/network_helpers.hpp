@@ -34,7 +34,8 @@ std::optional<boost::json::array> list_items(inventory::Facts& facts, const Chec
                                              const std::string& list_field, Evals& evals);
 
 // Same for operations whose model has no paginator but which do page by a token (Athena
-// ListWorkGroups, WAFv2 ListWebACLs): follows token_out into token_in, at most 100 pages.
+// ListWorkGroups, WAFv2 ListWebACLs): follows token_out into token_in. A repeated token or more
+// than 1,000 pages is an ERROR evaluation (PaginationStopped) and nullopt, never a shorter list.
 std::optional<boost::json::array> list_items_by_token(
     inventory::Facts& facts, const CheckScope& scope, const std::string& region,
     const std::string& label, std::string_view service, std::string_view operation,

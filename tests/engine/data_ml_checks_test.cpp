@@ -554,3 +554,24 @@ TEST(DataMlGlueSchema, NoTablesIsSkipped) {
 }
 
 }  // namespace
+
+namespace {
+// A list whose answers repeat their page token (or never end) is not a complete list: ERROR naming
+// the operation, never the items seen so far judged as if they were all.
+TEST(DataMlLakeFormationPermissions, AListThatRepeatsItsTokenIsAnError) {
+    Fixture f;
+    f.aws->on("lakeformation", "ListPermissions",
+              [](const json::object&, const std::string&) -> FakeAwsClient::Result {
+                  auto doc = json::parse(kSeparatedGrants);
+                  doc.as_object()["NextToken"] = "again";
+                  return doc;
+              });
+    f.aws->on_json("lakeformation", "GetDataLakeSettings", kCallerIsAdmin);
+    auto r = f.run("13.0-02");
+    EXPECT_EQ(r.status, Status::error);
+    ASSERT_EQ(r.evaluations.size(), 1u);
+    EXPECT_NE(r.evaluations[0].decision.find("PaginationStopped"), std::string::npos)
+        << r.evaluations[0].decision;
+    EXPECT_EQ(f.aws->count("lakeformation:ListPermissions"), 2u);
+}
+}  // namespace
