@@ -20,13 +20,21 @@ namespace {
 // A mapping as the API shows it: the IAM actions are the catalog's together with every action the
 // implemented check reads with (the check is the authority: a remote Mapping API may list fewer),
 // so that a least-privilege policy built from this list lets the audit read what it judges.
+// With the check's reach ("regional" / "global") and applicability kind ("control": absence fails,
+// "one_way": absence is not evidenced, "resource_setting": no resources, nothing to judge).
 json::object mapping_with_check(catalog::Mapping m) {
-    if (const auto* check = checks::find_check(m.code))
+    const auto* check = checks::find_check(m.code);
+    if (check != nullptr)
         for (const auto& action : check->info().iam_actions)
             if (std::find(m.iam_actions.begin(), m.iam_actions.end(), action) ==
                 m.iam_actions.end())
                 m.iam_actions.push_back(action);
-    return catalog::mapping_json(m, true);
+    auto o = catalog::mapping_json(m, true);
+    if (check != nullptr) {
+        o["reach"] = checks::to_string(check->info().reach);
+        o["applicability"] = checks::to_string(check->info().applicability);
+    }
+    return o;
 }
 
 net::ServerResponse failure(const CatalogError& e) {

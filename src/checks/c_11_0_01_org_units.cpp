@@ -26,7 +26,8 @@ class OrgUnits final : public Check {
                                  "medium",
                                  {"organizations:DescribeOrganization", "organizations:ListRoots",
                                   "organizations:ListOrganizationalUnitsForParent"},
-                                 Reach::global};
+                                 Reach::global,
+                                 Applicability::control};
         return i;
     }
 

@@ -20,7 +20,9 @@ class ConfigConformance final : public Check {
             "AWS Config",
             "Config",
             "medium",
-            {"config:DescribeConfigurationRecorderStatus", "config:DescribeConformancePackStatus"}};
+            {"config:DescribeConfigurationRecorderStatus", "config:DescribeConformancePackStatus"},
+            Reach::regional,
+            Applicability::control};
         return i;
     }
 

@@ -17,7 +17,13 @@ namespace json = boost::json;
 
 const Check& check_12_0_01_privatelink_endpoints() {
     static const net::FnCheck check(
-        {"12.0-01", "PrivateLink", "EC2", "medium", {"ec2:DescribeVpcEndpoints"}},
+        {"12.0-01",
+         "PrivateLink",
+         "EC2",
+         "medium",
+         {"ec2:DescribeVpcEndpoints"},
+         Reach::regional,
+         Applicability::one_way},
         [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
             detection::RegionalCount spec{"EC2", "ec2",          "DescribeVpcEndpoints",
                                           {},    "VpcEndpoints", "Available VPC endpoints"};

@@ -10,7 +10,13 @@ namespace dspm::checks {
 
 const Check& check_12_0_02_datasync_tasks() {
     static const net::FnCheck check(
-        {"12.0-02", "DataSync", "DataSync", "low", {"datasync:ListTasks"}},
+        {"12.0-02",
+         "DataSync",
+         "DataSync",
+         "low",
+         {"datasync:ListTasks"},
+         Reach::regional,
+         Applicability::one_way},
         [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
             return detection::regional_count(
                 info, facts, scope,

@@ -111,7 +111,9 @@ const Check& check_14_0_03_cloudtrail_labeling_events() {
          "low",
          {"sagemaker:ListLabelingJobs", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus",
           "cloudtrail:GetEventSelectors", "cloudtrail:ListEventDataStores",
-          "cloudtrail:GetEventDataStore"}},
+          "cloudtrail:GetEventDataStore"},
+         Reach::regional,
+         Applicability::control},
         [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
             net::Evals evals;
             std::vector<std::string> notes;

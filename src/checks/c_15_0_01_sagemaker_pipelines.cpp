@@ -13,7 +13,13 @@ namespace dspm::checks {
 
 const Check& check_15_0_01_sagemaker_pipelines() {
     static const net::FnCheck check(
-        {"15.0-01", "SageMaker Pipelines", "SageMaker", "low", {"sagemaker:ListPipelines"}},
+        {"15.0-01",
+         "SageMaker Pipelines",
+         "SageMaker",
+         "low",
+         {"sagemaker:ListPipelines"},
+         Reach::regional,
+         Applicability::one_way},
         [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
             static const detection::RegionalCount spec{
                 "SageMaker", "sagemaker", "ListPipelines", {}, "PipelineSummaries",   "Pipelines",

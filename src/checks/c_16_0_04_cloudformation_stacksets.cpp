@@ -19,7 +19,9 @@ const Check& check_16_0_04_cloudformation_stacksets() {
          "CloudFormation StackSets",
          "CloudFormation",
          "low",
-         {"cloudformation:ListStackSets"}},
+         {"cloudformation:ListStackSets"},
+         Reach::regional,
+         Applicability::one_way},
         [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
             detection::RegionalCount spec{"CloudFormation", "cloudformation",
                                           "ListStackSets",  {{"Status", "ACTIVE"}},

@@ -54,7 +54,9 @@ class SsoPermissionSets final : public Check {
             "high",
             {"sso:ListInstances", "sso:ListPermissionSets", "sso:DescribePermissionSet",
              "sso:ListManagedPoliciesInPermissionSet", "sso:GetInlinePolicyForPermissionSet",
-             "ec2:DescribeRegions"}};
+             "ec2:DescribeRegions"},
+            Reach::regional,
+            Applicability::control};
         return i;
     }
 

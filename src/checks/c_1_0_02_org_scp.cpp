@@ -26,7 +26,8 @@ class OrgScp final : public Check {
             "high",
             {"organizations:DescribeOrganization", "organizations:ListRoots",
              "organizations:ListPolicies", "organizations:ListTargetsForPolicy"},
-            Reach::global};
+            Reach::global,
+            Applicability::control};
         return i;
     }
 

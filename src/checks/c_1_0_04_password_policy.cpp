@@ -17,8 +17,8 @@ class PasswordPolicy final : public Check {
   public:
     const CheckInfo& info() const override {
         static const CheckInfo i{
-            "1.0-04",     "IAM Password Policy", "IAM", "medium", {"iam:GetAccountPasswordPolicy"},
-            Reach::global};
+            "1.0-04",      "IAM Password Policy", "IAM", "medium", {"iam:GetAccountPasswordPolicy"},
+            Reach::global, Applicability::control};
         return i;
     }
 

@@ -36,7 +36,9 @@ class Check1005AccessAnalyzer final : public Check {
                                  "IAM Access Analyzer",
                                  "AccessAnalyzer",
                                  "medium",
-                                 {"access-analyzer:ListAnalyzers"}};
+                                 {"access-analyzer:ListAnalyzers"},
+                                 Reach::regional,
+                                 Applicability::control};
         return i;
     }
 

@@ -16,8 +16,9 @@ namespace {
 class RootMfa final : public Check {
   public:
     RootMfa(std::string code, std::string title)
-        : info_{std::move(code), std::move(title),          "IAM",
-                "critical",      {"iam:GetAccountSummary"}, Reach::global} {}
+        : info_{
+              std::move(code), std::move(title),      "IAM", "critical", {"iam:GetAccountSummary"},
+              Reach::global,   Applicability::control} {}
     const CheckInfo& info() const override { return info_; }
 
     engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {

@@ -68,7 +68,9 @@ class CloudTrailTrail final : public Check {
                                  "CloudTrail",
                                  "high",
                                  {"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus",
-                                  "cloudtrail:GetEventSelectors"}};
+                                  "cloudtrail:GetEventSelectors"},
+                                 Reach::regional,
+                                 Applicability::control};
         return i;
     }
 

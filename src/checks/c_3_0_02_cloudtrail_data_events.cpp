@@ -67,7 +67,9 @@ class CloudTrailDataEvents final : public Check {
                                  "CloudTrail",
                                  "medium",
                                  {"cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus",
-                                  "cloudtrail:GetEventSelectors"}};
+                                  "cloudtrail:GetEventSelectors"},
+                                 Reach::regional,
+                                 Applicability::control};
         return i;
     }
 

@@ -20,7 +20,9 @@ class ConfigRecorder final : public Check {
                                  "AWS Config",
                                  "Config",
                                  "medium",
-                                 {"config:DescribeConfigurationRecorderStatus"}};
+                                 {"config:DescribeConfigurationRecorderStatus"},
+                                 Reach::regional,
+                                 Applicability::control};
         return i;
     }
 

@@ -20,7 +20,9 @@ class Check3009ResolverQueryLogs final : public Check {
                                  "Route53 Resolver Query Logs",
                                  "Route53Resolver",
                                  "low",
-                                 {"route53resolver:ListResolverQueryLogConfigAssociations"}};
+                                 {"route53resolver:ListResolverQueryLogConfigAssociations"},
+                                 Reach::regional,
+                                 Applicability::control};
         return i;
     }
 

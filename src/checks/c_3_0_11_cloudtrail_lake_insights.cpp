@@ -22,7 +22,9 @@ class CloudTrailLakeInsights final : public Check {
                                  "CloudTrail",
                                  "low",
                                  {"cloudtrail:ListEventDataStores", "cloudtrail:DescribeTrails",
-                                  "cloudtrail:GetInsightSelectors"}};
+                                  "cloudtrail:GetInsightSelectors"},
+                                 Reach::regional,
+                                 Applicability::control};
         return i;
     }
 

@@ -18,8 +18,13 @@ constexpr const char* kField = "Vault Lock";
 class BackupVaultLock final : public Check {
   public:
     const CheckInfo& info() const override {
-        static const CheckInfo i{
-            "4.0-04", "AWS Backup Vault Lock", "Backup", "medium", {"backup:ListBackupVaults"}};
+        static const CheckInfo i{"4.0-04",
+                                 "AWS Backup Vault Lock",
+                                 "Backup",
+                                 "medium",
+                                 {"backup:ListBackupVaults"},
+                                 Reach::regional,
+                                 Applicability::control};
         return i;
     }
 

@@ -22,7 +22,13 @@ bool schedules_ebs_snapshots(const json::value& policy) {
 class DlmPolicies final : public Check {
   public:
     DlmPolicies(const char* code, const char* title, const char* severity)
-        : info_{code, title, "DLM", severity, {"dlm:GetLifecyclePolicies"}} {}
+        : info_{code,
+                title,
+                "DLM",
+                severity,
+                {"dlm:GetLifecyclePolicies"},
+                Reach::regional,
+                Applicability::one_way} {}
 
     const CheckInfo& info() const override { return info_; }
 

@@ -11,7 +11,13 @@ namespace dspm::checks {
 
 const Check& check_5_0_01_databrew_projects() {
     static const net::FnCheck check(
-        {"5.0-01", "Glue DataBrew", "DataBrew", "low", {"databrew:ListProjects"}},
+        {"5.0-01",
+         "Glue DataBrew",
+         "DataBrew",
+         "low",
+         {"databrew:ListProjects"},
+         Reach::regional,
+         Applicability::one_way},
         [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
             static const detection::RegionalCount spec{"DataBrew",
                                                        "databrew",

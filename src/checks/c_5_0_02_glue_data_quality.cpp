@@ -11,7 +11,13 @@ namespace dspm::checks {
 
 const Check& check_5_0_02_glue_data_quality() {
     static const net::FnCheck check(
-        {"5.0-02", "Glue Data Quality", "Glue", "low", {"glue:ListDataQualityRulesets"}},
+        {"5.0-02",
+         "Glue Data Quality",
+         "Glue",
+         "low",
+         {"glue:ListDataQualityRulesets"},
+         Reach::regional,
+         Applicability::one_way},
         [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
             static const detection::RegionalCount spec{"Glue",
                                                        "glue",

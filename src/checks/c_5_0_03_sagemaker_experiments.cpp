@@ -11,7 +11,13 @@ namespace dspm::checks {
 
 const Check& check_5_0_03_sagemaker_experiments() {
     static const net::FnCheck check(
-        {"5.0-03", "SageMaker Experiments", "SageMaker", "low", {"sagemaker:ListExperiments"}},
+        {"5.0-03",
+         "SageMaker Experiments",
+         "SageMaker",
+         "low",
+         {"sagemaker:ListExperiments"},
+         Reach::regional,
+         Applicability::one_way},
         [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
             static const detection::RegionalCount spec{"SageMaker",
                                                        "sagemaker",

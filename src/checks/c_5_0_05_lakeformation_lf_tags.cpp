@@ -11,7 +11,13 @@ namespace dspm::checks {
 
 const Check& check_5_0_05_lakeformation_lf_tags() {
     static const net::FnCheck check(
-        {"5.0-05", "Lake Formation LF-Tags", "LakeFormation", "low", {"lakeformation:ListLFTags"}},
+        {"5.0-05",
+         "Lake Formation LF-Tags",
+         "LakeFormation",
+         "low",
+         {"lakeformation:ListLFTags"},
+         Reach::regional,
+         Applicability::one_way},
         [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
             static const detection::RegionalCount spec{"LakeFormation",
                                                        "lakeformation",

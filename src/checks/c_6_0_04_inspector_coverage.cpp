@@ -19,7 +19,9 @@ class InspectorCoverage final : public Check {
                                  "Inspector2 Coverage",
                                  "Inspector2",
                                  "medium",
-                                 {"inspector2:ListCoverageStatistics"}};
+                                 {"inspector2:ListCoverageStatistics"},
+                                 Reach::regional,
+                                 Applicability::control};
         return i;
     }
 

@@ -15,7 +15,8 @@ class Check6006SignerProfiles final : public Check {
   public:
     const CheckInfo& info() const override {
         static const CheckInfo i{
-            "6.0-06", "AWS Signer", "Signer", "low", {"signer:ListSigningProfiles"}};
+            "6.0-06",        "AWS Signer",          "Signer", "low", {"signer:ListSigningProfiles"},
+            Reach::regional, Applicability::one_way};
         return i;
     }
 

@@ -16,8 +16,13 @@ namespace {
 class Check7001SecurityhubStandards final : public Check {
   public:
     const CheckInfo& info() const override {
-        static const CheckInfo i{
-            "7.0-01", "Security Hub", "SecurityHub", "high", {"securityhub:GetEnabledStandards"}};
+        static const CheckInfo i{"7.0-01",
+                                 "Security Hub",
+                                 "SecurityHub",
+                                 "high",
+                                 {"securityhub:GetEnabledStandards"},
+                                 Reach::regional,
+                                 Applicability::control};
         return i;
     }
 

@@ -20,7 +20,9 @@ class GuardDuty final : public Check {
                                  "GuardDuty",
                                  "GuardDuty",
                                  "high",
-                                 {"guardduty:ListDetectors", "guardduty:GetDetector"}};
+                                 {"guardduty:ListDetectors", "guardduty:GetDetector"},
+                                 Reach::regional,
+                                 Applicability::control};
         return i;
     }
 

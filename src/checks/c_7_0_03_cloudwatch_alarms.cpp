@@ -14,8 +14,13 @@ namespace {
 class Check7003CloudwatchAlarms final : public Check {
   public:
     const CheckInfo& info() const override {
-        static const CheckInfo i{
-            "7.0-03", "CloudWatch Alarms", "CloudWatch", "medium", {"cloudwatch:DescribeAlarms"}};
+        static const CheckInfo i{"7.0-03",
+                                 "CloudWatch Alarms",
+                                 "CloudWatch",
+                                 "medium",
+                                 {"cloudwatch:DescribeAlarms"},
+                                 Reach::regional,
+                                 Applicability::control};
         return i;
     }
 

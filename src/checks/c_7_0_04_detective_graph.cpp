@@ -23,7 +23,9 @@ class Check7004DetectiveGraph final : public Check {
                                  "Detective",
                                  "Detective",
                                  "low",
-                                 {"detective:ListGraphs", "detective:ListInvitations"}};
+                                 {"detective:ListGraphs", "detective:ListInvitations"},
+                                 Reach::regional,
+                                 Applicability::control};
         return i;
     }
 

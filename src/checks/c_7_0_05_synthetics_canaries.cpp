@@ -17,7 +17,9 @@ class Check7005SyntheticsCanaries final : public Check {
                                  "CloudWatch Synthetics",
                                  "Synthetics",
                                  "low",
-                                 {"synthetics:DescribeCanaries"}};
+                                 {"synthetics:DescribeCanaries"},
+                                 Reach::regional,
+                                 Applicability::one_way};
         return i;
     }
 

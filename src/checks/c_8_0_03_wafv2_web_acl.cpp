@@ -11,7 +11,13 @@ namespace json = boost::json;
 
 const Check& check_8_0_03_wafv2_web_acl() {
     static const net::FnCheck check(
-        {"8.0-03", "WAFv2", "WAFv2", "medium", {"wafv2:ListWebACLs"}},
+        {"8.0-03",
+         "WAFv2",
+         "WAFv2",
+         "medium",
+         {"wafv2:ListWebACLs"},
+         Reach::regional,
+         Applicability::control},
         [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
             net::Evals evals;
             for (const auto& region : scope.regions) {

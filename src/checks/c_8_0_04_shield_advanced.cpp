@@ -16,8 +16,8 @@ class ShieldAdvanced final : public Check {
   public:
     const CheckInfo& info() const override {
         static const CheckInfo i{
-            "8.0-04",     "Shield Advanced", "Shield", "low", {"shield:DescribeSubscription"},
-            Reach::global};
+            "8.0-04",      "Shield Advanced",     "Shield", "low", {"shield:DescribeSubscription"},
+            Reach::global, Applicability::control};
         return i;
     }
 

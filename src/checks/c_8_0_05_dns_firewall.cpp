@@ -18,7 +18,9 @@ class Check8005DnsFirewall final : public Check {
                                  "Route53 DNS Firewall",
                                  "Route53Resolver",
                                  "low",
-                                 {"route53resolver:ListFirewallRuleGroups"}};
+                                 {"route53resolver:ListFirewallRuleGroups"},
+                                 Reach::regional,
+                                 Applicability::control};
         return i;
     }
 

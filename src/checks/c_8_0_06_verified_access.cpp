@@ -19,7 +19,9 @@ const Check& check_8_0_06_verified_access() {
          "Verified Access",
          "Verified Access",
          "low",
-         {"ec2:DescribeVerifiedAccessEndpoints"}},
+         {"ec2:DescribeVerifiedAccessEndpoints"},
+         Reach::regional,
+         Applicability::one_way},
         [](const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
             detection::RegionalCount spec{"Verified Access",
                                           "ec2",

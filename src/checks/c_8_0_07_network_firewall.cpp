@@ -17,7 +17,9 @@ class Check8007NetworkFirewall final : public Check {
                                  "AWS Network Firewall",
                                  "NetworkFirewall",
                                  "medium",
-                                 {"network-firewall:ListFirewalls"}};
+                                 {"network-firewall:ListFirewalls"},
+                                 Reach::regional,
+                                 Applicability::one_way};
         return i;
     }
 

@@ -14,7 +14,8 @@ class BackupCopyJobs final : public Check {
   public:
     const CheckInfo& info() const override {
         static const CheckInfo i{
-            "9.0-03", "AWS Backup Copy", "Backup", "medium", {"backup:ListCopyJobs"}};
+            "9.0-03",        "AWS Backup Copy",     "Backup", "medium", {"backup:ListCopyJobs"},
+            Reach::regional, Applicability::control};
         return i;
     }
 

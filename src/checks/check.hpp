@@ -17,6 +17,16 @@ namespace dspm::checks {
 // regions) once, whatever regions are audited.
 enum class Reach { regional, global };
 
+// What the absence of the resource a check looks for means (issue 10, data/catalog/README.md):
+// - control: the resource is the control (a trail, a detector, a recorder): none is NON_COMPLIANT;
+// - one_way: the resource is one optional way of meeting the control (DataSync, Signer, ...): none
+//   is SKIPPED "not evidenced", since an account may meet it by other means;
+// - resource_setting: the check judges a setting of each resource: none is SKIPPED.
+enum class Applicability { control, one_way, resource_setting };
+
+std::string_view to_string(Reach reach);
+std::string_view to_string(Applicability applicability);
+
 struct CheckInfo {
     std::string code;      // mapping code, "2.0-01"
     std::string title;     // "S3"
@@ -24,6 +34,7 @@ struct CheckInfo {
     std::string severity;  // "critical" | "high" | "medium" | "low"
     std::vector<std::string> iam_actions;
     Reach reach = Reach::regional;
+    Applicability applicability = Applicability::resource_setting;
 };
 
 struct CheckScope {

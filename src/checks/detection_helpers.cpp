@@ -20,6 +20,7 @@ const json::array& array_at(const json::value& doc, std::string_view path) {
 engine::MappingResult regional_count(const CheckInfo& info, inventory::Facts& facts,
                                      const CheckScope& scope, const RegionalCount& spec) {
     std::vector<Evaluation> evals;
+    std::vector<std::string> absent;  // one_way checks: regions without the optional resource
     std::size_t passing = 0;
     for (const auto& region : scope.regions) {
         auto doc = spec.all_pages
@@ -47,13 +48,19 @@ engine::MappingResult regional_count(const CheckInfo& info, inventory::Facts& fa
             if (spec.counts && !spec.counts(item)) continue;
             ++n;
         }
+        if (n == 0 && info.applicability == Applicability::one_way) {
+            absent.push_back(region);
+            continue;
+        }
         auto e = evaluate({spec.service, region, path, spec.checked_field, engine::Comparator::ge,
                            1, n, engine::Source::aws_sdk, region, scope.account});
         if (e.passed) ++passing;
         evals.push_back(std::move(e));
     }
     json::object evidence{{"regions", scope.regions.size()}, {spec.evidence_key, passing}};
-    return finish(info, std::move(evals), std::move(evidence), "no audited regions");
+    auto result = finish(info, std::move(evals), std::move(evidence), "no audited regions");
+    finish_not_evidenced(result, info, absent, spec.checked_field);
+    return result;
 }
 
 namespace {

@@ -217,4 +217,26 @@ json::object status_evidence(const std::vector<Evaluation>& evals, std::string_v
     return {{total_key, total}, {compliant_key, ok}, {"nonCompliant", bad}, {"errors", err}};
 }
 
+void finish_not_evidenced(engine::MappingResult& result, const CheckInfo& info,
+                          const std::vector<std::string>& regions, std::string_view what) {
+    if (regions.empty()) return;
+    json::array listed;
+    std::string joined;
+    for (const auto& r : regions) {
+        listed.push_back(json::string(r));
+        joined += (joined.empty() ? "" : ", ") + r;
+    }
+    result.evidence["notEvidenced"] = std::move(listed);
+    std::string sentence = "not evidenced: no ";
+    sentence += what;
+    sentence += " in " + joined + ": " + info.service +
+                " is one way to meet this control, not the only one; review by other means";
+    if (result.evaluations.empty()) {
+        result.status = engine::Status::skipped;
+        result.reason = std::move(sentence);
+    } else {
+        result.notes.push_back(std::move(sentence));
+    }
+}
+
 }  // namespace dspm::checks

@@ -59,6 +59,12 @@ std::string indexed(std::string_view prefix, std::size_t i, std::string_view suf
 
 bool is_error_code(const aws::AwsError& error, std::string_view code);
 
+// For Applicability::one_way presence checks: the regions where the optional resource is absent.
+// They give no evaluation (absence evidences nothing either way); the result lists them in
+// evidence.notEvidenced, and is SKIPPED "not evidenced" when nothing else was found.
+void finish_not_evidenced(engine::MappingResult& result, const CheckInfo& info,
+                          const std::vector<std::string>& regions, std::string_view what);
+
 }  // namespace dspm::checks
 
 namespace dspm::checks {

@@ -29,6 +29,22 @@ std::vector<const Check*> all_checks() {
     return registry;
 }
 
+std::string_view to_string(Reach reach) {
+    return reach == Reach::global ? "global" : "regional";
+}
+
+std::string_view to_string(Applicability applicability) {
+    switch (applicability) {
+        case Applicability::control:
+            return "control";
+        case Applicability::one_way:
+            return "one_way";
+        case Applicability::resource_setting:
+            break;
+    }
+    return "resource_setting";
+}
+
 const Check* find_check(std::string_view code) {
     for (const Check* c : all_checks()) {
         if (c->info().code == code) return c;

@@ -285,6 +285,7 @@ namespace dspm::checks::storage {
 engine::MappingResult presence_per_region(const CheckInfo& info, inventory::Facts& facts,
                                           const CheckScope& scope, const PresenceSpec& spec) {
     std::vector<Evaluation> evals;
+    std::vector<std::string> absent;  // one_way checks: regions without the optional resource
     std::size_t ok = 0, bad = 0, err = 0;
     for (const auto& region : scope.regions) {
         auto doc = spec.all_pages ? facts.aws_all_pages(spec.service, spec.operation, {}, region)
@@ -303,6 +304,10 @@ engine::MappingResult presence_per_region(const CheckInfo& info, inventory::Fact
                 qualifying += !spec.qualifies || spec.qualifies(item);
             }
         }
+        if (qualifying == 0 && info.applicability == Applicability::one_way) {
+            absent.push_back(region);
+            continue;
+        }
         json::object extra{{"total", total}};
         if (qualifying == 0) extra["note"] = spec.absent_note;
         auto e = evaluate({spec.service_label, region, spec.list_key, spec.checked_field,
@@ -315,8 +320,9 @@ engine::MappingResult presence_per_region(const CheckInfo& info, inventory::Fact
                           {spec.compliant_key, ok},
                           {"nonCompliant", bad},
                           {"errors", err}};
-    // scope.regions is never empty, so there is always an evaluation: no SKIPPED reason needed.
-    return finish(info, std::move(evals), std::move(evidence), "no audited regions");
+    auto result = finish(info, std::move(evals), std::move(evidence), "no audited regions");
+    finish_not_evidenced(result, info, absent, spec.checked_field);
+    return result;
 }
 
 }  // namespace dspm::checks::storage

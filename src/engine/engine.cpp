@@ -508,6 +508,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                     run_with_timeout(*check, fresh, scope, options_.check_timeout, stragglers);
                 if (regions_unlisted)
                     add_unlisted_regions(result, *check, *regions_unlisted, scope);
+                result.applicability = checks::to_string(check->info().applicability);
                 done_checks[code] = std::make_shared<const MappingResult>(std::move(result));
                 sequential_reads += fresh->aws_reads();
             }
@@ -540,6 +541,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                 if (regions_unlisted)
                     add_unlisted_regions(result, *check, *regions_unlisted, scope);
             }
+            result.applicability = checks::to_string(check->info().applicability);
             std::lock_guard lock(mutex);
             done_checks[codes[i]] = std::make_shared<const MappingResult>(std::move(result));
             publish_ready();

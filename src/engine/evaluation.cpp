@@ -264,6 +264,7 @@ json::object MappingResult::to_json() const {
                    {"status", to_string(status)},  {"evaluations", std::move(evals)},
                    {"evidence", evidence},         {"status_counts", counts().to_json()}};
     if (reason) o["reason"] = *reason;
+    if (!applicability.empty()) o["applicability"] = applicability;
     if (!notes.empty()) {
         json::array n;
         for (const auto& s : notes)

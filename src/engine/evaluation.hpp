@@ -77,6 +77,8 @@ struct MappingResult {
     boost::json::object evidence;  // counts, e.g. {"totalBuckets":7,"kmsCompliant":5,...}
     std::optional<std::string> reason;
     std::vector<std::string> notes;  // e.g. "collector unavailable: AWS served"
+    // The check's applicability kind (checks/check.hpp): "control", "one_way", "resource_setting".
+    std::string applicability;
 
     StatusCounts counts() const;
     boost::json::object to_json() const;

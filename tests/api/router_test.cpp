@@ -277,4 +277,15 @@ TEST(Router, MappingsNameEveryIamActionTheChecksNeed) {
             EXPECT_TRUE(listed[check->info().code].count(action))
                 << check->info().code << " " << action;
     EXPECT_TRUE(listed["7.0-04"].count("detective:ListInvitations"));
+    // Each implemented mapping says where it reads and what absence means.
+    std::map<std::string, std::pair<std::string, std::string>> kinds;
+    for (const auto& m : doc.as_array())
+        if (m.as_object().contains("applicability"))
+            kinds[std::string(m.at("code").as_string())] = {
+                std::string(m.at("reach").as_string()),
+                std::string(m.at("applicability").as_string())};
+    EXPECT_EQ(kinds["3.0-01"], (std::pair<std::string, std::string>{"regional", "control"}));
+    EXPECT_EQ(kinds["12.0-02"], (std::pair<std::string, std::string>{"regional", "one_way"}));
+    EXPECT_EQ(kinds["2.0-01"], (std::pair<std::string, std::string>{"global", "resource_setting"}));
+    EXPECT_EQ(kinds.size(), dspm::checks::all_checks().size());
 }

@@ -256,7 +256,10 @@ TEST(DataMlPresence, OnePerRegionIsCompliant) {
     }
 }
 
-TEST(DataMlPresence, EmptyRegionIsNonCompliant) {
+// These five are one way of meeting their controls (Applicability::one_way): a region without the
+// resource evidences nothing, so it gives no evaluation; it is listed in evidence.notEvidenced, and
+// with none anywhere the result is SKIPPED "not evidenced", not NON_COMPLIANT.
+TEST(DataMlPresence, EmptyRegionIsNotEvidenced) {
     for (const auto& c : kPresence) {
         Fixture f;
         f.scope.regions = {"us-east-1", "eu-west-1"};
@@ -268,10 +271,21 @@ TEST(DataMlPresence, EmptyRegionIsNonCompliant) {
                       return json::value{{list, items}};
                   });
         auto r = f.run(c.code);
-        EXPECT_EQ(r.status, Status::non_compliant) << c.code;
-        ASSERT_EQ(r.evaluations.size(), 2u);
-        EXPECT_EQ(r.evaluations[1].status, Status::non_compliant) << c.code;
-        EXPECT_EQ(r.evaluations[1].observed_value, json::value(0)) << c.code;
+        EXPECT_EQ(r.status, Status::compliant) << c.code;
+        ASSERT_EQ(r.evaluations.size(), 1u);
+        EXPECT_EQ(r.evaluations[0].region, "us-east-1");
+        EXPECT_EQ(r.evidence.at("notEvidenced").as_array().at(0), "eu-west-1") << c.code;
+        ASSERT_FALSE(r.notes.empty());
+        EXPECT_NE(r.notes.back().find("not evidenced"), std::string::npos);
+
+        Fixture none;
+        none.aws->on(c.service, c.op, json::value{{c.list, json::array{}}});
+        auto absent = none.run(c.code);
+        EXPECT_EQ(absent.status, Status::skipped) << c.code;
+        ASSERT_TRUE(absent.reason.has_value());
+        EXPECT_NE(absent.reason->find("review by other means"), std::string::npos)
+            << *absent.reason;
+        EXPECT_TRUE(absent.evaluations.empty());
     }
 }
 

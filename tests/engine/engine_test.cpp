@@ -287,6 +287,8 @@ TEST(Engine, NoRegionNamedAuditsEveryEnabledRegion) {
     EXPECT_EQ(f.aws->count("redshift:DescribeClusters"), 3u);
     for (const auto& c : f.aws->calls())
         EXPECT_NE(c.region, "me-south-1") << c.op;
+    EXPECT_EQ(run.results[0].results[0]->applicability, "resource_setting");
+    EXPECT_EQ(run.results[0].results[0]->to_json().at("applicability"), "resource_setting");
 
     // Named regions narrow it, and the account's list is not read.
     dspm::engine::RunOptions options;

@@ -238,13 +238,17 @@ TEST(PlatformStackSets, ActiveStackSetInRegionIsCompliant) {
     EXPECT_EQ(r.evaluations.at(0).observed_value, json::value(1));
 }
 
-TEST(PlatformStackSets, OnlyDeletedStackSetsIsNonCompliant) {
+// StackSets are one way of rolling out baselines (Applicability::one_way): none active evidences
+// nothing either way.
+TEST(PlatformStackSets, OnlyDeletedStackSetsIsNotEvidenced) {
     PlatformFixture f;
     f.aws->on_json("cloudformation", "ListStackSets",
                    R"({"Summaries":[{"StackSetName":"old","Status":"DELETED"}]})");
     auto r = f.run("16.0-04");
-    EXPECT_EQ(r.status, Status::non_compliant);
-    EXPECT_EQ(r.evaluations.at(0).observed_value, json::value(0));
+    EXPECT_EQ(r.status, Status::skipped);
+    EXPECT_TRUE(r.evaluations.empty());
+    ASSERT_TRUE(r.reason.has_value());
+    EXPECT_NE(r.reason->find("not evidenced"), std::string::npos);
 }
 
 TEST(PlatformStackSets, DeniedListIsError) {
@@ -315,13 +319,13 @@ TEST(PlatformPrivateLink, AvailableEndpointInEachRegionIsCompliant) {
     EXPECT_EQ(r.evaluations.size(), 2u);
 }
 
-TEST(PlatformPrivateLink, OnlyRejectedEndpointsIsNonCompliant) {
+TEST(PlatformPrivateLink, OnlyRejectedEndpointsIsNotEvidenced) {
     PlatformFixture f;
     f.aws->on_json("ec2", "DescribeVpcEndpoints",
                    R"({"VpcEndpoints":[{"VpcEndpointId":"vpce-1","State":"rejected"}]})");
     auto r = f.run("12.0-01");
-    EXPECT_EQ(r.status, Status::non_compliant);
-    EXPECT_EQ(r.evaluations.at(0).observed_value, json::value(0));
+    EXPECT_EQ(r.status, Status::skipped);
+    EXPECT_TRUE(r.evaluations.empty());
 }
 
 TEST(PlatformPrivateLink, DeniedDescribeIsError) {
@@ -341,10 +345,14 @@ TEST(PlatformDataSync, TaskPresentIsCompliant) {
     EXPECT_EQ(f.run("12.0-02").status, Status::compliant);
 }
 
-TEST(PlatformDataSync, NoTaskIsNonCompliant) {
+TEST(PlatformDataSync, NoTaskIsNotEvidenced) {
     PlatformFixture f;
     f.aws->on_json("datasync", "ListTasks", R"({"Tasks":[]})");
-    EXPECT_EQ(f.run("12.0-02").status, Status::non_compliant);
+    auto r = f.run("12.0-02");
+    EXPECT_EQ(r.status, Status::skipped);
+    ASSERT_TRUE(r.reason.has_value());
+    EXPECT_NE(r.reason->find("review by other means"), std::string::npos) << *r.reason;
+    EXPECT_EQ(r.evidence.at("notEvidenced").as_array().size(), 1u);
 }
 
 TEST(PlatformDataSync, DeniedListIsError) {
@@ -414,12 +422,12 @@ TEST(PlatformVerifiedAccess, ActiveEndpointIsCompliant) {
     EXPECT_EQ(f.run("8.0-06").status, Status::compliant);
 }
 
-TEST(PlatformVerifiedAccess, OnlyDeletedEndpointIsNonCompliant) {
+TEST(PlatformVerifiedAccess, OnlyDeletedEndpointIsNotEvidenced) {
     PlatformFixture f;
     f.aws->on_json(
         "ec2", "DescribeVerifiedAccessEndpoints",
         R"({"VerifiedAccessEndpoints":[{"VerifiedAccessEndpointId":"vae-1","Status":{"Code":"deleted"}}]})");
-    EXPECT_EQ(f.run("8.0-06").status, Status::non_compliant);
+    EXPECT_EQ(f.run("8.0-06").status, Status::skipped);
 }
 
 TEST(PlatformVerifiedAccess, DeniedDescribeIsError) {
