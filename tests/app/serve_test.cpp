@@ -164,10 +164,14 @@ TEST_F(ServeTest, MaxConnectionsPerClientIsASetting) {
     const int a = connect_to(port_), b = connect_to(port_);
     ASSERT_GE(a, 0);
     ASSERT_GE(b, 0);
-    // Both held slots are counted once the server has accepted them.
-    ASSERT_EQ(::send(a, "GET /hea", 8, MSG_NOSIGNAL), 8);
-    ASSERT_EQ(::send(b, "GET /hea", 8, MSG_NOSIGNAL), 8);
-    std::this_thread::sleep_for(200ms);
+    // A keep-alive request answered on each proves the server holds (and counts) both.
+    const std::string keep = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    for (const int fd : {a, b}) {
+        ASSERT_EQ(::send(fd, keep.data(), keep.size(), MSG_NOSIGNAL),
+                  static_cast<ssize_t>(keep.size()));
+        char buf[512];
+        ASSERT_GT(::recv(fd, buf, sizeof buf, 0), 0);
+    }
     const auto refused = request(port_, "GET", "/health");
     EXPECT_EQ(refused.status, 503) << refused.body;
     ::close(a);
