@@ -1,6 +1,8 @@
-// 1.0-04 IAM password policy: MinimumPasswordLength >= 8 and the character classes the catalog's
-// fix command requires (symbols, numbers, uppercase). No policy at all (NoSuchEntity) is a finding
-// with observed null, not an ERROR.
+// 1.0-04 IAM password policy: MinimumPasswordLength >= 8, all four character classes (symbols,
+// numbers, uppercase as the catalog's fix command requires, and lowercase), and passwords that
+// expire within 90 days (MaxPasswordAge 1-90: the periodic change ISMS-P 2.5.4 asks for; an absent
+// MaxPasswordAge means passwords never expire and is observed null). No policy at all
+// (NoSuchEntity) is a finding with observed null, not an ERROR.
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"
@@ -50,12 +52,17 @@ class PasswordPolicy final : public Check {
         for (const auto& [member, label] :
              {std::pair{"RequireSymbols", "Require symbols"},
               std::pair{"RequireNumbers", "Require numbers"},
-              std::pair{"RequireUppercaseCharacters", "Require uppercase characters"}}) {
+              std::pair{"RequireUppercaseCharacters", "Require uppercase characters"},
+              std::pair{"RequireLowercaseCharacters", "Require lowercase characters"}}) {
             evals.push_back(
                 evaluate({"IAM", resource, std::string("PasswordPolicy.") + member, label,
                           engine::Comparator::eq, true, field(member), engine::Source::aws_sdk,
                           scope.global_region, scope.account}));
         }
+        evals.push_back(
+            evaluate({"IAM", resource, "PasswordPolicy.MaxPasswordAge", "Password expiry (days)",
+                      engine::Comparator::le, 90, field("MaxPasswordAge"), engine::Source::aws_sdk,
+                      scope.global_region, scope.account}));
         json::object evidence{{"policy", true},
                               {"MinimumPasswordLength", field("MinimumPasswordLength")},
                               {"RequireLowercaseCharacters", field("RequireLowercaseCharacters")},

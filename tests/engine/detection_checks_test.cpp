@@ -414,10 +414,10 @@ TEST(DetectionPasswordPolicy, StrongWeakMissingDenied) {
         Fixture f;
         f.aws->on_json(
             "iam", "GetAccountPasswordPolicy",
-            R"({"PasswordPolicy":{"MinimumPasswordLength":14,"RequireSymbols":true,"RequireNumbers":true,"RequireUppercaseCharacters":true,"RequireLowercaseCharacters":true}})");
+            R"({"PasswordPolicy":{"MinimumPasswordLength":14,"RequireSymbols":true,"RequireNumbers":true,"RequireUppercaseCharacters":true,"RequireLowercaseCharacters":true,"AllowUsersToChangePassword":true,"ExpirePasswords":true,"MaxPasswordAge":90,"PasswordReusePrevention":24}})");
         auto r = f.run("1.0-04");
         EXPECT_EQ(r.status, Status::compliant);
-        EXPECT_EQ(r.evaluations.size(), 4u);
+        EXPECT_EQ(r.evaluations.size(), 6u);
         EXPECT_EQ(r.evaluations[0].region, "us-east-1");
     }
     {
@@ -432,6 +432,30 @@ TEST(DetectionPasswordPolicy, StrongWeakMissingDenied) {
         EXPECT_EQ(r.evaluations[1].evidence_path, "PasswordPolicy.RequireSymbols");
         EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
         EXPECT_EQ(r.evaluations[2].status, Status::compliant);
+        // No lowercase requirement and no MaxPasswordAge (passwords never expire): both fail.
+        EXPECT_EQ(r.evaluations[4].evidence_path, "PasswordPolicy.RequireLowercaseCharacters");
+        EXPECT_EQ(r.evaluations[4].status, Status::non_compliant);
+        EXPECT_EQ(r.evaluations[5].evidence_path, "PasswordPolicy.MaxPasswordAge");
+        EXPECT_TRUE(r.evaluations[5].observed_value.is_null());
+        EXPECT_EQ(r.evaluations[5].status, Status::non_compliant);
+    }
+    {
+        // botocore's example answer: 90-day expiry passes, the missing upper/lowercase rules fail.
+        Fixture f;
+        f.aws->on_json(
+            "iam", "GetAccountPasswordPolicy",
+            R"({"PasswordPolicy":{"AllowUsersToChangePassword":false,"ExpirePasswords":false,"HardExpiry":false,"MaxPasswordAge":90,"MinimumPasswordLength":8,"PasswordReusePrevention":12,"RequireLowercaseCharacters":false,"RequireNumbers":true,"RequireSymbols":true,"RequireUppercaseCharacters":false}})");
+        auto r = f.run("1.0-04");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        ASSERT_EQ(r.evaluations.size(), 6u);
+        EXPECT_EQ(r.evaluations[3].status, Status::non_compliant);  // uppercase
+        EXPECT_EQ(r.evaluations[4].status, Status::non_compliant);  // lowercase
+        EXPECT_EQ(r.evaluations[5].status, Status::compliant);      // MaxPasswordAge 90
+        Fixture g;
+        g.aws->on_json(
+            "iam", "GetAccountPasswordPolicy",
+            R"({"PasswordPolicy":{"ExpirePasswords":true,"MaxPasswordAge":365,"MinimumPasswordLength":8,"RequireLowercaseCharacters":true,"RequireNumbers":true,"RequireSymbols":true,"RequireUppercaseCharacters":true}})");
+        EXPECT_EQ(g.run("1.0-04").status, Status::non_compliant);
     }
     {
         Fixture f;

@@ -86,7 +86,7 @@ logs.create_log_group(logGroupName="/app/forever")
 if sys.argv[2] == "strong":
     boto3.client("iam", **kw).update_account_password_policy(
         MinimumPasswordLength=12, RequireSymbols=True, RequireNumbers=True,
-        RequireUppercaseCharacters=True, RequireLowercaseCharacters=True)
+        RequireUppercaseCharacters=True, RequireLowercaseCharacters=True, MaxPasswordAge=90)
 )";
     std::string out;
     const int rc = dspm::test::run_shell("python3 " + py.string() + " " + endpoint + " " +
