@@ -164,6 +164,27 @@ std::optional<json::array> collector_rows(inventory::Facts& facts, std::string_v
                         "): AWS served");
         return std::nullopt;
     }
+    // A collector may inventory several accounts: rows that say they belong to another account
+    // are not evidence about this one (Steampipe's account_id column).
+    const std::string account = facts.account();
+    if (!account.empty()) {
+        json::array mine;
+        std::size_t foreign = 0;
+        for (auto& row : **rows) {
+            const auto* o = row.if_object();
+            const auto* a = o ? o->if_contains("account_id") : nullptr;
+            if (a != nullptr && a->is_string() && !a->get_string().empty() &&
+                a->get_string() != account) {
+                ++foreign;
+                continue;
+            }
+            mine.push_back(std::move(row));
+        }
+        **rows = std::move(mine);
+        if (foreign > 0)
+            notes.push_back("collector " + std::string(kind) + ": " + std::to_string(foreign) +
+                            " rows of other accounts ignored (audited account " + account + ")");
+    }
     // Columns the collector sent with the wrong type were dropped from their rows, so the checks
     // read those resources from AWS; the notes say which and why.
     for (const auto& row : **rows) {

@@ -125,3 +125,37 @@ TEST(CollectorRows, ChecksReadFromAwsWhereTheCollectorIsNotEvidence) {
         }
     }
 }
+
+// A collector that inventories several accounts: rows of another account_id are not evidence
+// about the audited one (they are dropped and the notes say how many); rows of the audited account
+// and rows without an account count.
+TEST(CollectorRows, RowsOfOtherAccountsAreNotEvidence) {
+    FakeHttpServer collector([](const FakeRequest& r) {
+        if (r.path == "/api/redshift-clusters")
+            return FakeResponse{200, "application/json",
+                                R"([{"cluster_identifier":"mine","region":"us-east-1",
+                                     "account_id":"123456789012","encrypted":true},
+                                    {"cluster_identifier":"theirs","region":"us-east-1",
+                                     "account_id":"210987654321","encrypted":false}])"};
+        return FakeResponse{404, "application/json", R"({"detail":"Not Found"})"};
+    });
+    auto aws = std::make_shared<dspm::test::FakeAwsClient>();
+    dspm::Settings settings;
+    settings.aws_region = "us-east-1";
+    settings.audit_regions = {"us-east-1"};
+    settings.collector_base_url = collector.url();
+    dspm::engine::Engine engine(
+        settings, aws,
+        std::make_shared<dspm::test::CodesCatalog>(std::vector<std::string>{"2.0-04"}),
+        dspm::inventory::make_http_collector(collector.url(),
+                                             std::make_shared<dspm::net::HttpClient>()));
+    auto run = engine.run(*engine.plan("ISMS-P", std::string("1")));
+    const auto& m = *run.results[0].results[0];
+    EXPECT_EQ(m.status, dspm::engine::Status::compliant);
+    ASSERT_EQ(m.evaluations.size(), 1u);
+    EXPECT_EQ(m.evaluations[0].resource_id, "mine");
+    std::string notes;
+    for (const auto& n : m.notes)
+        notes += n + "\n";
+    EXPECT_NE(notes.find("1 rows of other accounts ignored"), std::string::npos) << notes;
+}
