@@ -65,7 +65,8 @@ class S3SseKms final : public Check {
             }
         }
         if (!listed) {
-            auto list = facts.aws("s3", "ListBuckets", {}, scope.global_region);
+            auto list = facts.aws_all_pages("s3", "ListBuckets", {{"MaxBuckets", 10000}},
+                                            scope.global_region);
             if (!list) {
                 evals.push_back(error_evaluation("S3", "*", "Bucket list", list.error(),
                                                  scope.global_region, scope.account));

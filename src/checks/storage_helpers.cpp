@@ -49,7 +49,11 @@ BucketList list_buckets(inventory::Facts& facts, const CheckScope& scope) {
         out.notes.push_back("collector unavailable (" + rows->error() +
                             "): AWS served the bucket list");
     }
-    auto list = facts.aws("s3", "ListBuckets", {}, scope.global_region);
+    // Paginated, as AWS asks: an unpaginated ListBuckets is served only to accounts with the
+    // default quota of 10,000 general purpose buckets. (2.0-01 lists with the same parameters, so
+    // the run's cache serves both.)
+    auto list =
+        facts.aws_all_pages("s3", "ListBuckets", {{"MaxBuckets", 10000}}, scope.global_region);
     if (!list) {
         out.error = error_evaluation("S3", "*", "Bucket list", list.error(), scope.global_region,
                                      scope.account);

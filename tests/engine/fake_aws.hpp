@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "aws/client.hpp"
+#include "aws/protocol.hpp"
 
 namespace dspm::test {
 
@@ -71,10 +72,41 @@ class FakeAwsClient : public aws::AwsClient {
     }
     void set_delay(std::chrono::milliseconds d) { delay_ = d; }
 
+    // One page, as AWS answers it: for an operation with a paginator, a scripted list of more
+    // than one item is split in two pages (the first item, then the rest behind a token), so a
+    // check that reads a list with `call` instead of `call_all_pages` loses items in its tests.
     Result call(std::string_view service, std::string_view operation,
                 const boost::json::object& params, const aws::CallOptions& options = {}) override {
-        return dispatch(service, operation, params, options);
+        const auto* model = aws::find_service(service);
+        const auto pag = model ? aws::find_paginator(*model, operation) : std::nullopt;
+        if (!pag || pag->input_tokens.size() != 1 || pag->output_tokens.size() != 1 ||
+            pag->result_keys.size() != 1 || pag->output_tokens[0].find('.') != std::string::npos ||
+            pag->result_keys[0].find('.') != std::string::npos)
+            return dispatch(service, operation, params, options);
+        const auto& in = pag->input_tokens[0];
+        const auto& out = pag->output_tokens[0];
+        const auto& key = pag->result_keys[0];
+        const auto* token = params.if_contains(in);
+        const bool second = token && token->is_string() && token->get_string() == kSecondPage;
+        boost::json::object asked = params;
+        if (second) asked.erase(in);
+        auto doc = dispatch(service, operation, asked, options);
+        if (!doc || !doc->is_object()) return doc;
+        auto& o = doc->as_object();
+        auto* items = o.if_contains(key);
+        if (items == nullptr || !items->is_array() || items->as_array().size() < 2 ||
+            o.contains(out))
+            return doc;
+        auto& arr = items->as_array();
+        if (second) {
+            arr.erase(arr.begin());
+        } else {
+            arr.erase(arr.begin() + 1, arr.end());
+            o[out] = kSecondPage;
+        }
+        return doc;
     }
+    static constexpr const char* kSecondPage = "fake-second-page";
     Result call_all_pages(std::string_view service, std::string_view operation,
                           const boost::json::object& params,
                           const aws::CallOptions& options = {}) override {
