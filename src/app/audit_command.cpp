@@ -181,7 +181,9 @@ void register_audit_command(CLI::App& app, Commands& out) {
     sub->add_flag("--all", args->all, "every requirement of the framework");
     sub->add_option("--format", args->format, "json (default) or table")
         ->check(CLI::IsMember({"json", "table"}));
-    sub->add_option("--region", args->regions, "region to audit (repeatable; default: every enabled region, or AUDIT_REGIONS)");
+    sub->add_option(
+        "--region", args->regions,
+        "region to audit (repeatable; default: every enabled region, or AUDIT_REGIONS)");
     sub->add_option("--output", args->output, "also write the full JSON result to FILE");
     out.push_back(Command{sub, [args](const Settings& s) { return run_audit(s, *args); }});
 }

@@ -28,7 +28,8 @@ constexpr GlobalFlag global_flags[] = {
     {"--catalog-dir", "CATALOG_DIR", "directory with catalog data files overriding the embedded"},
     {"--audit-concurrency", "AUDIT_CONCURRENCY", "AWS calls in flight per audit run (default 16)"},
     {"--audit-mode", "AUDIT_MODE", "parallel (default), or sequential: the benchmark baseline"},
-    {"--audit-regions", "AUDIT_REGIONS", "comma list of regions (default: every region enabled for the account)"},
+    {"--audit-regions", "AUDIT_REGIONS",
+     "comma list of regions (default: every region enabled for the account)"},
 };
 
 }  // namespace

@@ -6,7 +6,8 @@ namespace dspm {
 namespace {
 
 TEST(Utf8, WellFormedTextIsKeptAsIs) {
-    for (const std::string s : {"", "ISMS-P", "개인정보", "\xF0\x9F\x94\x92 lock", "\xF4\x8F\xBF\xBF"}) {
+    for (const std::string s :
+         {"", "ISMS-P", "개인정보", "\xF0\x9F\x94\x92 lock", "\xF4\x8F\xBF\xBF"}) {
         EXPECT_TRUE(is_valid_utf8(s)) << s;
         EXPECT_EQ(to_valid_utf8(s), s);
     }
@@ -17,8 +18,8 @@ TEST(Utf8, IllFormedBytesBecomeReplacementCharacters) {
     // The fuzz finding: GET /compliance/%B8%FF/requirements.
     EXPECT_EQ(to_valid_utf8("Framework '\xB8\xFF' not found"),
               "Framework '" + fffd + fffd + "' not found");
-    EXPECT_EQ(to_valid_utf8("\xC0\xAF"), fffd + fffd);          // overlong "/"
-    EXPECT_EQ(to_valid_utf8("\xED\xA0\x80"), fffd + fffd + fffd);  // a surrogate
+    EXPECT_EQ(to_valid_utf8("\xC0\xAF"), fffd + fffd);                        // overlong "/"
+    EXPECT_EQ(to_valid_utf8("\xED\xA0\x80"), fffd + fffd + fffd);             // a surrogate
     EXPECT_EQ(to_valid_utf8("\xF4\x90\x80\x80"), fffd + fffd + fffd + fffd);  // > U+10FFFF
     // A truncated sequence is one maximal subpart, then the text goes on.
     EXPECT_EQ(to_valid_utf8("a\xE2\x82z"), "a" + fffd + "z");
