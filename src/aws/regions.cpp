@@ -1,6 +1,7 @@
 #include "aws/regions.hpp"
 
 #include <algorithm>
+#include <boost/json/value.hpp>
 #include <cstdio>
 
 namespace dspm::aws {
@@ -110,6 +111,32 @@ Expected<std::vector<std::string>, std::string> validate_regions(
             return unexpected("too many regions (more than " + std::to_string(max_regions_per_run) +
                               "): " + region_forms_hint());
     }
+    return out;
+}
+
+std::vector<std::string> enabled_regions(const boost::json::value& describe_regions,
+                                         std::vector<std::string>& invalid) {
+    std::vector<std::string> out;
+    const auto* o = describe_regions.if_object();
+    const auto* list = o ? o->if_contains("Regions") : nullptr;
+    if (list == nullptr || !list->is_array()) return out;
+    for (const auto& r : list->get_array()) {
+        const auto* entry = r.if_object();
+        if (entry == nullptr) continue;
+        const auto* name = entry->if_contains("RegionName");
+        const auto* opt_in = entry->if_contains("OptInStatus");
+        if (opt_in != nullptr && opt_in->is_string() && opt_in->get_string() == "not-opted-in")
+            continue;
+        const std::string n =
+            name != nullptr && name->is_string() ? std::string(name->get_string()) : std::string();
+        if (!valid_region_name(n)) {
+            invalid.push_back(n);
+            continue;
+        }
+        out.push_back(n);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 

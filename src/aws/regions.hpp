@@ -4,6 +4,7 @@
 // is checked here before it can reach an endpoint. The grammar is the partitions' own (botocore's
 // partitions.json regionRegex, narrowed to lower-case letters), so a syntactically valid region can
 // only ever name an AWS host under the partition's DNS suffix.
+#include <boost/json/fwd.hpp>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -47,5 +48,12 @@ Expected<std::vector<std::string>, std::string> validate_regions(
 
 // A value safe to echo in an error message: control characters escaped, at most `max` characters.
 std::string printable(std::string_view value, std::size_t max = 64);
+
+// The regions an ec2:DescribeRegions answer names as enabled for the account (OptInStatus
+// "opt-in-not-required" or "opted-in"; a "not-opted-in" entry is dropped should it appear), held to
+// the same grammar as user input since they become hosts: sorted, distinct. Names outside the
+// grammar are returned in `invalid` for the caller's warnings, never used.
+std::vector<std::string> enabled_regions(const boost::json::value& describe_regions,
+                                         std::vector<std::string>& invalid);
 
 }  // namespace dspm::aws

@@ -124,14 +124,13 @@ class SsoPermissionSets final : public Check {
                     "no instance in the audited regions, and the account's other regions could "
                     "not be listed to look for it there";
                 evals.push_back(std::move(e));
-            } else if (const auto* arr = at_path(*enabled, "Regions"); arr && arr->is_array()) {
-                for (const auto& r : arr->get_array()) {
-                    const std::string name = string_at(r, "RegionName");
-                    if (string_at(r, "OptInStatus") == "not-opted-in" ||
-                        !aws::valid_region_name(name) ||
-                        std::find(scope.regions.begin(), scope.regions.end(), name) !=
-                            scope.regions.end())
+            } else {
+                std::vector<std::string> invalid;  // never searched; the engine warns of them
+                for (const auto& name : aws::enabled_regions(*enabled, invalid)) {
+                    if (std::find(scope.regions.begin(), scope.regions.end(), name) !=
+                        scope.regions.end())
                         continue;
+                    if (searched >= aws::max_regions_per_run) break;  // as the engine bounds a run
                     ++searched;
                     search(name);
                 }

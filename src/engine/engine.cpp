@@ -79,23 +79,11 @@ AuditedRegions audited_regions(inventory::Facts& facts, const std::vector<std::s
         out.regions.push_back(settings.aws_region);
         return out;
     }
-    std::vector<std::string> names;
-    if (const auto* arr = checks::at_path(*doc, "Regions"); arr && arr->is_array()) {
-        for (const auto& r : arr->get_array()) {
-            std::string name = checks::string_at(r, "RegionName");
-            if (checks::string_at(r, "OptInStatus") == "not-opted-in") continue;
-            // An answer names hosts the audit will sign requests for: hold it to the same grammar
-            // and bound as user input.
-            if (!aws::valid_region_name(name)) {
-                warnings.push_back("ec2:DescribeRegions answered an invalid region name \"" +
-                                   aws::printable(name) + "\": ignored");
-                continue;
-            }
-            if (std::find(names.begin(), names.end(), name) == names.end())
-                names.push_back(std::move(name));
-        }
-    }
-    std::sort(names.begin(), names.end());
+    std::vector<std::string> invalid;
+    auto names = aws::enabled_regions(*doc, invalid);
+    for (const auto& name : invalid)
+        warnings.push_back("ec2:DescribeRegions answered an invalid region name \"" +
+                           aws::printable(name) + "\": ignored");
     if (names.size() > aws::max_regions_per_run) {
         warnings.push_back("ec2:DescribeRegions answered more than " +
                            std::to_string(aws::max_regions_per_run) +

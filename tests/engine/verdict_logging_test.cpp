@@ -10,6 +10,7 @@
 #include <string>
 
 #include "checks/check.hpp"
+#include "engine/check_fixture.hpp"
 #include "engine/fake_aws.hpp"
 #include "inventory/facts.hpp"
 
@@ -22,21 +23,7 @@ using dspm::engine::Status;
 using dspm::test::FakeAwsClient;
 using Result = FakeAwsClient::Result;
 
-struct Fixture {
-    std::shared_ptr<FakeAwsClient> aws = std::make_shared<FakeAwsClient>();
-    dspm::checks::CheckScope scope;
-    Fixture() {
-        scope.account = "123456789012";
-        scope.regions = {"us-east-1"};
-    }
-    MappingResult run(const std::string& code) {
-        const auto* check = dspm::checks::find_check(code);
-        EXPECT_NE(check, nullptr) << code;
-        if (check == nullptr) return {};
-        dspm::inventory::CachedFacts facts(aws, nullptr, scope.account);
-        return check->run(facts, scope);
-    }
-};
+using Fixture = dspm::test::CheckFixture;
 
 Result not_found(const std::string& service, const std::string& op) {
     return dspm::unexpected(

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "checks/check.hpp"
+#include "engine/check_fixture.hpp"
 #include "engine/fake_aws.hpp"
 #include "inventory/facts.hpp"
 
@@ -24,21 +25,7 @@ using dspm::engine::Status;
 using dspm::test::FakeAwsClient;
 using Result = FakeAwsClient::Result;
 
-struct Fixture {
-    std::shared_ptr<FakeAwsClient> aws = std::make_shared<FakeAwsClient>();
-    dspm::checks::CheckScope scope;
-    Fixture() {
-        scope.account = "123456789012";
-        scope.regions = {"us-east-1"};
-    }
-    MappingResult run(const std::string& code) {
-        const auto* check = dspm::checks::find_check(code);
-        EXPECT_NE(check, nullptr) << code;
-        if (check == nullptr) return {};
-        dspm::inventory::CachedFacts facts(aws, nullptr, scope.account);
-        return check->run(facts, scope);
-    }
-};
+using Fixture = dspm::test::CheckFixture;
 
 const Evaluation* eval_of(const MappingResult& r, const std::string& id) {
     for (const auto& e : r.evaluations)
@@ -46,13 +33,7 @@ const Evaluation* eval_of(const MappingResult& r, const std::string& id) {
     return nullptr;
 }
 
-std::vector<std::string> missing_permissions(const Evaluation& e) {
-    std::vector<std::string> out;
-    if (const auto* m = e.extra.if_contains("missingPermissions"))
-        for (const auto& a : m->as_array())
-            out.emplace_back(a.as_string());
-    return out;
-}
+using dspm::test::missing_permissions;
 
 bool has_note(const MappingResult& r, const std::string& part) {
     for (const auto& n : r.notes)

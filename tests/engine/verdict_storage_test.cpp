@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "checks/check.hpp"
+#include "engine/check_fixture.hpp"
 #include "engine/fake_aws.hpp"
 #include "inventory/facts.hpp"
 #include "support/test_support.hpp"
@@ -36,22 +37,7 @@ using Result = FakeAwsClient::Result;
 
 constexpr const char* kAccount = "123456789012";
 
-struct Fixture {
-    std::shared_ptr<FakeAwsClient> aws = std::make_shared<FakeAwsClient>();
-    dspm::checks::CheckScope scope;
-    Fixture() {
-        scope.account = kAccount;
-        scope.regions = {"us-east-1"};
-    }
-    MappingResult run(const std::string& code,
-                      std::shared_ptr<dspm::inventory::CollectorSource> collector = nullptr) {
-        const auto* check = dspm::checks::find_check(code);
-        EXPECT_NE(check, nullptr) << code;
-        if (check == nullptr) return {};
-        dspm::inventory::CachedFacts facts(aws, collector, scope.account);
-        return check->run(facts, scope);
-    }
-};
+using Fixture = dspm::test::CheckFixture;
 
 Result fail(dspm::aws::ErrorKind kind, const char* service, const char* op, const char* code,
             const char* iam_action = "") {
@@ -71,13 +57,7 @@ void per_bucket(FakeAwsClient& aws, const std::string& op, std::function<Result(
     });
 }
 
-std::vector<std::string> missing_permissions(const Evaluation& e) {
-    std::vector<std::string> out;
-    if (const auto* m = e.extra.if_contains("missingPermissions"))
-        for (const auto& a : m->as_array())
-            out.emplace_back(a.as_string());
-    return out;
-}
+using dspm::test::missing_permissions;
 
 std::size_t calls_with(const FakeAwsClient& aws, const std::string& op, const std::string& text) {
     std::size_t n = 0;
