@@ -1,6 +1,8 @@
 #pragma once
 // A scripted AwsClient for unit tests: answers recorded documents or errors per
 // "service:Operation" (optionally per parameter value and region), and counts every call.
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
@@ -90,7 +92,7 @@ class FakeAwsClient : public aws::AwsClient {
         const bool second = token && token->is_string() && token->get_string() == kSecondPage;
         boost::json::object asked = params;
         if (second) asked.erase(in);
-        auto doc = dispatch(service, operation, asked, options);
+        auto doc = dispatch(service, operation, asked, options, second ? 2 : 1);
         if (!doc || !doc->is_object()) return doc;
         auto& o = doc->as_object();
         auto* items = o.if_contains(key);
@@ -107,10 +109,34 @@ class FakeAwsClient : public aws::AwsClient {
         return doc;
     }
     static constexpr const char* kSecondPage = "fake-second-page";
+    // Every page, as the real client reads them: page by page through call(), the lists merged,
+    // so a check's list is read across the fake's page split as it would be across AWS's.
     Result call_all_pages(std::string_view service, std::string_view operation,
                           const boost::json::object& params,
                           const aws::CallOptions& options = {}) override {
-        return dispatch(service, operation, params, options);
+        const auto* model = aws::find_service(service);
+        const auto pag = model ? aws::find_paginator(*model, operation) : std::nullopt;
+        if (!pag || pag->input_tokens.size() != 1 || pag->output_tokens.size() != 1 ||
+            pag->result_keys.size() != 1 || pag->output_tokens[0].find('.') != std::string::npos ||
+            pag->result_keys[0].find('.') != std::string::npos)
+            return dispatch(service, operation, params, options);
+        auto first = call(service, operation, params, options);
+        if (!first || !first->is_object()) return first;
+        auto& o = first->as_object();
+        const auto* token = o.if_contains(pag->output_tokens[0]);
+        if (token == nullptr || !token->is_string() || token->get_string() != kSecondPage)
+            return first;
+        boost::json::object next = params;
+        next[pag->input_tokens[0]] = kSecondPage;
+        auto rest = call(service, operation, next, options);
+        if (!rest) return rest;
+        o.erase(pag->output_tokens[0]);
+        const auto& key = pag->result_keys[0];
+        if (rest->is_object())
+            if (const auto* more = rest->as_object().if_contains(key); more && more->is_array())
+                for (const auto& item : more->as_array())
+                    o[key].as_array().push_back(item);
+        return first;
     }
     std::string default_region() const override { return region_; }
     aws::CallStats stats() const override {
@@ -127,6 +153,7 @@ class FakeAwsClient : public aws::AwsClient {
         std::string op;  // "s3:GetBucketEncryption"
         std::string params;
         std::string region;
+        int page = 1;  // 2: the second page of a list the fake split
     };
     std::vector<Call> calls() const {
         std::lock_guard lock(mutex_);
@@ -135,20 +162,31 @@ class FakeAwsClient : public aws::AwsClient {
     std::size_t count(const std::string& op) const {
         std::lock_guard lock(mutex_);
         std::size_t n = 0;
+        // A read of a list counts once, however many pages it took.
         for (const auto& c : calls_)
-            n += c.op == op;
+            n += c.op == op && c.page == 1;
         return n;
     }
 
   private:
     Result dispatch(std::string_view service, std::string_view operation,
-                    const boost::json::object& params, const aws::CallOptions& options) {
+                    const boost::json::object& params, const aws::CallOptions& options,
+                    int page = 1) {
         const std::string key = std::string(service) + ":" + std::string(operation);
         const std::string region = options.region.empty() ? region_ : options.region;
+        // The real client refuses an operation missing from the embedded models
+        // (scripts/gen_aws_models.py), so a check tested only here would fail in use.
+        const auto* model = aws::find_service(service);
+        if (model == nullptr || !aws::has_operation(*model, operation)) {
+            ADD_FAILURE() << key
+                          << " is not in the embedded AWS models (scripts/gen_aws_models.py)";
+            return unexpected(error(aws::ErrorKind::service, std::string(service),
+                                    std::string(operation), "NotInModels"));
+        }
         Handler h;
         {
             std::lock_guard lock(mutex_);
-            calls_.push_back({key, boost::json::serialize(params), region});
+            calls_.push_back({key, boost::json::serialize(params), region, page});
             auto it = handlers_.find(key);
             if (it != handlers_.end()) h = it->second;
         }
