@@ -61,12 +61,13 @@ CODES = {
  "3.0-07": ("low", ["elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes"], "Load balancer access logs are delivered to S3", "TRUE", "FALSE", "Edit the load balancer attributes and enable access logs"),
  "3.0-08": ("low", ["cloudfront:ListDistributions", "cloudfront:GetDistributionConfig"], "Standard or real-time logging of the distribution", "TRUE", "FALSE", "Enable logging to an S3 bucket"),
  "3.0-09": ("low", ["route53resolver:ListResolverQueryLogConfigAssociations"], "DNS query logging is associated with VPCs", "ASSOCIATED", "DISASSOCIATED / none", "Create a query log configuration and associate it with the VPC"),
- "3.0-10": ("medium", ["s3:ListAllMyBuckets", "s3:GetBucketVersioning"], "Versioning protects the log bucket", "Enabled", "Suspended / none", "Enable versioning on the bucket"),
+ "3.0-10": ("medium", ["s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:GetBucketLogging", "cloudtrail:DescribeTrails", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "cloudfront:ListDistributions", "cloudfront:GetDistributionConfig", "config:DescribeDeliveryChannels", "ec2:DescribeFlowLogs"], "Versioning protects each log bucket: the buckets that trails, S3 access logs, load balancers, CloudFront, AWS Config and flow logs deliver to", "Enabled", "Suspended / none", "Enable versioning on the log bucket"),
  "3.0-11": ("low", ["cloudtrail:ListEventDataStores", "cloudtrail:GetInsightSelectors"], "CloudTrail Lake or Insights for long-term analysis and anomalies", "configured", "absent", "Enable an event data store or Insights in the console"),
  "4.0-01": ("medium", ["s3:ListAllMyBuckets", "s3:GetLifecycleConfiguration"], "Expiration or transition lifecycle rules", "Enabled", "absent", "Create a lifecycle rule (for example expiry after 90 days)"),
  "4.0-02": ("medium", ["s3:ListAllMyBuckets", "s3:GetBucketObjectLockConfiguration"], "Write-once retention with Object Lock", "TRUE", "FALSE", "Create a bucket with Object Lock and migrate"),
  "4.0-03": ("low", ["dynamodb:ListTables", "dynamodb:DescribeTimeToLive"], "Time to live is enabled on the table", "ENABLED", "DISABLED", "Enable TTL on the table"),
  "4.0-04": ("medium", ["backup:ListBackupVaults"], "Backup vaults carry a lock / retention policy", "TRUE", "FALSE", "Configure Vault Lock on the vault"),
+ "4.0-05": ("medium", ["macie2:GetMacieSession", "macie2:ListClassificationJobs", "macie2:GetAutomatedDiscoveryConfiguration"], "Macie discovers sensitive data where it is enabled: automated discovery or a classification job runs", "automated discovery ENABLED, or a job RUNNING / IDLE / COMPLETE", "Macie enabled with nothing running, or suspended", "Turn on automated sensitive data discovery, or create a classification job for the buckets that hold personal data"),
  "4.0-06": ("medium", ["rds:DescribeDBInstances"], "Automated backup retention period", ">=7", "0 / not set", "Modify the instance and raise the backup retention"),
  "4.0-07": ("low", ["dlm:GetLifecyclePolicies"], "Snapshots are automated by Data Lifecycle Manager", "present", "absent", "Create a DLM policy"),
  "5.0-01": ("low", ["databrew:ListProjects"], "Data quality profiling projects exist", "present", "absent", "Create a DataBrew project with a profile job"),
@@ -188,7 +189,21 @@ def load_codes(report):
         for k, v in out[-1].items():
             if isinstance(v, str) and HANGUL.search(v):
                 report["untranslated"].append(f"{code}.{k}")
-    assert len(out) == 104, len(out)
+    # 4.0-05 is not in the reference table but the frameworks map to it and the original service
+    # checks it (Macie classification jobs): restored from those facts, after 4.0-04.
+    code = "4.0-05"
+    sev, iam, how, ok, bad, fix = CODES[code]
+    at = next(i for i, c in enumerate(out) if c["code"] == "4.0-04") + 1
+    out.insert(at, {
+        "code": code, "category": f"4 ({CATEGORY_EN['4']})", "service": "Amazon Macie",
+        "resource_entities": "ClassificationJob, AutomatedDiscoveryConfiguration",
+        "console_path": "Macie > Jobs / Automated discovery", "check_how": how,
+        "cli_cmd": "aws macie2 list-classification-jobs", "return_field": "items[].jobStatus",
+        "compliant_value": ok, "non_compliant_value": bad, "console_fix": fix,
+        "cli_fix_cmd": "aws macie2 update-automated-discovery-configuration --status ENABLED",
+        "severity": sev, "iam_actions": iam,
+    })
+    assert len(out) == 105, len(out)
     return out
 
 

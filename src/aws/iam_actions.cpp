@@ -128,6 +128,8 @@ constexpr IamActionEntry table[] = {
     {"lambda", "ListFunctions", "lambda:ListFunctions"},
     {"logs", "DescribeLogGroups", "logs:DescribeLogGroups"},
     {"macie2", "GetMacieSession", "macie2:GetMacieSession"},
+    {"macie2", "ListClassificationJobs", "macie2:ListClassificationJobs"},
+    {"macie2", "GetAutomatedDiscoveryConfiguration", "macie2:GetAutomatedDiscoveryConfiguration"},
     {"network-firewall", "ListFirewalls", "network-firewall:ListFirewalls"},
     {"opensearch", "DescribeDomain", "es:DescribeDomain"},
     {"opensearch", "ListDomainNames", "es:ListDomainNames"},

@@ -606,10 +606,10 @@ namespace {
 // Global checks read a global service once; every other check is regional, so a run that could
 // not list the account's regions marks it as not having seen them (engine.cpp).
 TEST(Registry, ReachIsGlobalExactlyForTheGlobalServices) {
-    const std::set<std::string> global = {
-        "1.0-02", "1.0-03", "1.0-04",  "1.0-06",  "10.0-03", "10.0-05", "11.0-01",
-        "2.0-15", "3.0-08", "12.0-05", "8.0-04",  "2.0-01",  "3.0-10",  "4.0-01",
-        "4.0-02", "8.0-02", "9.0-04",  "11.0-03", "12.0-04", "14.0-02", "15.0-04"};
+    const std::set<std::string> global = {"1.0-02",  "1.0-03",  "1.0-04",  "1.0-06",  "10.0-03",
+                                          "10.0-05", "11.0-01", "2.0-15",  "3.0-08",  "12.0-05",
+                                          "8.0-04",  "2.0-01",  "4.0-01",  "4.0-02",  "8.0-02",
+                                          "9.0-04",  "11.0-03", "12.0-04", "14.0-02", "15.0-04"};
     for (const auto* check : dspm::checks::all_checks()) {
         const auto& info = check->info();
         EXPECT_EQ(info.reach == dspm::checks::Reach::global, global.count(info.code) == 1)

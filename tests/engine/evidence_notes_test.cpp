@@ -20,6 +20,10 @@ TEST(EvidenceNotes, DeniedBucketLocationIsSaidNotHidden) {
         "s3", "GetBucketEncryption",
         R"({"ServerSideEncryptionConfiguration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"}}]}})");
     aws->on_json("s3", "GetBucketVersioning", R"({"Status":"Enabled"})");
+    // 3.0-10 judges log buckets: a trail names this one.
+    aws->on_json("cloudtrail", "DescribeTrails",
+                 R"({"trailList":[{"Name":"t","S3BucketName":"logs","HomeRegion":"us-east-1",
+                     "TrailARN":"arn:aws:cloudtrail:us-east-1:123456789012:trail/t"}]})");
     dspm::Settings settings;
     settings.aws_region = "us-east-1";
     for (const char* code : {"2.0-01", "3.0-10"}) {

@@ -78,7 +78,6 @@ struct S3Case {
 constexpr S3Case kS3Cases[] = {
     {"4.0-01", "GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration"},
     {"4.0-02", "GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration"},
-    {"3.0-10", "GetBucketVersioning", "s3:GetBucketVersioning"},
     {"8.0-02", "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock"},
     {"11.0-03", "GetBucketNotificationConfiguration", "s3:GetBucketNotification"},
     {"9.0-04", "GetBucketReplication", "s3:GetReplicationConfiguration"},
@@ -135,17 +134,18 @@ TEST(StorageS3Common, DeniedPerBucketReadIsErrorNamingTheAction) {
 TEST(StorageS3Common, BucketListAndLocationAreSharedWith2_0_01) {
     Fixture f;
     two_buckets(*f.aws);
-    f.aws->on_json("s3", "GetBucketVersioning", R"({"Status":"Enabled"})");
+    f.aws->on_json("s3", "GetBucketLogging",
+                   R"({"LoggingEnabled":{"TargetBucket":"logs","TargetPrefix":"x/"}})");
     f.aws->on_json(
         "s3", "GetBucketEncryption",
         R"({"ServerSideEncryptionConfiguration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"}}]}})");
     dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
     dspm::checks::find_check("2.0-01")->run(facts, f.scope);
-    auto r = dspm::checks::find_check("3.0-10")->run(facts, f.scope);
+    auto r = dspm::checks::find_check("14.0-02")->run(facts, f.scope);
     EXPECT_EQ(r.status, Status::compliant);
     EXPECT_EQ(f.aws->count("s3:ListBuckets"), 1u);
     EXPECT_EQ(f.aws->count("s3:GetBucketLocation"), 1u);  // only "good" lacked BucketRegion
-    EXPECT_EQ(region_of_call(*f.aws, "s3:GetBucketVersioning", "good"), "eu-west-1");
+    EXPECT_EQ(region_of_call(*f.aws, "s3:GetBucketLogging", "good"), "eu-west-1");
 }
 
 // ---- 4.0-01 lifecycle ----
@@ -226,29 +226,7 @@ TEST(StorageS3ObjectLock, AllLockedIsCompliantAndOtherErrorsAreErrors) {
     }
 }
 
-// ---- 3.0-10 versioning ----
-TEST(StorageS3Versioning, EnabledPassesSuspendedAndNeverEnabledFail) {
-    Fixture f;
-    f.aws->on_json("s3", "ListBuckets",
-                   R"({"Buckets":[{"Name":"on"},{"Name":"suspended"},{"Name":"never"}]})");
-    f.aws->on_json("s3", "GetBucketLocation", R"({"LocationConstraint":null})");
-    per_bucket(*f.aws, "GetBucketVersioning", [](const std::string& b) -> Result {
-        if (b == "on") return json::parse(R"({"Status":"Enabled"})");
-        if (b == "suspended") return json::parse(R"({"Status":"Suspended"})");
-        return json::value(json::object{});
-    });
-    auto r = f.run("3.0-10");
-    EXPECT_EQ(r.status, Status::non_compliant);
-    ASSERT_EQ(r.evaluations.size(), 3u);
-    EXPECT_EQ(r.evaluations[0].status, Status::compliant);
-    EXPECT_EQ(r.evaluations[0].region, "us-east-1");
-    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
-    EXPECT_EQ(r.evaluations[1].observed_value, json::value("Suspended"));
-    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
-    EXPECT_TRUE(r.evaluations[2].observed_value.is_null());
-    EXPECT_TRUE(r.evaluations[2].extra.contains("note"));
-    EXPECT_EQ(r.evidence.at("versioningEnabled").as_uint64(), 1u);
-}
+// 3.0-10 judges only log buckets: tests/engine/verdict_logbuckets_macie_test.cpp.
 
 // ---- 8.0-02 Block Public Access ----
 TEST(StorageS3PublicAccess, AllFourFlagsPassOneFalseFlagFailsMissingFails) {

@@ -76,6 +76,13 @@ s3eu.put_bucket_lifecycle_configuration(Bucket="kept", LifecycleConfiguration={"
     {"ID": "expire", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 90}}]})
 s3eu.put_bucket_versioning(Bucket="kept", VersioningConfiguration={"Status": "Enabled"})
 s3.create_bucket(Bucket="plain")
+s3.create_bucket(Bucket="unlogged")
+# 3.0-10 judges log buckets only: a trail writes to "plain", a VPC flow log to "kept".
+boto3.client("cloudtrail", region_name="us-east-1", **kw).create_trail(Name="main", S3BucketName="plain")
+ec2 = boto3.client("ec2", region_name="us-east-1", **kw)
+vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL",
+                     LogDestinationType="s3", LogDestination="arn:aws:s3:::kept")  # moto refuses a /prefix
 ddb = boto3.client("dynamodb", region_name="us-east-1", **kw)
 for t in ("ttl-on", "ttl-off"):
     ddb.create_table(TableName=t, KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
@@ -114,13 +121,16 @@ ddb.update_time_to_live(TableName="ttl-on", TimeToLiveSpecification={"Enabled": 
     EXPECT_EQ(ttl["ttl-on"], "COMPLIANT");
     EXPECT_EQ(ttl["ttl-off"], "NON_COMPLIANT");
 
-    // ISMS-P 2.9.4.2 maps to 2.0-01 and 3.0-10 (versioning).
+    // ISMS-P 2.9.4.2 maps to 2.0-01 and 3.0-10 (versioning of the log buckets).
     auto v = by_code(audit({"ISMS-P", "2.9.4.2"}, env, &err));
     ASSERT_TRUE(v.count("3.0-10")) << err;
     auto versioning = statuses_by_resource(v["3.0-10"]);
     EXPECT_EQ(versioning["kept"], "COMPLIANT");
     EXPECT_EQ(versioning["plain"], "NON_COMPLIANT");  // never enabled: no Status member
+    EXPECT_EQ(versioning.count("unlogged"), 0u);      // no log is delivered to it
     EXPECT_EQ(v["3.0-10"].at("evidence").at("versioningEnabled").to_number<std::uint64_t>(), 1u);
+    EXPECT_EQ(v["3.0-10"].at("evidence").at("logBuckets").to_number<std::uint64_t>(), 2u);
+    EXPECT_EQ(v["3.0-10"].at("status").as_string(), "NON_COMPLIANT") << err;
 }
 
 }  // namespace
