@@ -738,20 +738,35 @@ TEST(NetworkKinesis, CompliantDeniedErrorNoneSkipped) {
 // ---- 2.0-14 MSK ----
 TEST(NetworkMsk, TlsAndKeyPassPlaintextFailsServerlessOutOfScope) {
     NetFixture f;
+    // ClientAuthentication as botocore's Provisioned shape has it; "mixed" has none (MSK's
+    // default: unauthenticated clients), "open" keeps unauthenticated access beside mutual TLS.
     f.aws->on_json("kafka", "ListClustersV2", R"({"ClusterInfoList":[
       {"ClusterName":"tls","ClusterType":"PROVISIONED","Provisioned":{"EncryptionInfo":{
-        "EncryptionInTransit":{"ClientBroker":"TLS","InCluster":true},"EncryptionAtRest":{"DataVolumeKMSKeyId":"k"}}}},
+        "EncryptionInTransit":{"ClientBroker":"TLS","InCluster":true},"EncryptionAtRest":{"DataVolumeKMSKeyId":"k"}},
+        "ClientAuthentication":{"Sasl":{"Scram":{"Enabled":false},"Iam":{"Enabled":true}},
+          "Tls":{"CertificateAuthorityArnList":[],"Enabled":false},"Unauthenticated":{"Enabled":false}}}},
       {"ClusterName":"mixed","ClusterType":"PROVISIONED","Provisioned":{"EncryptionInfo":{
         "EncryptionInTransit":{"ClientBroker":"TLS_PLAINTEXT","InCluster":true},"EncryptionAtRest":{"DataVolumeKMSKeyId":"k"}}}},
+      {"ClusterName":"open","ClusterType":"PROVISIONED","Provisioned":{"EncryptionInfo":{
+        "EncryptionInTransit":{"ClientBroker":"TLS","InCluster":true},"EncryptionAtRest":{"DataVolumeKMSKeyId":"k"}},
+        "ClientAuthentication":{"Tls":{"CertificateAuthorityArnList":["arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555"],"Enabled":true},
+          "Unauthenticated":{"Enabled":true}}}},
       {"ClusterName":"sls","ClusterType":"SERVERLESS","Serverless":{}}]})");
     auto r = f.run("2.0-14");
     EXPECT_EQ(r.status, Status::non_compliant);
-    ASSERT_EQ(r.evaluations.size(), 6u);
-    for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(r.evaluations.size(), 12u);
+    for (int i = 0; i < 4; ++i)
         EXPECT_EQ(r.evaluations[i].status, Status::compliant) << i;
-    EXPECT_EQ(r.evaluations[3].status, Status::non_compliant);
-    EXPECT_EQ(r.evaluations[3].evidence_path,
+    EXPECT_EQ(r.evaluations[3].checked_field, "Unauthenticated client access allowed");
+    EXPECT_EQ(r.evaluations[4].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[4].evidence_path,
               "ClusterInfoList[1].Provisioned.EncryptionInfo.EncryptionInTransit.ClientBroker");
+    EXPECT_EQ(r.evaluations[7].status, Status::non_compliant);  // no ClientAuthentication
+    EXPECT_NE(std::string(r.evaluations[7].extra.at("note").as_string()).find("unauthenticated"),
+              std::string::npos);
+    EXPECT_EQ(r.evaluations[8].status, Status::compliant);
+    EXPECT_EQ(r.evaluations[11].status, Status::non_compliant);  // mutual TLS and unauthenticated
+    EXPECT_EQ(r.evaluations[11].extra.at("authenticationMethods").as_array().size(), 1u);
     ASSERT_EQ(r.notes.size(), 1u);
     EXPECT_NE(r.notes[0].find("sls"), std::string::npos);
 }
