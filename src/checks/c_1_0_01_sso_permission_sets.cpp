@@ -1,8 +1,10 @@
 // 1.0-01 IAM Identity Center permission sets: an instance must exist; each instance keeps at most
 // SSO_PERMISSION_SET_MAX permission sets; a permission set granting administrator rights (the
-// AWS-managed AdministratorAccess policy, or an inline Allow of Action "*" on Resource "*") fails
-// unless its name is in SSO_ADMIN_ALLOWLIST. The instance may live in any region: when the audited
-// regions have none, the account's other enabled regions are searched before "none" is said.
+// AWS-managed AdministratorAccess policy, or an Allow of Action "*" -- or of a NotAction that
+// leaves iam:* allowed -- on Resource "*" in its inline policy or in this account's copy of a
+// customer managed policy it references; a document that does not parse is an ERROR) fails unless
+// its name is in SSO_ADMIN_ALLOWLIST. The instance may live in any region: when the audited regions
+// have none, the account's other enabled regions are searched before "none" is said.
 #include <algorithm>
 #include <boost/json.hpp>
 #include <system_error>
@@ -10,6 +12,7 @@
 #include "aws/regions.hpp"
 #include "checks/all.hpp"
 #include "checks/helpers.hpp"
+#include "checks/iam_policy.hpp"
 
 namespace dspm::checks {
 
@@ -20,28 +23,21 @@ namespace {
 
 constexpr std::string_view kAdminArn = "arn:aws:iam::aws:policy/AdministratorAccess";
 
-bool has_star(const json::value* v) {
-    if (v == nullptr) return false;
-    if (v->is_string()) return v->get_string() == "*";
-    if (v->is_array()) {
-        for (const auto& x : v->get_array())
-            if (x.is_string() && x.get_string() == "*") return true;
-    }
-    return false;
+// The partition of an ARN ("aws", "aws-cn", "aws-us-gov"); "aws" when it is not one.
+std::string partition_of(const std::string& arn) {
+    if (arn.rfind("arn:", 0) != 0) return "aws";
+    const auto end = arn.find(':', 4);
+    return end == std::string::npos || end == 4 ? "aws" : arn.substr(4, end - 4);
 }
 
-// The index of the first statement allowing "*" on "*", or -1.
-int admin_statement(const json::value& policy) {
-    const auto* st = at_path(policy, "Statement");
-    if (st == nullptr) return -1;
-    json::array statements = st->is_array() ? st->get_array() : json::array{*st};
-    for (std::size_t i = 0; i < statements.size(); ++i) {
-        const auto& s = statements[i];
-        if (string_at(s, "Effect") == "Allow" && has_star(at_path(s, "Action")) &&
-            has_star(at_path(s, "Resource")))
-            return static_cast<int>(i);
-    }
-    return -1;
+aws::AwsError not_a_policy(std::string operation, std::string why, const std::string& region) {
+    aws::AwsError e;
+    e.kind = aws::ErrorKind::malformed;
+    e.service = "iam";
+    e.operation = std::move(operation);
+    e.message = std::move(why);
+    e.region = region;
+    return e;
 }
 
 class SsoPermissionSets final : public Check {
@@ -54,7 +50,8 @@ class SsoPermissionSets final : public Check {
             "high",
             {"sso:ListInstances", "sso:ListPermissionSets", "sso:DescribePermissionSet",
              "sso:ListManagedPoliciesInPermissionSet", "sso:GetInlinePolicyForPermissionSet",
-             "ec2:DescribeRegions"},
+             "sso:ListCustomerManagedPolicyReferencesInPermissionSet", "iam:GetPolicy",
+             "iam:GetPolicyVersion", "ec2:DescribeRegions"},
             Reach::regional,
             Applicability::control};
         return i;
@@ -180,6 +177,7 @@ class SsoPermissionSets final : public Check {
                     admin_path = indexed("AttachedManagedPolicies", i, ".Arn");
             }
         }
+        std::string admin_why = admin_path.empty() ? "" : "AWS managed AdministratorAccess";
         if (admin_path.empty()) {
             auto inline_doc =
                 facts.aws("sso-admin", "GetInlinePolicyForPermissionSet", key, region);
@@ -189,24 +187,86 @@ class SsoPermissionSets final : public Check {
             }
             const std::string text = string_at(*inline_doc, "InlinePolicy");
             if (!text.empty()) {
-                std::error_code ec;
-                json::value policy = json::parse(text, ec);
-                if (!ec) {
-                    int idx = admin_statement(policy);
-                    if (idx >= 0)
-                        admin_path =
-                            indexed("InlinePolicy.Statement", static_cast<std::size_t>(idx));
+                auto policy = iam::parse_policy(text);
+                if (!policy) {
+                    return error_evaluation(
+                        "IAM Identity Center", resource, field,
+                        not_a_policy("GetInlinePolicyForPermissionSet",
+                                     "inline policy of the permission set: " + policy.error(),
+                                     region),
+                        region, scope.account);
+                }
+                if (auto grant = iam::admin_grant(*policy)) {
+                    admin_path = indexed("InlinePolicy.Statement", grant->statement);
+                    admin_why = grant->why;
+                }
+            }
+        }
+        json::array referenced;
+        if (admin_path.empty()) {
+            // Customer managed policies are referenced by name and path: the set grants, in each
+            // account it is provisioned to, whatever that account's policy of that name says.
+            // This account's copy is read; another account's is judged from there.
+            auto refs = facts.aws_all_pages(
+                "sso-admin", "ListCustomerManagedPolicyReferencesInPermissionSet", key, region);
+            if (!refs) {
+                return error_evaluation("IAM Identity Center", resource, field, refs.error(),
+                                        region, scope.account);
+            }
+            const auto* list = at_path(*refs, "CustomerManagedPolicyReferences");
+            const std::size_t n = list != nullptr && list->is_array() ? list->as_array().size() : 0;
+            for (std::size_t i = 0; i < n && admin_path.empty(); ++i) {
+                const auto& ref = list->as_array()[i];
+                std::string path = string_at(ref, "Path");
+                if (path.empty()) path = "/";
+                const std::string arn = "arn:" + partition_of(instance) + ":iam::" + scope.account +
+                                        ":policy" + path + string_at(ref, "Name");
+                referenced.emplace_back(arn);
+                auto pol = facts.aws("iam", "GetPolicy", {{"PolicyArn", arn}}, scope.global_region);
+                if (!pol) {
+                    auto e = error_evaluation("IAM Identity Center", resource, field, pol.error(),
+                                              region, scope.account);
+                    e.extra["customerManagedPolicy"] = arn;
+                    if (pol.error().kind == aws::ErrorKind::not_found)
+                        e.extra["note"] =
+                            "the referenced customer managed policy is not in this account: the "
+                            "set's rights here cannot be judged (provisioning fails without it)";
+                    return e;
+                }
+                const std::string version = string_at(*pol, "Policy.DefaultVersionId");
+                auto ver =
+                    facts.aws("iam", "GetPolicyVersion",
+                              {{"PolicyArn", arn}, {"VersionId", version}}, scope.global_region);
+                if (!ver) {
+                    return error_evaluation("IAM Identity Center", resource, field, ver.error(),
+                                            region, scope.account);
+                }
+                auto policy = iam::parse_policy(string_at(*ver, "PolicyVersion.Document"));
+                if (!policy) {
+                    return error_evaluation(
+                        "IAM Identity Center", resource, field,
+                        not_a_policy("GetPolicyVersion", arn + ": " + policy.error(), region),
+                        region, scope.account);
+                }
+                if (auto grant = iam::admin_grant(*policy)) {
+                    admin_path = indexed("CustomerManagedPolicyReferences", i,
+                                         ".PolicyVersion.Document.Statement") +
+                                 "[" + std::to_string(grant->statement) + "]";
+                    admin_why = grant->why + " in " + arn;
                 }
             }
         }
         json::object extra{{"permissionSetArn", set_arn}, {"instanceArn", instance}};
+        if (!referenced.empty()) extra["customerManagedPolicies"] = std::move(referenced);
         if (admin_path.empty()) {
             return evaluate({"IAM Identity Center", resource,
-                             "AttachedManagedPolicies[*].Arn, InlinePolicy.Statement", field,
-                             engine::Comparator::eq, false, false, engine::Source::aws_sdk, region,
-                             scope.account, std::move(extra)});
+                             "AttachedManagedPolicies[*].Arn, InlinePolicy.Statement, "
+                             "CustomerManagedPolicyReferences[*]",
+                             field, engine::Comparator::eq, false, false, engine::Source::aws_sdk,
+                             region, scope.account, std::move(extra)});
         }
         extra["administrator"] = true;
+        extra["administratorBy"] = admin_why;
         const auto& allow = scope.sso_admin_allowlist;
         if (std::find(allow.begin(), allow.end(), name) != allow.end()) {
             json::array list;

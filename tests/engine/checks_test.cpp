@@ -471,6 +471,8 @@ void sso(FakeAwsClient& aws, int sets, bool admin_inline) {
                      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})"}};
             return json::value{{"InlinePolicy", ""}};
         });
+    aws.on_json("sso-admin", "ListCustomerManagedPolicyReferencesInPermissionSet",
+                R"({"CustomerManagedPolicyReferences":[]})");
 }
 
 TEST(SsoCheck, AdminSetsFailUnlessAllowlisted) {
