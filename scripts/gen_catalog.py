@@ -133,7 +133,7 @@ CODES = {
  "16.0-01": ("low", ["codecommit:ListRepositories", "codecommit:ListAssociatedApprovalRuleTemplatesForRepository"], "Approval rules protect branches", "present", "absent", "Create and associate an approval rule template"),
  "16.0-02": ("medium", ["codepipeline:ListPipelines", "codepipeline:GetPipelineState"], "A manual approval stage exists", "includes ManualApproval", "absent", "Add a manual approval action"),
  "16.0-03": ("medium", ["codebuild:ListProjects", "codebuild:BatchGetProjects"], "Build artifacts are KMS-encrypted and secrets are external", "key present, false", "no key / true", "Edit the project: encryption key and Parameter Store"),
- "16.0-04": ("low", ["cloudformation:ListStackSets"], "Baselines are deployed across accounts and regions", "present", "absent", "Create a StackSet targeting the OUs"),
+ "16.0-04": ("low", ["cloudformation:ListStackSets", "organizations:DescribeOrganization"], "Baselines are deployed across accounts and regions", "present", "absent", "Create a StackSet targeting the OUs"),
  "16.0-05": ("low", ["codedeploy:ListApplications", "codedeploy:ListDeploymentGroups", "codedeploy:GetDeploymentGroup"], "Blue/green deployments with approval hooks", "WITH_TRAFFIC_CONTROL", "IN_PLACE", "Configure the deployment group for blue/green"),
 }
 SERVICE_EN = {"Root 계정 MFA": "Root account MFA", "S3 버전관리(로그 버킷)": "S3 versioning (log bucket)",

@@ -840,4 +840,72 @@ TEST(VerdictPlatformAthena, UnreadHistoryFallsBackToTheOnlyEnabledWorkgroupRule)
     EXPECT_TRUE(has_note(s, "primary (us-east-1): query history not read"));
 }
 
+// ---------------------------------------------------------------------------------------------
+// 16.0-04 StackSets seen from a member account: service-managed stack sets live with the
+// management account or a delegated administrator (CallAs=DELEGATED_ADMIN).
+
+constexpr const char* kMemberOf111 = R"({"Organization":{"Id":"o-exampleorgid",
+    "Arn":"arn:aws:organizations::111111111111:organization/o-exampleorgid","FeatureSet":"ALL",
+    "MasterAccountArn":"arn:aws:organizations::111111111111:account/o-exampleorgid/111111111111",
+    "MasterAccountId":"111111111111","MasterAccountEmail":"bill@example.com"}})";
+
+Result stack_sets_by_caller(const json::object& p, bool delegated_admin) {
+    const auto* call_as = p.if_contains("CallAs");
+    if (call_as == nullptr || call_as->as_string() == "SELF")
+        return json::parse(R"({"Summaries":[]})");
+    if (!delegated_admin)
+        return dspm::unexpected(FakeAwsClient::error(
+            dspm::aws::ErrorKind::service, "cloudformation", "ListStackSets", "ValidationError"));
+    return json::parse(R"({"Summaries":[{"StackSetName":"org-baseline",
+        "StackSetId":"org-baseline:0a1b2c3d-1111-2222-3333-444455556666","Status":"ACTIVE",
+        "PermissionModel":"SERVICE_MANAGED","AutoDeployment":{"Enabled":true,
+        "RetainStacksOnAccountRemoval":false}},{"StackSetName":"gone","Status":"DELETED",
+        "PermissionModel":"SERVICE_MANAGED"}]})");
+}
+
+TEST(VerdictPlatformStackSets, AMemberThatIsNotDelegatedAdminIsNotEvidencedWithTheReason) {
+    Fixture fx;
+    fx.aws->on_json("organizations", "DescribeOrganization", kMemberOf111);
+    fx.aws->on("cloudformation", "ListStackSets",
+               [](const json::object& p, const std::string&) -> Result {
+                   return stack_sets_by_caller(p, false);
+               });
+    auto r = fx.run("16.0-04");
+    EXPECT_EQ(r.status, Status::skipped);
+    EXPECT_TRUE(r.evaluations.empty());
+    const std::string reason = r.reason.value_or("");
+    EXPECT_NE(reason.find("not evidenced"), std::string::npos) << reason;
+    EXPECT_NE(reason.find("111111111111"), std::string::npos) << reason;
+    EXPECT_NE(reason.find("run the audit from the management account"), std::string::npos);
+}
+
+TEST(VerdictPlatformStackSets, ADelegatedAdministratorSeesServiceManagedStackSets) {
+    Fixture fx;
+    fx.aws->on_json("organizations", "DescribeOrganization", kMemberOf111);
+    fx.aws->on("cloudformation", "ListStackSets",
+               [](const json::object& p, const std::string&) -> Result {
+                   return stack_sets_by_caller(p, true);
+               });
+    auto r = fx.run("16.0-04");
+    EXPECT_EQ(r.status, Status::compliant);
+    ASSERT_EQ(r.evaluations.size(), 1u);
+    EXPECT_EQ(r.evaluations[0].observed_value, json::value(1));  // the DELETED one is not counted
+    EXPECT_EQ(r.evaluations[0].extra.at("callAs").as_string(), "DELEGATED_ADMIN");
+}
+
+TEST(VerdictPlatformStackSets, TheManagementAccountIsAskedForItsOwnOnly) {
+    Fixture fx;
+    fx.aws->on_json("organizations", "DescribeOrganization",
+                    R"({"Organization":{"Id":"o-exampleorgid","MasterAccountId":"123456789012"}})");
+    fx.aws->on("cloudformation", "ListStackSets",
+               [](const json::object& p, const std::string&) -> Result {
+                   EXPECT_FALSE(p.contains("CallAs"));
+                   return stack_sets_by_caller(p, false);
+               });
+    auto r = fx.run("16.0-04");
+    EXPECT_EQ(r.status, Status::skipped);
+    EXPECT_EQ(r.reason.value_or("").find("management account"), std::string::npos);
+    EXPECT_EQ(r.evidence.at("organizationPosition").as_string(), "management");
+}
+
 }  // namespace
