@@ -17,10 +17,12 @@
 //   a StringNotEquals / StringNotEqualsIfExists condition on aws:PrincipalOrgID and no other
 //   condition key except aws:PrincipalIsAWSService (another key would narrow the deny). The Deny's
 //   Resource is not compared.
-// COMPLIANT: no offending statement and the policy carries an organization condition key (in an
-// Allow or a covering Deny). NON_COMPLIANT: an offending statement (extra.offendingStatements lists
-// their Sid, else their index), or no organization key at all, or no bucket policy
-// (NoSuchBucketPolicy, observed null). ERROR: the read failed, or the policy is not a JSON object
+// COMPLIANT: no offending statement, and either the policy carries an organization condition key
+// (in an Allow or a covering Deny) or nothing reaches outside the account at all: no bucket policy
+// (NoSuchBucketPolicy, observed null), or only Allows to the account's own and service principals;
+// an organization condition restricts sharing, and a bucket shared with no one needs none (ACL
+// grants are 8.0-02's). NON_COMPLIANT: an offending statement (extra.offendingStatements lists
+// their Sid, else their index). ERROR: the read failed, or the policy is not a JSON object
 // with a Statement that is an object or an array of objects (malformed data, never a verdict).
 #include <algorithm>
 #include <boost/json.hpp>
@@ -192,6 +194,15 @@ engine::Evaluation malformed(const std::string& bucket, const std::string& regio
     return e;
 }
 
+// An organization condition is needed only where something reaches outside the account.
+void pass_with(Evaluation& e, std::string_view why) {
+    e.passed = true;
+    e.status = engine::Status::compliant;
+    e.decision += " but ";
+    e.decision += why;
+    e.decision += " \u2192 passed";
+}
+
 class S3PolicyOrg final : public Check {
   public:
     const CheckInfo& info() const override {
@@ -215,9 +226,14 @@ class S3PolicyOrg final : public Check {
         auto doc = facts.aws("s3", "GetBucketPolicy", {{"Bucket", bucket}}, region);
         if (!doc) {
             if (is_error_code(doc.error(), "NoSuchBucketPolicy")) {
-                return storage::not_configured("S3", bucket, kPath, kField,
-                                               engine::Comparator::contains, kOrgKey, region,
-                                               scope.account, "no bucket policy");
+                // Without a policy the bucket grants nothing outside the account by policy: there
+                // is nothing for an organization condition to restrict.
+                auto e = storage::not_configured(
+                    "S3", bucket, kPath, kField, engine::Comparator::contains, kOrgKey, region,
+                    scope.account,
+                    "no bucket policy: nothing is granted outside the account by a policy");
+                pass_with(e, "no bucket policy grants access outside the account");
+                return e;
             }
             return error_evaluation("S3", bucket, kField, doc.error(), region, scope.account);
         }
@@ -273,6 +289,13 @@ class S3PolicyOrg final : public Check {
             e.passed = true;
             e.status = engine::Status::compliant;
             e.decision += " but aws:PrincipalOrgPaths restricts to the organization \u2192 passed";
+        }
+        if (!e.passed && offending.empty() && covered_statements.empty() &&
+            !std::any_of(statements.begin(), statements.end(), [&](const json::value& st) {
+                return string_at(st, "Effect") == "Allow" && reaches_outside(st, account);
+            })) {
+            e.extra["note"] = "no Allow statement reaches principals outside the account";
+            pass_with(e, "no Allow statement reaches principals outside the account");
         }
         if (!offending.empty()) {
             e.extra["offendingStatements"] = std::move(offending);

@@ -380,15 +380,16 @@ TEST(StorageS3PolicyOrg, OrgConditionPassesOthersFail) {
     ASSERT_EQ(r.evaluations.size(), 5u);
     EXPECT_EQ(r.evaluations[0].status, Status::compliant);
     EXPECT_EQ(r.evaluations[0].observed_value, json::parse(R"(["aws:PrincipalOrgID"])"));
-    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    // "plain" only denies; "none" has no policy: neither shares anything outside the account.
+    EXPECT_EQ(r.evaluations[1].status, Status::compliant);
     EXPECT_EQ(r.evaluations[1].observed_value, json::parse(R"(["aws:SecureTransport"])"));
-    EXPECT_EQ(r.evaluations[2].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[2].status, Status::compliant);
     EXPECT_TRUE(r.evaluations[2].observed_value.is_null());
     EXPECT_EQ(r.evaluations[3].status, Status::non_compliant);
     EXPECT_EQ(r.evaluations[3].extra.at("offendingStatements"), json::parse(R"(["Open"])"));
     EXPECT_NE(r.evaluations[3].decision.find("failed"), std::string::npos);
     EXPECT_EQ(r.evaluations[4].status, Status::error);  // not JSON: malformed, not a verdict
-    EXPECT_EQ(r.evidence.at("orgRestricted").as_uint64(), 1u);
+    EXPECT_EQ(r.evidence.at("orgRestricted").as_uint64(), 3u);
 }
 
 TEST(StorageS3PolicyOrg, AllOrgRestrictedIsCompliant) {

@@ -552,19 +552,22 @@ TEST(StorageVerdictPolicyOrg, AnOrganizationDenyForEverythingCoversExternalAllow
         EXPECT_EQ(policy_status(with_deny(deny)), Status::non_compliant) << deny;
 }
 
-TEST(StorageVerdictPolicyOrg, NoOrganizationKeyAtAllStillFails) {
-    // Nothing opens the bucket outside the account, but nothing restricts it to the organization
-    // either: the catalog's "contains aws:PrincipalOrgID" is not met.
+TEST(StorageVerdictPolicyOrg, NothingReachingOutsideNeedsNoOrganizationKey) {
+    // Nothing opens the bucket outside the account, so there is nothing for an organization
+    // condition to restrict: the control (no provision beyond the organization) holds. The
+    // catalog's "contains aws:PrincipalOrgID" is the means where something is shared.
     Fixture f;
     const auto& e = policy_verdict(
         f,
-        R"({"Statement":[{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]})");
-    EXPECT_EQ(e.status, Status::non_compliant);
+        R"({"Statement":[{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}},
+            {"Sid":"Own","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/etl"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]})");
+    EXPECT_EQ(e.status, Status::compliant);
     EXPECT_EQ(e.observed_value, json::parse(R"(["aws:SecureTransport"])"));
     EXPECT_FALSE(e.extra.contains("offendingStatements"));
+    EXPECT_NE(e.decision.find("no Allow statement reaches principals outside"), std::string::npos);
 }
 
-TEST(StorageVerdictPolicyOrg, MalformedPolicyIsErrorAndNoPolicyIsNonCompliant) {
+TEST(StorageVerdictPolicyOrg, MalformedPolicyIsErrorAndNoPolicyIsCompliant) {
     for (const char* policy :
          {"not json", "", "[1,2]", R"({"Version":"2012-10-17"})", R"({"Statement":"Allow"})",
           R"({"Statement":[{"Effect":"Allow"},3]})"}) {
@@ -581,9 +584,10 @@ TEST(StorageVerdictPolicyOrg, MalformedPolicyIsErrorAndNoPolicyIsNonCompliant) {
     });
     auto r = f.run("12.0-04");
     ASSERT_EQ(r.evaluations.size(), 1u);
-    EXPECT_EQ(r.evaluations[0].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[0].status, Status::compliant);  // no policy shares nothing
     EXPECT_TRUE(r.evaluations[0].observed_value.is_null());
-    EXPECT_EQ(r.evaluations[0].extra.at("note"), json::value("no bucket policy"));
+    EXPECT_EQ(r.evaluations[0].extra.at("note"),
+              json::value("no bucket policy: nothing is granted outside the account by a policy"));
 }
 
 // ---------------------------------------------------------------------------------------------
