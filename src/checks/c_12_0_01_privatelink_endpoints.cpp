@@ -5,6 +5,9 @@
 // absent and proves nothing about this account. An endpoint the account created in its own VPC is
 // the evidence that traffic reaches AWS services privately, so DescribeVpcEndpoints is read and
 // endpoints in any state other than available (pending, rejected, failed, deleted) do not count.
+// Region-level by nature: the feature is one optional way of meeting the control (Applicability::
+// one_way), so what can be evidenced is whether it is used in the region; a region without it is
+// "not evidenced" (no evaluation, listed in evidence.notEvidenced), never NON_COMPLIANT.
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"

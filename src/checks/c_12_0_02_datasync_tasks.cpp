@@ -1,6 +1,9 @@
 // 12.0-02 DataSync: each audited region has at least one DataSync task (ListTasks), the catalog's
 // "present": data moves between stores through a managed, encrypted, logged transfer.
 // Judgement: any task counts whatever its status; the code asks whether the managed path exists.
+// Region-level by nature: the feature is one optional way of meeting the control (Applicability::
+// one_way), so what can be evidenced is whether it is used in the region; a region without it is
+// "not evidenced" (no evaluation, listed in evidence.notEvidenced), never NON_COMPLIANT.
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"

@@ -2,8 +2,10 @@
 // ("present" in the catalog).
 // Judgement: "no needless triggers" would need each pipeline's definition and schedules, which
 // the catalog's return field (PipelineSummaries) does not carry; the check is the catalog's
-// presence test, and a region without pipelines is NON_COMPLIANT (retraining is not managed by a
-// pipeline there).
+// presence test.
+// Region-level by nature: the feature is one optional way of meeting the control (Applicability::
+// one_way), so what can be evidenced is whether it is used in the region; a region without it is
+// "not evidenced" (no evaluation, listed in evidence.notEvidenced), never NON_COMPLIANT.
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"

@@ -1,6 +1,8 @@
 // 3.0-03 AWS Config recorder: per audited region, DescribeConfigurationRecorderStatus answers a
 // recorder with recording == true. No recorder at all is a finding (observed false, with a note).
 // The read is the one 11.0-02 makes (same operation and parameters), so the run's cache shares it.
+// Region-level by nature: the recorder is itself the control and is regional (one per region,
+// seeing that region only), so each audited region is judged; none there is NON_COMPLIANT.
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"

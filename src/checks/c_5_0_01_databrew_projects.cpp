@@ -1,7 +1,8 @@
 // 5.0-01 Glue DataBrew: per audited region, ListProjects answers at least one project
 // ("present" in the catalog).
-// Judgement: a presence check, so a region without projects is NON_COMPLIANT (no profiling is set
-// up there), not SKIPPED.
+// Region-level by nature: the feature is one optional way of meeting the control (Applicability::
+// one_way), so what can be evidenced is whether it is used in the region; a region without it is
+// "not evidenced" (no evaluation, listed in evidence.notEvidenced), never NON_COMPLIANT.
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"

@@ -1,7 +1,10 @@
 // 5.0-02 Glue Data Quality: per audited region, ListDataQualityRulesets answers at least one
 // ruleset (">=1" in the catalog).
 // Judgement: the model has no paginator for this operation and one ruleset is enough to pass, so
-// only the first page is read. A region without rulesets is NON_COMPLIANT.
+// only the first page is read.
+// Region-level by nature: the feature is one optional way of meeting the control (Applicability::
+// one_way), so what can be evidenced is whether it is used in the region; a region without it is
+// "not evidenced" (no evaluation, listed in evidence.notEvidenced), never NON_COMPLIANT.
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"

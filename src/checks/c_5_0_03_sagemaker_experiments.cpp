@@ -1,7 +1,8 @@
 // 5.0-03 SageMaker Experiments: per audited region, ListExperiments answers at least one
 // experiment ("present" in the catalog).
-// Judgement: this is a presence check, so a region without experiments is NON_COMPLIANT, not
-// SKIPPED: the absence of tracking is what the code looks for.
+// Region-level by nature: the feature is one optional way of meeting the control (Applicability::
+// one_way), so what can be evidenced is whether it is used in the region; a region without it is
+// "not evidenced" (no evaluation, listed in evidence.notEvidenced), never NON_COMPLIANT.
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"

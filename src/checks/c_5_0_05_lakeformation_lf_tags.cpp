@@ -1,7 +1,9 @@
 // 5.0-05 Lake Formation LF-Tags: per audited region, ListLFTags answers at least one LF-Tag
 // ("present" in the catalog).
-// Judgement: LF-Tags live in each region's Data Catalog, so each audited region is judged; a
-// region without LF-Tags is NON_COMPLIANT.
+// Judgement: LF-Tags live in each region's Data Catalog, so each audited region is judged.
+// Region-level by nature: the feature is one optional way of meeting the control (Applicability::
+// one_way), so what can be evidenced is whether it is used in the region; a region without it is
+// "not evidenced" (no evaluation, listed in evidence.notEvidenced), never NON_COMPLIANT.
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"

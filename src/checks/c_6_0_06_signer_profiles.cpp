@@ -1,5 +1,8 @@
 // 6.0-06 AWS Signer: per audited region, ListSigningProfiles answers at least one Active signing
 // profile (code and model artefacts can be signed). Canceled and revoked profiles do not count.
+// Region-level by nature: the feature is one optional way of meeting the control (Applicability::
+// one_way), so what can be evidenced is whether it is used in the region; a region without it is
+// "not evidenced" (no evaluation, listed in evidence.notEvidenced), never NON_COMPLIANT.
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"

@@ -1,6 +1,8 @@
 // 7.0-02 GuardDuty: per audited region, ListDetectors answers a detector and GetDetector says its
 // Status is ENABLED. A region without a detector is a finding (observed 0 detectors); a suspended
 // detector is a finding for that detector.
+// Region-level by nature: the detector is itself the control and is regional (one per region,
+// seeing that region only), so each audited region is judged; none there is NON_COMPLIANT.
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"

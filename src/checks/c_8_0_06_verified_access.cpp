@@ -3,6 +3,9 @@
 // identity- and device-aware access instead of a VPN or a public listener.
 // Judgement: endpoints being deleted (Status.Code deleting/deleted) no longer serve and do not
 // count.
+// Region-level by nature: the feature is one optional way of meeting the control (Applicability::
+// one_way), so what can be evidenced is whether it is used in the region; a region without it is
+// "not evidenced" (no evaluation, listed in evidence.notEvidenced), never NON_COMPLIANT.
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"
