@@ -1,7 +1,8 @@
 // 11.0-02 AWS Config: per audited region, the configuration recorder is recording and at least one
 // conformance pack is in CREATE_COMPLETE.
-// Region-level by nature: the recorder with its conformance packs is itself the control and is regional (one per region,
-// seeing that region only), so each audited region is judged; none there is NON_COMPLIANT.
+// Region-level by nature: the recorder with its conformance packs is itself the control and is
+// regional (one per region, seeing that region only), so each audited region is judged; none there
+// is NON_COMPLIANT.
 #include <boost/json.hpp>
 
 #include "checks/all.hpp"

@@ -2,8 +2,9 @@
 // subscription. An account not subscribed to Security Hub answers InvalidAccessException: that is
 // the finding ("Security Hub not enabled"), not an ERROR. Subscriptions being deleted or failed do
 // not count.
-// Region-level by nature: the Security Hub subscription is itself the control and is regional (one per region,
-// seeing that region only), so each audited region is judged; none there is NON_COMPLIANT.
+// Region-level by nature: the Security Hub subscription is itself the control and is regional (one
+// per region, seeing that region only), so each audited region is judged; none there is
+// NON_COMPLIANT.
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"
