@@ -666,38 +666,60 @@ TEST(StorageBackupVaultLock, AllLockedCompliantDeniedListError) {
     }
 }
 
-// ---- presence per region: 9.0-03 copy jobs, 4.0-07 / 9.0-07 DLM ----
-TEST(StorageBackupCopyJobs, RegionWithCopyJobsPassesEmptyRegionFails) {
+// ---- 9.0-03 backup plans copying to DR, 4.0-07 / 9.0-07 EBS volumes (more in
+// verdict_detection_test.cpp) ----
+// Copy jobs alone no longer pass a region: the plan's copy rule is the control, per plan.
+TEST(StorageBackupCopyJobs, PlanWithCrossRegionCopyPassesRegionWithoutPlanFails) {
     Fixture f;
     f.scope.regions = {"us-east-1", "eu-west-1"};
+    f.aws->on("backup", "ListBackupPlans", [](const json::object&, const std::string& region) {
+        if (region == "eu-west-1") return Result(json::parse(R"({"BackupPlansList":[]})"));
+        return Result(json::parse(
+            R"({"BackupPlansList":[{"BackupPlanId":"p1","BackupPlanArn":"arn:aws:backup:us-east-1:1:backup-plan:p1","BackupPlanName":"daily"}]})"));
+    });
+    f.aws->on_json(
+        "backup", "GetBackupPlan",
+        R"({"BackupPlanId":"p1","BackupPlan":{"BackupPlanName":"daily","Rules":[{"RuleName":"r","TargetBackupVaultName":"Default","CopyActions":[{"DestinationBackupVaultArn":"arn:aws:backup:eu-west-1:123456789012:backup-vault:dr"}]}]}})");
     f.aws->on("backup", "ListCopyJobs", [](const json::object&, const std::string& region) {
         if (region == "eu-west-1") return Result(json::parse(R"({"CopyJobs":[]})"));
         return Result(json::parse(
-            R"({"CopyJobs":[{"CopyJobId":"c1","State":"COMPLETED","DestinationBackupVaultArn":"arn:aws:backup:eu-west-1:1:backup-vault:dr"}]})"));
+            R"({"CopyJobs":[{"CopyJobId":"c1","State":"COMPLETED","CreatedBy":{"BackupPlanId":"p1"},"DestinationBackupVaultArn":"arn:aws:backup:eu-west-1:1:backup-vault:dr"}]})"));
     });
     auto r = f.run("9.0-03");
     EXPECT_EQ(r.status, Status::non_compliant);
     ASSERT_EQ(r.evaluations.size(), 2u);
     EXPECT_EQ(r.evaluations[0].status, Status::compliant);
-    EXPECT_EQ(r.evaluations[0].resource_id, "us-east-1");
-    EXPECT_EQ(r.evaluations[0].evidence_path, "CopyJobs");
+    EXPECT_EQ(r.evaluations[0].resource_id, "arn:aws:backup:us-east-1:1:backup-plan:p1");
+    EXPECT_EQ(r.evaluations[0].evidence_path,
+              "BackupPlan.Rules[*].CopyActions[*].DestinationBackupVaultArn");
+    EXPECT_EQ(r.evaluations[0].extra.at("copyJobs").at("completed"), json::value(1));
     EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].resource_id, "eu-west-1");
     EXPECT_EQ(r.evaluations[1].observed_value, json::value(0));
-    EXPECT_EQ(r.evidence.at("regionsWithCopyJobs").as_uint64(), 1u);
+    EXPECT_EQ(r.evidence.at("plansCopyingToDr").as_uint64(), 1u);
 }
 
-TEST(StorageBackupCopyJobs, CompliantAndDenied) {
+TEST(StorageBackupCopyJobs, CopyJobsWithoutACopyRuleFailDenied) {
     {
+        // A plan without a copy action fails even when the region's job history has copies
+        // (made by hand, or by another plan since changed).
         Fixture f;
+        f.aws->on_json("backup", "ListBackupPlans",
+                       R"({"BackupPlansList":[{"BackupPlanId":"p1","BackupPlanName":"daily"}]})");
+        f.aws->on_json("backup", "GetBackupPlan",
+                       R"({"BackupPlanId":"p1","BackupPlan":{"Rules":[{"RuleName":"r"}]}})");
         f.aws->on_json("backup", "ListCopyJobs", R"({"CopyJobs":[{"CopyJobId":"c1"}]})");
-        EXPECT_EQ(f.run("9.0-03").status, Status::compliant);
+        auto r = f.run("9.0-03");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        ASSERT_EQ(r.evaluations.size(), 1u);
+        EXPECT_EQ(r.evaluations[0].extra.at("note"), "no rule of the plan has a copy action");
     }
     {
         Fixture f;
-        f.aws->deny("backup", "ListCopyJobs", "backup:ListCopyJobs");
+        f.aws->deny("backup", "ListBackupPlans", "backup:ListBackupPlans");
         auto r = f.run("9.0-03");
         EXPECT_EQ(r.status, Status::error);
-        EXPECT_EQ(missing_permission(r), "backup:ListCopyJobs");
+        EXPECT_EQ(missing_permission(r), "backup:ListBackupPlans");
     }
 }
 

@@ -41,6 +41,12 @@ std::string note_of(const Evaluation& e) {
     return n != nullptr && n->is_string() ? std::string(n->get_string()) : std::string();
 }
 
+bool has_note(const MappingResult& r, const std::string& part) {
+    for (const auto& n : r.notes)
+        if (n.find(part) != std::string::npos) return true;
+    return false;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 7.0-03 CloudWatch alarms
 
@@ -141,6 +147,154 @@ TEST(VerdictCloudWatchAlarms, CompositeAlarmWithActionsCountsDenialIsError) {
         ASSERT_EQ(r.evaluations.size(), 1u);
         EXPECT_EQ(missing_permissions(r.evaluations[0]),
                   std::vector<std::string>{"cloudwatch:DescribeAlarms"});
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9.0-03 AWS Backup copies to a DR destination
+
+constexpr const char* kPlanA = "8a4b2c3d-0000-4000-8000-00000000000a";
+constexpr const char* kPlanB = "8a4b2c3d-0000-4000-8000-00000000000b";
+constexpr const char* kPlanC = "8a4b2c3d-0000-4000-8000-00000000000c";
+
+std::string plan_arn(const std::string& id) {
+    return "arn:aws:backup:us-east-1:123456789012:backup-plan:" + id;
+}
+
+std::string plan_summary(const std::string& id, const std::string& name) {
+    return R"({"BackupPlanArn":")" + plan_arn(id) + R"(","BackupPlanId":")" + id +
+           R"(","CreationDate":"2024-01-02T03:04:05+00:00","VersionId":"v1","BackupPlanName":")" +
+           name + R"("})";
+}
+
+// GetBackupPlan: one daily rule; copy_to is the CopyActions array ("" for none).
+std::string plan_doc(const std::string& id, const std::string& name, const std::string& copy_to) {
+    std::string copies;
+    if (!copy_to.empty())
+        copies = R"(,"CopyActions":[{"Lifecycle":{"DeleteAfterDays":35},)"
+                 R"("DestinationBackupVaultArn":")" +
+                 copy_to + R"("}])";
+    return R"({"BackupPlan":{"BackupPlanName":")" + name +
+           R"(","Rules":[{"RuleName":"daily","TargetBackupVaultName":"Default",)"
+           R"js("ScheduleExpression":"cron(0 5 ? * * *)","StartWindowMinutes":480,)js"
+           R"("CompletionWindowMinutes":10080,"Lifecycle":{"DeleteAfterDays":35},)"
+           R"("RuleId":"r-)" +
+           name + R"(")" + copies + R"(}]},"BackupPlanId":")" + id + R"(","BackupPlanArn":")" +
+           plan_arn(id) + R"(","VersionId":"v1"})";
+}
+
+void script_plans(FakeAwsClient& aws) {
+    aws.on("backup", "ListBackupPlans", [](const json::object&, const std::string& region) {
+        if (region != "us-east-1") return Result(json::parse(R"({"BackupPlansList":[]})"));
+        return Result(json::parse(R"({"BackupPlansList":[)" + plan_summary(kPlanA, "dr-region") +
+                                  "," + plan_summary(kPlanB, "same-region") + "," +
+                                  plan_summary(kPlanC, "dr-account") + "]}"));
+    });
+    aws.on("backup", "GetBackupPlan", [](const json::object& p, const std::string&) {
+        const std::string id(p.at("BackupPlanId").as_string());
+        if (id == kPlanA)
+            return Result(json::parse(plan_doc(
+                id, "dr-region", "arn:aws:backup:us-west-2:123456789012:backup-vault:dr")));
+        if (id == kPlanB)
+            return Result(json::parse(plan_doc(
+                id, "same-region", "arn:aws:backup:us-east-1:123456789012:backup-vault:copy")));
+        return Result(json::parse(plan_doc(
+            id, "dr-account", "arn:aws:backup:us-east-1:210987654321:backup-vault:vault")));
+    });
+}
+
+std::string copy_job(const std::string& id, const std::string& state, const std::string& plan) {
+    return R"({"AccountId":"123456789012","CopyJobId":")" + id +
+           R"(","SourceBackupVaultArn":"arn:aws:backup:us-east-1:123456789012:backup-vault:Default",)"
+           R"("DestinationBackupVaultArn":"arn:aws:backup:us-west-2:123456789012:backup-vault:dr",)"
+           R"("ResourceArn":"arn:aws:ec2:us-east-1:123456789012:volume/vol-0a","State":")" +
+           state + R"(","ResourceType":"EBS","CreatedBy":{"BackupPlanId":")" + plan +
+           R"(","BackupPlanArn":")" + plan_arn(plan) + R"(","BackupRuleId":"r"}})";
+}
+
+TEST(VerdictBackupCopy, PerPlanCopyToAnotherRegionOrAccountSameRegionFailsNoPlanFails) {
+    Fixture f;
+    f.scope.regions = {"us-east-1", "eu-west-1"};
+    script_plans(*f.aws);
+    f.aws->on_json(
+        "backup", "ListCopyJobs",
+        (R"({"CopyJobs":[)" + copy_job("c1", "COMPLETED", kPlanA) + "," +
+         copy_job("c2", "FAILED", kPlanA) + "," + copy_job("c3", "COMPLETED", kPlanB) + "]}")
+            .c_str());
+    auto r = f.run("9.0-03");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 4u);
+
+    const auto* a = eval_of(r, plan_arn(kPlanA));
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->status, Status::compliant);
+    EXPECT_EQ(a->region, "us-east-1");
+    EXPECT_EQ(a->observed_value, json::value(1));
+    const auto& action = a->extra.at("copyActions").as_array().at(0);
+    EXPECT_EQ(action.at("destinationRegion"), "us-west-2");
+    EXPECT_EQ(action.at("crossRegion"), json::value(true));
+    EXPECT_EQ(a->extra.at("copyJobs").at("completed"), json::value(1));
+    EXPECT_EQ(a->extra.at("copyJobs").at("failed"), json::value(1));
+
+    // A copy inside the plan's region and account survives neither loss.
+    const auto* b = eval_of(r, plan_arn(kPlanB));
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ(b->status, Status::non_compliant);
+    EXPECT_EQ(b->observed_value, json::value(0));
+    EXPECT_EQ(b->extra.at("copyActions").as_array().at(0).at("counts"), json::value(false));
+    EXPECT_EQ(b->extra.at("copyJobs").at("completed"), json::value(1));
+
+    const auto* c = eval_of(r, plan_arn(kPlanC));
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->status, Status::compliant);
+    EXPECT_EQ(c->extra.at("copyActions").as_array().at(0).at("crossAccount"), json::value(true));
+    EXPECT_EQ(c->extra.at("copyJobs").at("completed"), json::value(0));
+
+    // Backup plans are the control: a region without one fails.
+    const auto* eu = eval_of(r, "eu-west-1");
+    ASSERT_NE(eu, nullptr);
+    EXPECT_EQ(eu->status, Status::non_compliant);
+    EXPECT_EQ(eu->evidence_path, "BackupPlansList");
+    EXPECT_EQ(r.evidence.at("regionsWithoutPlan"), json::value(1));
+    EXPECT_EQ(f.aws->count("backup:ListCopyJobs"), 1u);  // only where plans exist
+}
+
+TEST(VerdictBackupCopy, DeniedReadsAreErrorsOrNotesNamingTheAction) {
+    {
+        Fixture f;
+        f.aws->deny("backup", "ListBackupPlans", "backup:ListBackupPlans");
+        auto r = f.run("9.0-03");
+        EXPECT_EQ(r.status, Status::error);
+        ASSERT_EQ(r.evaluations.size(), 1u);
+        EXPECT_EQ(missing_permissions(r.evaluations[0]),
+                  std::vector<std::string>{"backup:ListBackupPlans"});
+    }
+    {
+        Fixture f;
+        script_plans(*f.aws);
+        f.aws->deny("backup", "GetBackupPlan", "backup:GetBackupPlan");
+        f.aws->on_json("backup", "ListCopyJobs", R"({"CopyJobs":[]})");
+        auto r = f.run("9.0-03");
+        EXPECT_EQ(r.status, Status::error);
+        ASSERT_EQ(r.evaluations.size(), 3u);
+        for (const auto& e : r.evaluations) {
+            EXPECT_EQ(e.status, Status::error);
+            EXPECT_EQ(missing_permissions(e), std::vector<std::string>{"backup:GetBackupPlan"});
+        }
+    }
+    {
+        // The copy job history is evidence only: its denial is a note, the plans stay
+        // judged.
+        Fixture f;
+        script_plans(*f.aws);
+        f.aws->deny("backup", "ListCopyJobs", "backup:ListCopyJobs");
+        auto r = f.run("9.0-03");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        const auto* a = eval_of(r, plan_arn(kPlanA));
+        ASSERT_NE(a, nullptr);
+        EXPECT_EQ(a->status, Status::compliant);
+        EXPECT_EQ(a->extra.at("copyJobs").at("read"), json::value(false));
+        EXPECT_TRUE(has_note(r, "backup:ListCopyJobs"));
     }
 }
 
