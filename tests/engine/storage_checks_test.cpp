@@ -723,43 +723,62 @@ TEST(StorageBackupCopyJobs, CopyJobsWithoutACopyRuleFailDenied) {
     }
 }
 
-// DLM is one way of keeping EBS snapshots (AWS Backup is another): regions without an enabled EBS
-// policy evidence nothing and are listed as not evidenced.
-TEST(StorageDlm, EnabledEbsPolicyPassesDisabledOrAmiOnlyIsNotEvidencedBothCodesOneRead) {
+// DLM is one way of keeping EBS snapshots (AWS Backup is another): each volume is judged, and a
+// volume neither covers fails; disabled and AMI policies schedule no EBS snapshot.
+TEST(StorageDlm, EnabledEbsPolicyTargetingTheVolumePassesDisabledOrAmiOnlyFailsBothCodesOneRead) {
     Fixture f;
     f.scope.regions = {"us-east-1", "eu-west-1", "ap-northeast-2"};
+    f.aws->on("ec2", "DescribeVolumes", [](const json::object&, const std::string& region) {
+        if (region == "ap-northeast-2") return Result(json::parse(R"({"Volumes":[]})"));
+        return Result(
+            json::parse(R"({"Volumes":[{"VolumeId":"vol-)" + region +
+                        R"(","VolumeType":"gp3","Tags":[{"Key":"dlm","Value":"on"}]}]})"));
+    });
     f.aws->on("dlm", "GetLifecyclePolicies", [](const json::object&, const std::string& region) {
         if (region == "us-east-1")
             return Result(json::parse(
                 R"({"Policies":[{"PolicyId":"p1","State":"ENABLED","PolicyType":"EBS_SNAPSHOT_MANAGEMENT"}]})"));
-        if (region == "eu-west-1")
-            return Result(json::parse(
-                R"({"Policies":[{"PolicyId":"p2","State":"DISABLED","PolicyType":"EBS_SNAPSHOT_MANAGEMENT"},{"PolicyId":"p3","State":"ENABLED","PolicyType":"IMAGE_MANAGEMENT"}]})"));
-        return Result(json::parse(R"({"Policies":[]})"));
+        return Result(json::parse(
+            R"({"Policies":[{"PolicyId":"p2","State":"DISABLED","PolicyType":"EBS_SNAPSHOT_MANAGEMENT"},{"PolicyId":"p3","State":"ENABLED","PolicyType":"IMAGE_MANAGEMENT"}]})"));
     });
+    f.aws->on_json(
+        "dlm", "GetLifecyclePolicy",
+        R"({"Policy":{"PolicyId":"p1","State":"ENABLED","PolicyDetails":{"PolicyType":"EBS_SNAPSHOT_MANAGEMENT","ResourceTypes":["VOLUME"],"TargetTags":[{"Key":"dlm","Value":"on"}]}}})");
+    f.aws->on_json("backup", "ListProtectedResources", R"({"Results":[]})");
     dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
     for (const char* code : {"4.0-07", "9.0-07"}) {
         auto r = dspm::checks::find_check(code)->run(facts, f.scope);
         EXPECT_EQ(r.mapping_code, code);
-        EXPECT_EQ(r.status, Status::compliant) << code;
-        ASSERT_EQ(r.evaluations.size(), 1u);
+        EXPECT_EQ(r.status, Status::non_compliant) << code;
+        ASSERT_EQ(r.evaluations.size(), 2u);
+        EXPECT_EQ(r.evaluations[0].resource_id, "vol-us-east-1");
         EXPECT_EQ(r.evaluations[0].status, Status::compliant);
-        EXPECT_EQ(r.evidence.at("notEvidenced"), (json::array{"eu-west-1", "ap-northeast-2"}));
+        EXPECT_EQ(r.evaluations[1].resource_id, "vol-eu-west-1");
+        EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
     }
-    EXPECT_EQ(f.aws->count("dlm:GetLifecyclePolicies"), 3u);  // once per region, not per code
+    // Once per region with volumes, not per code.
+    EXPECT_EQ(f.aws->count("dlm:GetLifecyclePolicies"), 2u);
+    EXPECT_EQ(f.aws->count("dlm:GetLifecyclePolicy"), 1u);
 }
 
 TEST(StorageDlm, CompliantAndDenied) {
     for (const char* code : {"4.0-07", "9.0-07"}) {
         {
             Fixture f;
+            f.aws->on_json("ec2", "DescribeVolumes", R"({"Volumes":[{"VolumeId":"vol-1"}]})");
             f.aws->on_json("dlm", "GetLifecyclePolicies",
                            R"({"Policies":[{"PolicyId":"p1","State":"ENABLED"}]})");
+            f.aws->on_json(
+                "dlm", "GetLifecyclePolicy",
+                R"({"Policy":{"PolicyId":"p1","State":"ENABLED","DefaultPolicy":true,"PolicyDetails":{"ResourceType":"VOLUME"}}})");
+            f.aws->on_json("backup", "ListProtectedResources", R"({"Results":[]})");
             EXPECT_EQ(f.run(code).status, Status::compliant) << code;
         }
         {
             Fixture f;
+            f.aws->on_json("ec2", "DescribeVolumes", R"({"Volumes":[{"VolumeId":"vol-1"}]})");
             f.aws->deny("dlm", "GetLifecyclePolicies", "dlm:GetLifecyclePolicies");
+            f.aws->on_json("backup", "ListProtectedResources", R"({"Results":[]})");
             auto r = f.run(code);
             EXPECT_EQ(r.status, Status::error) << code;
             EXPECT_EQ(missing_permission(r), "dlm:GetLifecyclePolicies");

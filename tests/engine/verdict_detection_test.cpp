@@ -298,4 +298,204 @@ TEST(VerdictBackupCopy, DeniedReadsAreErrorsOrNotesNamingTheAction) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// 4.0-07 / 9.0-07 EBS volumes scheduled by DLM or protected by AWS Backup
+
+std::string volume(const std::string& id, const std::string& tags, const std::string& instance = "",
+                   const std::string& type = "gp3") {
+    std::string att = "[]";
+    if (!instance.empty())
+        att = R"([{"AttachTime":"2024-01-02T03:04:05+00:00","Device":"/dev/xvdf","InstanceId":")" +
+              instance + R"(","State":"attached","VolumeId":")" + id +
+              R"(","DeleteOnTermination":false}])";
+    return R"({"AvailabilityZone":"us-east-1a","CreateTime":"2024-01-02T03:04:05+00:00",)"
+           R"("Encrypted":true,"Size":100,"State":")" +
+           std::string(instance.empty() ? "available" : "in-use") + R"(","VolumeId":")" + id +
+           R"(","VolumeType":")" + type + R"(","Attachments":)" + att + R"(,"Tags":)" + tags + "}";
+}
+
+std::string policy_doc(const std::string& id, const std::string& state,
+                       const std::string& resource_type, const std::string& tag_key,
+                       const std::string& tag_value) {
+    return R"({"Policy":{"PolicyId":")" + id + R"(","Description":"daily","State":")" + state +
+           R"(","ExecutionRoleArn":"arn:aws:iam::123456789012:role/AWSDataLifecycleManagerDefaultRole",)"
+           R"("PolicyArn":"arn:aws:dlm:us-east-1:123456789012:policy/)" +
+           id +
+           R"(","DefaultPolicy":false,"PolicyDetails":{"PolicyType":"EBS_SNAPSHOT_MANAGEMENT",)"
+           R"("ResourceTypes":[")" +
+           resource_type + R"("],"TargetTags":[{"Key":")" + tag_key + R"(","Value":")" + tag_value +
+           R"("}],"Schedules":[{"Name":"daily","CreateRule":{"Interval":24,"IntervalUnit":"HOURS"},)"
+           R"("RetainRule":{"Count":7}}]}}})";
+}
+
+void script_dlm(FakeAwsClient& aws) {
+    aws.on_json("dlm", "GetLifecyclePolicies", R"({"Policies":[
+        {"PolicyId":"policy-0a1b2c3d4e5f60001","Description":"volumes","State":"ENABLED",
+         "PolicyType":"EBS_SNAPSHOT_MANAGEMENT","DefaultPolicy":false},
+        {"PolicyId":"policy-0a1b2c3d4e5f60002","Description":"instances","State":"ENABLED",
+         "PolicyType":"EBS_SNAPSHOT_MANAGEMENT","DefaultPolicy":false},
+        {"PolicyId":"policy-0a1b2c3d4e5f60003","Description":"off","State":"DISABLED",
+         "PolicyType":"EBS_SNAPSHOT_MANAGEMENT","DefaultPolicy":false},
+        {"PolicyId":"policy-0a1b2c3d4e5f60004","Description":"amis","State":"ENABLED",
+         "PolicyType":"IMAGE_MANAGEMENT","DefaultPolicy":false}]})");
+    aws.on("dlm", "GetLifecyclePolicy", [](const json::object& p, const std::string&) {
+        const std::string id(p.at("PolicyId").as_string());
+        if (id == "policy-0a1b2c3d4e5f60001")
+            return Result(json::parse(policy_doc(id, "ENABLED", "VOLUME", "Backup", "daily")));
+        if (id == "policy-0a1b2c3d4e5f60002")
+            return Result(json::parse(policy_doc(id, "ENABLED", "INSTANCE", "Snap", "yes")));
+        if (id == "policy-0a1b2c3d4e5f60003")
+            return Result(json::parse(policy_doc(id, "DISABLED", "VOLUME", "Team", "web")));
+        return Result(json::parse(policy_doc(id, "ENABLED", "INSTANCE", "Team", "web")));
+    });
+}
+
+void script_volumes(FakeAwsClient& aws) {
+    aws.on("ec2", "DescribeVolumes", [](const json::object&, const std::string& region) {
+        if (region != "us-east-1") return Result(json::parse(R"({"Volumes":[]})"));
+        return Result(json::parse(
+            R"({"Volumes":[)" + volume("vol-0a", R"([{"Key":"Backup","Value":"daily"}])") + "," +
+            volume("vol-0b", "[]", "i-0b") + "," + volume("vol-0c", "[]") + "," +
+            // Tagged for the disabled policy and the AMI policy only, attached to an
+            // untagged instance: nothing schedules its snapshots.
+            volume("vol-0d", R"([{"Key":"Team","Value":"web"}])", "i-0d") + "]}"));
+    });
+    aws.on_json("ec2", "DescribeInstances", R"({"Reservations":[
+        {"ReservationId":"r-1","OwnerId":"123456789012","Instances":[
+          {"InstanceId":"i-0b","RootDeviceName":"/dev/xvda","Tags":[{"Key":"Snap","Value":"yes"}]}]},
+        {"ReservationId":"r-2","OwnerId":"123456789012","Instances":[
+          {"InstanceId":"i-0d","RootDeviceName":"/dev/xvda","Tags":[{"Key":"Name","Value":"web"}]}]}]})");
+}
+
+constexpr const char* kProtected = R"({"Results":[
+    {"ResourceArn":"arn:aws:ec2:us-east-1:123456789012:volume/vol-0c","ResourceType":"EBS",
+     "LastBackupTime":"2024-01-02T03:04:05+00:00"},
+    {"ResourceArn":"arn:aws:dynamodb:us-east-1:123456789012:table/orders","ResourceType":"DynamoDB",
+     "LastBackupTime":"2024-01-02T03:04:05+00:00"}]})";
+
+TEST(VerdictEbsSnapshots, EachVolumeByVolumeTagInstanceTagOrAwsBackupBothCodesOneRead) {
+    Fixture f;
+    f.scope.regions = {"us-east-1", "eu-west-1"};
+    script_dlm(*f.aws);
+    script_volumes(*f.aws);
+    f.aws->on_json("backup", "ListProtectedResources", kProtected);
+    dspm::inventory::CachedFacts facts(f.aws, nullptr, f.scope.account);
+    for (const char* code : {"4.0-07", "9.0-07"}) {
+        SCOPED_TRACE(code);
+        auto r = dspm::checks::find_check(code)->run(facts, f.scope);
+        EXPECT_EQ(r.status, Status::non_compliant);
+        ASSERT_EQ(r.evaluations.size(), 4u);
+        const auto covered_by = [&](const std::string& id) {
+            const auto* e = eval_of(r, id);
+            EXPECT_NE(e, nullptr) << id;
+            return e == nullptr ? std::string() : json::serialize(e->extra.at("coveredBy"));
+        };
+        EXPECT_EQ(eval_of(r, "vol-0a")->status, Status::compliant);
+        EXPECT_NE(covered_by("vol-0a").find("policy-0a1b2c3d4e5f60001 (volume tag Backup=daily)"),
+                  std::string::npos);
+        EXPECT_EQ(eval_of(r, "vol-0b")->status, Status::compliant);
+        EXPECT_NE(covered_by("vol-0b").find("instance i-0b tag Snap=yes"), std::string::npos);
+        EXPECT_EQ(eval_of(r, "vol-0c")->status, Status::compliant);
+        EXPECT_NE(covered_by("vol-0c").find("AWS Backup"), std::string::npos);
+        const auto* d = eval_of(r, "vol-0d");
+        EXPECT_EQ(d->status, Status::non_compliant);
+        EXPECT_EQ(d->region, "us-east-1");
+        EXPECT_EQ(d->evidence_path, "Volumes[3]");
+        EXPECT_EQ(d->observed_value, json::value(false));
+        EXPECT_EQ(d->extra.at("VolumeArn"), "arn:aws:ec2:us-east-1:123456789012:volume/vol-0d");
+        EXPECT_NE(note_of(*d).find("no enabled DLM policy"), std::string::npos);
+        EXPECT_EQ(r.evidence.at("coveredVolumes"), json::value(3));
+    }
+    // Once per region with volumes, not per code; disabled and AMI policies are not
+    // fetched.
+    EXPECT_EQ(f.aws->count("dlm:GetLifecyclePolicies"), 1u);
+    EXPECT_EQ(f.aws->count("dlm:GetLifecyclePolicy"), 2u);
+    EXPECT_EQ(f.aws->count("ec2:DescribeVolumes"), 2u);
+}
+
+TEST(VerdictEbsSnapshots, DefaultPolicyCoversAllButExcludedVolumeTypes) {
+    Fixture f;
+    f.aws->on_json("ec2", "DescribeVolumes",
+                   (R"({"Volumes":[)" + volume("vol-0a", "[]") + "," +
+                    volume("vol-0s", "[]", "", "sc1") + "]}")
+                       .c_str());
+    f.aws->on_json("dlm", "GetLifecyclePolicies",
+                   R"({"Policies":[{"PolicyId":"policy-def","State":"ENABLED",
+                       "PolicyType":"EBS_SNAPSHOT_MANAGEMENT","DefaultPolicy":true}]})");
+    f.aws->on_json("dlm", "GetLifecyclePolicy",
+                   R"({"Policy":{"PolicyId":"policy-def","State":"ENABLED","DefaultPolicy":true,
+                       "PolicyDetails":{"PolicyType":"EBS_SNAPSHOT_MANAGEMENT",
+                       "PolicyLanguage":"SIMPLIFIED","ResourceType":"VOLUME","CreateInterval":1,
+                       "RetainInterval":7,"Exclusions":{"ExcludeVolumeTypes":["sc1"]}}}})");
+    f.aws->on_json("backup", "ListProtectedResources", R"({"Results":[]})");
+    auto r = f.run("4.0-07");
+    ASSERT_EQ(r.evaluations.size(), 2u);
+    EXPECT_EQ(eval_of(r, "vol-0a")->status, Status::compliant);
+    EXPECT_EQ(eval_of(r, "vol-0s")->status, Status::non_compliant);
+}
+
+TEST(VerdictEbsSnapshots, NoVolumeSkippedFailedReadsAreErrorsUnlessCovered) {
+    {
+        Fixture f;
+        f.aws->on_json("ec2", "DescribeVolumes", R"({"Volumes":[]})");
+        auto r = f.run("9.0-07");
+        EXPECT_EQ(r.status, Status::skipped);
+        EXPECT_EQ(f.aws->count("dlm:GetLifecyclePolicies"), 0u);
+    }
+    {
+        Fixture f;
+        f.aws->deny("ec2", "DescribeVolumes", "ec2:DescribeVolumes");
+        auto r = f.run("4.0-07");
+        EXPECT_EQ(r.status, Status::error);
+        ASSERT_EQ(r.evaluations.size(), 1u);
+        EXPECT_EQ(missing_permissions(r.evaluations[0]),
+                  std::vector<std::string>{"ec2:DescribeVolumes"});
+    }
+    {
+        // DLM policy bodies unreadable: the volume AWS Backup protects passes, the others
+        // could be targeted by an unread policy and are ERROR naming the action.
+        Fixture f;
+        script_volumes(*f.aws);
+        script_dlm(*f.aws);
+        f.aws->deny("dlm", "GetLifecyclePolicy", "dlm:GetLifecyclePolicy");
+        f.aws->on_json("backup", "ListProtectedResources", kProtected);
+        auto r = f.run("4.0-07");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(eval_of(r, "vol-0c")->status, Status::compliant);
+        for (const char* id : {"vol-0a", "vol-0b", "vol-0d"}) {
+            EXPECT_EQ(eval_of(r, id)->status, Status::error) << id;
+            EXPECT_EQ(missing_permissions(*eval_of(r, id)),
+                      std::vector<std::string>{"dlm:GetLifecyclePolicy"});
+        }
+    }
+    {
+        // AWS Backup unreadable: DLM-covered volumes pass, the uncovered one is ERROR.
+        Fixture f;
+        script_volumes(*f.aws);
+        script_dlm(*f.aws);
+        f.aws->deny("backup", "ListProtectedResources", "backup:ListProtectedResources");
+        auto r = f.run("9.0-07");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(eval_of(r, "vol-0a")->status, Status::compliant);
+        EXPECT_EQ(eval_of(r, "vol-0b")->status, Status::compliant);
+        EXPECT_EQ(missing_permissions(*eval_of(r, "vol-0c")),
+                  std::vector<std::string>{"backup:ListProtectedResources"});
+        EXPECT_EQ(eval_of(r, "vol-0d")->status, Status::error);
+    }
+    {
+        // Instances unreadable: the instance-tag policy cannot be judged for attached
+        // volumes.
+        Fixture f;
+        script_volumes(*f.aws);
+        script_dlm(*f.aws);
+        f.aws->deny("ec2", "DescribeInstances", "ec2:DescribeInstances");
+        f.aws->on_json("backup", "ListProtectedResources", kProtected);
+        auto r = f.run("4.0-07");
+        EXPECT_EQ(eval_of(r, "vol-0a")->status, Status::compliant);
+        EXPECT_EQ(missing_permissions(*eval_of(r, "vol-0b")),
+                  std::vector<std::string>{"ec2:DescribeInstances"});
+        EXPECT_EQ(eval_of(r, "vol-0d")->status, Status::error);
+    }
+}
+
 }  // namespace
