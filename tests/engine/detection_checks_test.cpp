@@ -129,8 +129,6 @@ const Presence kPresence[] = {
      R"({"FirewallRuleGroups":[]})"},
     {"8.0-07", "network-firewall", "ListFirewalls", "network-firewall:ListFirewalls",
      R"({"Firewalls":[{"FirewallName":"fw"}]})", R"({"Firewalls":[]})"},
-    {"6.0-04", "inspector2", "ListCoverageStatistics", "inspector2:ListCoverageStatistics",
-     R"({"totalCounts":12,"countsByGroup":[]})", R"({"totalCounts":0})"},
 };
 
 TEST(DetectionPresence, EachRegionNeedsOneAndFailuresAreErrors) {

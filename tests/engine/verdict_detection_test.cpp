@@ -498,4 +498,125 @@ TEST(VerdictEbsSnapshots, NoVolumeSkippedFailedReadsAreErrorsUnlessCovered) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// 6.0-04 Inspector: each covered resource by its scan status; not enabled fails the region
+
+std::string account_status(const std::string& state) {
+    return R"({"accounts":[{"accountId":"123456789012","state":{"status":")" + state +
+           R"("},"resourceState":{"ec2":{"status":"ENABLED"},"ecr":{"status":"ENABLED"},)"
+           R"("lambda":{"status":"DISABLED"},"lambdaCode":{"status":"DISABLED"}}}],)"
+           R"("failedAccounts":[]})";
+}
+
+TEST(VerdictInspectorCoverage, ActiveResourcesPassInactiveFailNotEnabledRegionFails) {
+    Fixture f;
+    f.scope.regions = {"us-east-1", "eu-west-1"};
+    f.aws->on("inspector2", "BatchGetAccountStatus",
+              [](const json::object&, const std::string& region) {
+                  return Result(
+                      json::parse(account_status(region == "us-east-1" ? "ENABLED" : "DISABLED")));
+              });
+    f.aws->on_json("inspector2", "ListCoverage", R"({"coveredResources":[
+        {"resourceType":"AWS_EC2_INSTANCE","resourceId":"i-0a1b2c3d4e5f60001",
+         "accountId":"123456789012","scanType":"PACKAGE",
+         "scanStatus":{"statusCode":"ACTIVE","reason":"SUCCESSFUL"},"scanMode":"EC2_SSM_AGENT_BASED"},
+        {"resourceType":"AWS_EC2_INSTANCE","resourceId":"i-0a1b2c3d4e5f60002",
+         "accountId":"123456789012","scanType":"PACKAGE",
+         "scanStatus":{"statusCode":"INACTIVE","reason":"UNMANAGED_EC2_INSTANCE"}}]})");
+    auto r = f.run("6.0-04");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    const auto* ok = eval_of(r, "i-0a1b2c3d4e5f60001");
+    ASSERT_NE(ok, nullptr);
+    EXPECT_EQ(ok->status, Status::compliant);
+    EXPECT_EQ(ok->evidence_path, "coveredResources[0].scanStatus.statusCode");
+    const auto* bad = eval_of(r, "i-0a1b2c3d4e5f60002");
+    ASSERT_NE(bad, nullptr);
+    EXPECT_EQ(bad->status, Status::non_compliant);
+    EXPECT_EQ(bad->observed_value, "INACTIVE");
+    EXPECT_EQ(bad->extra.at("reason"), "UNMANAGED_EC2_INSTANCE");
+    const auto* eu = eval_of(r, "eu-west-1");
+    ASSERT_NE(eu, nullptr);
+    EXPECT_EQ(eu->status, Status::non_compliant);
+    EXPECT_EQ(eu->observed_value, "DISABLED");
+    EXPECT_EQ(f.aws->count("inspector2:ListCoverage"), 1u);  // not where Inspector is off
+    EXPECT_TRUE(has_note(r, "us-east-1: lambda scanning is DISABLED"));
+}
+
+TEST(VerdictInspectorCoverage, DeniedReadsAreErrorsNothingCoveredIsSkipped) {
+    {
+        Fixture f;
+        f.aws->deny("inspector2", "BatchGetAccountStatus", "inspector2:BatchGetAccountStatus");
+        auto r = f.run("6.0-04");
+        EXPECT_EQ(r.status, Status::error);
+        ASSERT_EQ(r.evaluations.size(), 1u);
+        EXPECT_EQ(missing_permissions(r.evaluations[0]),
+                  std::vector<std::string>{"inspector2:BatchGetAccountStatus"});
+    }
+    {
+        Fixture f;
+        f.aws->on_json("inspector2", "BatchGetAccountStatus", account_status("ENABLED").c_str());
+        f.aws->deny("inspector2", "ListCoverage", "inspector2:ListCoverage");
+        auto r = f.run("6.0-04");
+        EXPECT_EQ(r.status, Status::error);
+        ASSERT_EQ(r.evaluations.size(), 1u);
+        EXPECT_EQ(missing_permissions(r.evaluations[0]),
+                  std::vector<std::string>{"inspector2:ListCoverage"});
+    }
+    {
+        Fixture f;
+        f.aws->on_json("inspector2", "BatchGetAccountStatus", account_status("ENABLED").c_str());
+        f.aws->on_json("inspector2", "ListCoverage", R"({"coveredResources":[]})");
+        auto r = f.run("6.0-04");
+        EXPECT_EQ(r.status, Status::skipped);
+        EXPECT_TRUE(has_note(r, "covers no resource"));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every operation these checks call is declared in their CheckInfo (the IAM policy they
+// need).
+
+void expect_declared(const Fixture& f, const std::string& code) {
+    const auto& declared = dspm::checks::find_check(code)->info().iam_actions;
+    for (const auto& c : f.aws->calls()) {
+        const auto colon = c.op.find(':');
+        const auto action = dspm::aws::iam_action(c.op.substr(0, colon), c.op.substr(colon + 1));
+        if (action == "sts:GetCallerIdentity") continue;
+        EXPECT_NE(std::find(declared.begin(), declared.end(), action), declared.end())
+            << code << " calls " << c.op << " without declaring " << action;
+    }
+}
+
+TEST(VerdictDetectionActions, EveryOperationReadIsDeclared) {
+    {
+        Fixture f;
+        f.aws->on_json("cloudwatch", "DescribeAlarms", R"({"MetricAlarms":[]})");
+        f.run("7.0-03");
+        expect_declared(f, "7.0-03");
+    }
+    {
+        Fixture f;
+        script_plans(*f.aws);
+        f.aws->on_json("backup", "ListCopyJobs", R"({"CopyJobs":[]})");
+        f.run("9.0-03");
+        expect_declared(f, "9.0-03");
+    }
+    for (const char* code : {"4.0-07", "9.0-07"}) {
+        Fixture f;
+        script_dlm(*f.aws);
+        script_volumes(*f.aws);
+        f.aws->on_json("backup", "ListProtectedResources", kProtected);
+        f.run(code);
+        expect_declared(f, code);
+    }
+    {
+        Fixture f;
+        f.aws->on_json("inspector2", "BatchGetAccountStatus", account_status("ENABLED").c_str());
+        f.aws->on_json("inspector2", "ListCoverage", R"({"coveredResources":[]})");
+        f.run("6.0-04");
+        expect_declared(f, "6.0-04");
+    }
+}
+
 }  // namespace
