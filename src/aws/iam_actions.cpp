@@ -10,6 +10,7 @@ constexpr IamActionEntry table[] = {
     {"acm", "DescribeCertificate", "acm:DescribeCertificate"},
     {"acm", "ListCertificates", "acm:ListCertificates"},
     {"apigateway", "GetRestApis", "apigateway:GET"},
+    {"apigateway", "GetStages", "apigateway:GET"},
     {"athena", "GetWorkGroup", "athena:GetWorkGroup"},
     {"athena", "ListQueryExecutions", "athena:ListQueryExecutions"},
     {"athena", "ListWorkGroups", "athena:ListWorkGroups"},
@@ -158,6 +159,8 @@ constexpr IamActionEntry table[] = {
     {"rds", "DescribeDBSnapshots", "rds:DescribeDBSnapshots"},
     {"redshift", "DescribeClusters", "redshift:DescribeClusters"},
     {"redshift", "DescribeLoggingStatus", "redshift:DescribeLoggingStatus"},
+    {"route53resolver", "ListFirewallRuleGroupAssociations",
+     "route53resolver:ListFirewallRuleGroupAssociations"},
     {"route53resolver", "ListFirewallRuleGroups", "route53resolver:ListFirewallRuleGroups"},
     {"route53resolver", "ListResolverQueryLogConfigAssociations",
      "route53resolver:ListResolverQueryLogConfigAssociations"},
@@ -228,6 +231,7 @@ constexpr IamActionEntry table[] = {
     {"synthetics", "DescribeCanaries", "synthetics:DescribeCanaries"},
     {"transfer", "DescribeServer", "transfer:DescribeServer"},
     {"transfer", "ListServers", "transfer:ListServers"},
+    {"wafv2", "GetWebACLForResource", "wafv2:GetWebACLForResource"},
     {"wafv2", "ListWebACLs", "wafv2:ListWebACLs"},
 };
 

@@ -229,6 +229,71 @@ std::optional<std::vector<Distribution>> cloudfront_distributions(
     return out;
 }
 
+engine::MappingResult per_vpc_association(const CheckInfo& info, const VpcAssociationRule& rule,
+                                          inventory::Facts& facts, const CheckScope& scope) {
+    Evals evals;
+    const auto rank_of = [&](const std::string& status) {
+        for (std::size_t i = 0; i < rule.rank.size(); ++i)
+            if (rule.rank[i] == status) return i;
+        return rule.rank.size();
+    };
+    json::value expected;
+    if (rule.accepted.size() == 1) {
+        expected = json::string(rule.accepted.front());
+    } else {
+        json::array a;
+        for (const auto& s : rule.accepted)
+            a.emplace_back(s);
+        expected = std::move(a);
+    }
+    const auto comparator =
+        rule.accepted.size() == 1 ? engine::Comparator::eq : engine::Comparator::in;
+    for (const auto& region : scope.regions) {
+        auto vpcs = list_items(facts, scope, region, "EC2", "ec2", "DescribeVpcs", {}, "Vpcs",
+                               "VPC list", evals);
+        if (!vpcs || vpcs->empty()) continue;
+        auto assocs = list_items(facts, scope, region, rule.label, rule.service, rule.operation, {},
+                                 rule.items_path, rule.list_field, evals);
+        if (!assocs) continue;
+        for (const auto& vpc : *vpcs) {
+            const std::string id = string_at(vpc, "VpcId");
+            if (id.empty()) continue;
+            const json::value* best = nullptr;
+            json::array listed;
+            for (const auto& a : *assocs) {
+                if (string_at(a, rule.vpc_field) != id) continue;
+                json::object row;
+                for (const auto& f : rule.copy_fields)
+                    if (const auto* v = at_path(a, f); v != nullptr && !v->is_null()) row[f] = *v;
+                listed.push_back(std::move(row));
+                if (best == nullptr ||
+                    rank_of(string_at(a, "Status")) < rank_of(string_at(*best, "Status")))
+                    best = &a;
+            }
+            json::object extra;
+            if (const auto* d = at_path(vpc, "IsDefault")) extra["isDefault"] = *d;
+            if (const auto* o = at_path(vpc, "OwnerId")) extra["OwnerId"] = *o;
+            extra["associations"] = std::move(listed);
+            if (best != nullptr)
+                for (const auto& f : rule.best_fields)
+                    if (const auto* v = at_path(*best, f); v != nullptr && !v->is_null())
+                        extra[f] = *v;
+            if (rule.note) {
+                if (auto n = rule.note(best); !n.empty()) extra["note"] = std::move(n);
+            }
+            json::value observed = nullptr;
+            if (best != nullptr) {
+                if (const auto* st = at_path(*best, "Status"); st != nullptr) observed = *st;
+            }
+            evals.push_back(evaluate(
+                {rule.label, id, rule.items_path + "[?" + rule.vpc_field + "=='" + id + "'].Status",
+                 rule.checked_field, comparator, expected, std::move(observed),
+                 engine::Source::aws_sdk, region, scope.account, std::move(extra)}));
+        }
+    }
+    return result(info, std::move(evals), rule.total_key, rule.compliant_key, rule.skip_reason);
+}
+
 engine::MappingResult kms_rotation(const CheckInfo& info, inventory::Facts& facts,
                                    const CheckScope& scope) {
     constexpr const char* kField = "Automatic key rotation";

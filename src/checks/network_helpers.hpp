@@ -148,6 +148,34 @@ std::optional<std::vector<Distribution>> cloudfront_distributions(
     inventory::Facts& facts, const CheckScope& scope, std::string_view needs, bool always_config,
     const std::string& field, Evals& evals);
 
+// Per VPC of every audited region (ec2 DescribeVpcs without parameters, the read 3.0-05 makes, so
+// the run's cache serves both): the associations of a regional list whose vpc_field names the VPC.
+// One evaluation per VPC on the status of its best association (the first of `rank` found, then
+// any other status): COMPLIANT when that status is in `accepted`, NON_COMPLIANT with observed null
+// when the VPC has none. Each association's copy_fields are listed in extra.associations, the
+// judged one's best_fields are copied into extra. A
+// region without VPCs reads no associations; a failed read is an ERROR for the region ("*").
+struct VpcAssociationRule {
+    std::string label;                  // evaluation service, "Route53Resolver"
+    std::string service;                // "route53resolver"
+    std::string operation;              // "ListFirewallRuleGroupAssociations"
+    std::string items_path;             // "FirewallRuleGroupAssociations"
+    std::string vpc_field;              // "VpcId"
+    std::string list_field;             // for the list ERROR, "DNS Firewall association list"
+    std::string checked_field;          // "DNS Firewall rule group association status"
+    std::vector<std::string> accepted;  // compliant statuses
+    std::vector<std::string> rank;      // statuses best first, to pick one of several associations
+    std::vector<std::string> copy_fields;  // of each association, into extra.associations
+    std::vector<std::string> best_fields;  // of the judged association, into extra itself
+    // extra.note for the chosen association (empty: none); called with nullptr when there is none.
+    std::function<std::string(const boost::json::value* association)> note;
+    std::string total_key;
+    std::string compliant_key;
+    std::string skip_reason;
+};
+engine::MappingResult per_vpc_association(const CheckInfo& info, const VpcAssociationRule& rule,
+                                          inventory::Facts& facts, const CheckScope& scope);
+
 // KMS rotation (2.0-16 and 10.0-04 share it).
 engine::MappingResult kms_rotation(const CheckInfo& info, inventory::Facts& facts,
                                    const CheckScope& scope);

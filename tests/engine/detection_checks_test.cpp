@@ -120,13 +120,8 @@ const Presence kPresence[] = {
      R"({"profiles":[{"profileName":"old","status":"Canceled"}]})"},
     {"7.0-05", "synthetics", "DescribeCanaries", "synthetics:DescribeCanaries",
      R"({"Canaries":[{"Name":"url"}]})", R"({"Canaries":[]})"},
-    {"3.0-09", "route53resolver", "ListResolverQueryLogConfigAssociations",
-     "route53resolver:ListResolverQueryLogConfigAssociations",
-     R"({"ResolverQueryLogConfigAssociations":[{"ResourceId":"vpc-1","Status":"ACTIVE"}]})",
-     R"({"ResolverQueryLogConfigAssociations":[{"ResourceId":"vpc-1","Status":"FAILED"}]})"},
-    {"8.0-05", "route53resolver", "ListFirewallRuleGroups",
-     "route53resolver:ListFirewallRuleGroups", R"({"FirewallRuleGroups":[{"Id":"rg"}]})",
-     R"({"FirewallRuleGroups":[]})"},
+    // 3.0-09 and 8.0-05 judge each VPC's association now, not one per region:
+    // tests/engine/verdict_network_test.cpp (NetworkVerdictQueryLogs, NetworkVerdictDnsFirewall).
     {"8.0-07", "network-firewall", "ListFirewalls", "network-firewall:ListFirewalls",
      R"({"Firewalls":[{"FirewallName":"fw"}]})", R"({"Firewalls":[]})"},
 };

@@ -833,35 +833,57 @@ TEST(NetworkEcr, CompliantDeniedErrorNoneSkipped) {
 }
 
 // ---- 8.0-03 WAFv2 ----
-TEST(NetworkWaf, RegionWithAclPassesRegionWithoutFailsAcrossPages) {
+// A web ACL per region is no evidence: each internet-facing ALB is judged on its own association
+// (more cases in verdict_network_test.cpp).
+void one_alb_per_region(FakeAwsClient& aws) {
+    aws.on("elbv2", "DescribeLoadBalancers",
+           [](const json::object&, const std::string& region) -> FakeAwsClient::Result {
+               return json::value{
+                   {"LoadBalancers",
+                    json::array{{{"LoadBalancerArn", "arn:aws:elasticloadbalancing:" + region +
+                                                         ":123456789012:loadbalancer/app/w/1"},
+                                 {"LoadBalancerName", "w"},
+                                 {"Scheme", "internet-facing"},
+                                 {"Type", "application"}}}}};
+           });
+    aws.on_json("apigateway", "GetRestApis", R"({"items":[]})");
+    aws.on_json("cloudfront", "ListDistributions", R"({"DistributionList":{"Quantity":0}})");
+}
+
+TEST(NetworkWaf, EachRegionsAlbIsJudgedNotTheRegionsAclList) {
     NetFixture f;
     f.scope.regions = {"us-east-1", "eu-west-1"};
-    f.aws->on("wafv2", "ListWebACLs",
+    one_alb_per_region(*f.aws);
+    // Both regions have web ACLs; only us-east-1's ALB is associated with one.
+    f.aws->on_json("wafv2", "ListWebACLs", R"({"WebACLs":[{"Name":"a"},{"Name":"b"}]})");
+    f.aws->on("wafv2", "GetWebACLForResource",
               [](const json::object& p, const std::string& region) -> FakeAwsClient::Result {
-                  EXPECT_EQ(p.at("Scope").as_string(), "REGIONAL");
-                  if (region == "eu-west-1") return json::parse(R"({"WebACLs":[]})");
-                  if (!p.contains("NextMarker"))
-                      return json::parse(R"({"WebACLs":[{"Name":"a"}],"NextMarker":"m2"})");
-                  return json::parse(R"({"WebACLs":[{"Name":"b"}]})");
+                  EXPECT_NE(p.at("ResourceArn").as_string().find(region), std::string::npos);
+                  if (region == "eu-west-1") return json::parse(R"({})");
+                  return json::parse(R"({"WebACL":{"Name":"a","Id":"1","ARN":"arn:acl"}})");
               });
     auto r = f.run("8.0-03");
     EXPECT_EQ(r.status, Status::non_compliant);
     ASSERT_EQ(r.evaluations.size(), 2u);
     EXPECT_EQ(r.evaluations[0].status, Status::compliant);
-    EXPECT_EQ(r.evaluations[0].observed_value.to_number<int>(), 2);
+    EXPECT_EQ(r.evaluations[0].observed_value.as_string(), "arn:acl");
     EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);
     EXPECT_EQ(r.evaluations[1].region, "eu-west-1");
+    EXPECT_EQ(f.aws->count("wafv2:ListWebACLs"), 0u);
 }
 
-TEST(NetworkWaf, DeniedIsErrorAndEveryRegionWithAclIsCompliant) {
+TEST(NetworkWaf, DeniedIsErrorAndEveryAssociatedAlbIsCompliant) {
     NetFixture f;
-    f.aws->on_json("wafv2", "ListWebACLs", R"({"WebACLs":[{"Name":"a"}]})");
+    one_alb_per_region(*f.aws);
+    f.aws->on_json("wafv2", "GetWebACLForResource",
+                   R"({"WebACL":{"Name":"a","Id":"1","ARN":"arn:acl"}})");
     EXPECT_EQ(f.run("8.0-03").status, Status::compliant);
     NetFixture g;
-    g.aws->deny("wafv2", "ListWebACLs", "wafv2:ListWebACLs");
+    one_alb_per_region(*g.aws);
+    g.aws->deny("wafv2", "GetWebACLForResource", "wafv2:GetWebACLForResource");
     auto e = g.run("8.0-03");
     EXPECT_EQ(e.status, Status::error);
-    EXPECT_EQ(missing_permission(e), "wafv2:ListWebACLs");
+    EXPECT_EQ(missing_permission(e), "wafv2:GetWebACLForResource");
 }
 
 // ---- 16.0-03 CodeBuild ----
