@@ -36,7 +36,7 @@ OPERATIONS = {
                       "ListPoliciesForTarget", "DescribePolicy", "ListAccounts",
                       "ListOrganizationalUnitsForParent", "CreateOrganization"],
     "sso-admin": ["ListInstances", "ListPermissionSets", "DescribePermissionSet",
-                  "ListManagedPoliciesInPermissionSet", "GetInlinePolicyForPermissionSet",
+                  "ListManagedPoliciesInPermissionSet", "GetInlinePolicyForPermissionSet", "GetPermissionsBoundaryForPermissionSet",
                   "ListAccountAssignments", "ListCustomerManagedPolicyReferencesInPermissionSet"],
     "rds": ["DescribeDBInstances", "DescribeDBClusters", "DescribeDBSnapshots",
             "CreateDBInstance"],

@@ -217,6 +217,8 @@ constexpr IamActionEntry table[] = {
     {"ssm", "DescribeParameters", "ssm:DescribeParameters"},
     {"sso-admin", "DescribePermissionSet", "sso:DescribePermissionSet"},
     {"sso-admin", "GetInlinePolicyForPermissionSet", "sso:GetInlinePolicyForPermissionSet"},
+    {"sso-admin", "GetPermissionsBoundaryForPermissionSet",
+     "sso:GetPermissionsBoundaryForPermissionSet"},
     {"sso-admin", "ListAccountAssignments", "sso:ListAccountAssignments"},
     {"sso-admin", "ListCustomerManagedPolicyReferencesInPermissionSet",
      "sso:ListCustomerManagedPolicyReferencesInPermissionSet"},

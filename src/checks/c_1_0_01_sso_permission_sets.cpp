@@ -3,8 +3,14 @@
 // AWS-managed AdministratorAccess policy, or an Allow of Action "*" -- or of a NotAction that
 // leaves iam:* allowed -- on Resource "*" in its inline policy or in this account's copy of a
 // customer managed policy it references; a document that does not parse is an ERROR) fails unless
-// its name is in SSO_ADMIN_ALLOWLIST. The instance may live in any region: when the audited regions
-// have none, the account's other enabled regions are searched before "none" is said.
+// its name is in SSO_ADMIN_ALLOWLIST. A permissions boundary
+// (GetPermissionsBoundaryForPermissionSet) caps what the set's policies grant: a set whose boundary
+// policy (AWS managed by ARN, or this account's copy of a customer managed one) does not itself
+// grant administrator rights is not an administrator set; the boundary is named in extra. No
+// boundary is AWS's ResourceNotFoundException; any other failure to read it is an ERROR, since an
+// administrator grant must not be called bounded (or unbounded) unread. The instance may live in
+// any region: when the audited regions have none, the account's other enabled regions are searched
+// before "none" is said.
 #include <algorithm>
 #include <boost/json.hpp>
 #include <system_error>
@@ -40,6 +46,23 @@ aws::AwsError not_a_policy(std::string operation, std::string why, const std::st
     return e;
 }
 
+// The default version of a managed policy (AWS managed or this account's), parsed; the error says
+// which read failed or that the document is not a policy.
+Expected<json::value, aws::AwsError> managed_policy(inventory::Facts& facts,
+                                                    const CheckScope& scope, const std::string& arn,
+                                                    const std::string& region) {
+    auto pol = facts.aws("iam", "GetPolicy", {{"PolicyArn", arn}}, scope.global_region);
+    if (!pol) return unexpected(pol.error());
+    const std::string version = string_at(*pol, "Policy.DefaultVersionId");
+    auto ver = facts.aws("iam", "GetPolicyVersion", {{"PolicyArn", arn}, {"VersionId", version}},
+                         scope.global_region);
+    if (!ver) return unexpected(ver.error());
+    auto policy = iam::parse_policy(string_at(*ver, "PolicyVersion.Document"));
+    if (!policy)
+        return unexpected(not_a_policy("GetPolicyVersion", arn + ": " + policy.error(), region));
+    return std::move(*policy);
+}
+
 class SsoPermissionSets final : public Check {
   public:
     const CheckInfo& info() const override {
@@ -50,8 +73,9 @@ class SsoPermissionSets final : public Check {
             "high",
             {"sso:ListInstances", "sso:ListPermissionSets", "sso:DescribePermissionSet",
              "sso:ListManagedPoliciesInPermissionSet", "sso:GetInlinePolicyForPermissionSet",
-             "sso:ListCustomerManagedPolicyReferencesInPermissionSet", "iam:GetPolicy",
-             "iam:GetPolicyVersion", "ec2:DescribeRegions"},
+             "sso:ListCustomerManagedPolicyReferencesInPermissionSet",
+             "sso:GetPermissionsBoundaryForPermissionSet", "iam:GetPolicy", "iam:GetPolicyVersion",
+             "ec2:DescribeRegions"},
             Reach::regional,
             Applicability::control};
         return i;
@@ -222,31 +246,16 @@ class SsoPermissionSets final : public Check {
                 const std::string arn = "arn:" + partition_of(instance) + ":iam::" + scope.account +
                                         ":policy" + path + string_at(ref, "Name");
                 referenced.emplace_back(arn);
-                auto pol = facts.aws("iam", "GetPolicy", {{"PolicyArn", arn}}, scope.global_region);
-                if (!pol) {
-                    auto e = error_evaluation("IAM Identity Center", resource, field, pol.error(),
-                                              region, scope.account);
+                auto policy = managed_policy(facts, scope, arn, region);
+                if (!policy) {
+                    auto e = error_evaluation("IAM Identity Center", resource, field,
+                                              policy.error(), region, scope.account);
                     e.extra["customerManagedPolicy"] = arn;
-                    if (pol.error().kind == aws::ErrorKind::not_found)
+                    if (policy.error().kind == aws::ErrorKind::not_found)
                         e.extra["note"] =
                             "the referenced customer managed policy is not in this account: the "
                             "set's rights here cannot be judged (provisioning fails without it)";
                     return e;
-                }
-                const std::string version = string_at(*pol, "Policy.DefaultVersionId");
-                auto ver =
-                    facts.aws("iam", "GetPolicyVersion",
-                              {{"PolicyArn", arn}, {"VersionId", version}}, scope.global_region);
-                if (!ver) {
-                    return error_evaluation("IAM Identity Center", resource, field, ver.error(),
-                                            region, scope.account);
-                }
-                auto policy = iam::parse_policy(string_at(*ver, "PolicyVersion.Document"));
-                if (!policy) {
-                    return error_evaluation(
-                        "IAM Identity Center", resource, field,
-                        not_a_policy("GetPolicyVersion", arn + ": " + policy.error(), region),
-                        region, scope.account);
                 }
                 if (auto grant = iam::admin_grant(*policy)) {
                     admin_path = indexed("CustomerManagedPolicyReferences", i,
@@ -264,6 +273,58 @@ class SsoPermissionSets final : public Check {
                              "CustomerManagedPolicyReferences[*]",
                              field, engine::Comparator::eq, false, false, engine::Source::aws_sdk,
                              region, scope.account, std::move(extra)});
+        }
+        // The boundary is read only for a set whose policies grant administrator rights: it
+        // can only take rights away.
+        auto boundary =
+            facts.aws("sso-admin", "GetPermissionsBoundaryForPermissionSet", key, region);
+        if (!boundary && boundary.error().kind != aws::ErrorKind::not_found) {
+            auto e = error_evaluation("IAM Identity Center", resource, field, boundary.error(),
+                                      region, scope.account);
+            e.extra["note"] = "the set's policies grant administrator rights (" + admin_why +
+                              "); whether a permissions boundary caps them could not be read";
+            return e;
+        }
+        if (boundary) {
+            std::string arn = string_at(*boundary, "PermissionsBoundary.ManagedPolicyArn");
+            if (arn.empty()) {
+                if (const auto* ref =
+                        at_path(*boundary, "PermissionsBoundary.CustomerManagedPolicyReference");
+                    ref != nullptr && ref->is_object()) {
+                    std::string path = string_at(*ref, "Path");
+                    if (path.empty()) path = "/";
+                    arn = "arn:" + partition_of(instance) + ":iam::" + scope.account + ":policy" +
+                          path + string_at(*ref, "Name");
+                }
+            }
+            if (!arn.empty()) {
+                extra["permissionsBoundary"] = arn;
+                bool boundary_admin = arn == kAdminArn;
+                if (!boundary_admin) {
+                    auto doc = managed_policy(facts, scope, arn, region);
+                    if (!doc) {
+                        auto e = error_evaluation("IAM Identity Center", resource, field,
+                                                  doc.error(), region, scope.account);
+                        e.extra["permissionsBoundary"] = arn;
+                        e.extra["note"] = "the set's policies grant administrator rights (" +
+                                          admin_why + "); its permissions boundary " + arn +
+                                          " could not be read";
+                        return e;
+                    }
+                    boundary_admin = iam::admin_grant(*doc).has_value();
+                }
+                if (!boundary_admin) {
+                    extra["administratorGrantedBy"] = admin_why;
+                    extra["note"] =
+                        "the set's policies grant administrator rights, but its "
+                        "permissions boundary " +
+                        arn + " does not allow them";
+                    return evaluate({"IAM Identity Center", resource,
+                                     "PermissionsBoundary (" + admin_path + ")", field,
+                                     engine::Comparator::eq, false, false, engine::Source::aws_sdk,
+                                     region, scope.account, std::move(extra)});
+                }
+            }
         }
         extra["administrator"] = true;
         extra["administratorBy"] = admin_why;

@@ -473,6 +473,11 @@ void sso(FakeAwsClient& aws, int sets, bool admin_inline) {
         });
     aws.on_json("sso-admin", "ListCustomerManagedPolicyReferencesInPermissionSet",
                 R"({"CustomerManagedPolicyReferences":[]})");
+    // No permissions boundary: Identity Center answers ResourceNotFoundException.
+    aws.fail("sso-admin", "GetPermissionsBoundaryForPermissionSet",
+             FakeAwsClient::error(dspm::aws::ErrorKind::not_found, "sso-admin",
+                                  "GetPermissionsBoundaryForPermissionSet",
+                                  "ResourceNotFoundException"));
 }
 
 TEST(SsoCheck, AdminSetsFailUnlessAllowlisted) {

@@ -17,6 +17,7 @@
 #include "engine/engine.hpp"
 #include "engine/fake_aws.hpp"
 #include "engine/fake_http.hpp"
+#include "engine/moto_front.hpp"
 #include "inventory/http_collector.hpp"
 #include "net/http_client.hpp"
 #include "support/test_support.hpp"
@@ -170,7 +171,12 @@ TEST(MotoAudit, DemoAccountGivesEachCheckItsStatus) {
                                     &seed_out),
               0)
         << seed_out;
-    auto r = run_audit({"ISMS-P", "--all"}, dspm::test::moto_env(moto.endpoint()));
+    // moto has no GetPermissionsBoundaryForPermissionSet (1.0-01 reads it for administrator
+    // sets): a front answers "no boundary" as Identity Center does and forwards the rest.
+    dspm::test::MotoFront sso_front(moto.port(), dspm::test::no_permissions_boundary);
+    auto demo_env = dspm::test::moto_env(moto.endpoint());
+    demo_env["AWS_ENDPOINT_URL_SSO_ADMIN"] = sso_front.url();
+    auto r = run_audit({"ISMS-P", "--all"}, demo_env);
     ASSERT_EQ(r.exit_code, 3) << r.stderr_text;  // NON_COMPLIANT
     // Progress on stderr over the 101 control items (checkpoints fold into their controls).
     EXPECT_NE(r.stderr_text.find("/101]"), std::string::npos);

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <string>
+#include <vector>
 
 #include "checks/check.hpp"
 #include "checks/iam_policy.hpp"
@@ -45,6 +46,11 @@ void one_set(FakeAwsClient& aws, const std::string& inline_policy,
            json::value{{"InlinePolicy", inline_policy}});
     aws.on("sso-admin", "ListCustomerManagedPolicyReferencesInPermissionSet",
            json::parse(R"({"CustomerManagedPolicyReferences":)" + references + "}"));
+    // No permissions boundary: Identity Center answers ResourceNotFoundException.
+    aws.fail("sso-admin", "GetPermissionsBoundaryForPermissionSet",
+             FakeAwsClient::error(dspm::aws::ErrorKind::not_found, "sso-admin",
+                                  "GetPermissionsBoundaryForPermissionSet",
+                                  "ResourceNotFoundException"));
 }
 
 const dspm::engine::Evaluation* set_eval(const MappingResult& r) {
@@ -165,6 +171,125 @@ TEST(VerdictSsoRights, ReadOnlyRightsFromEverySourcePass) {
     ASSERT_NE(e, nullptr);
     EXPECT_EQ(e->status, Status::compliant);
     EXPECT_EQ(r.status, Status::compliant);
+}
+
+// A permissions boundary caps what the set's policies grant. The answer shapes are botocore's
+// GetPermissionsBoundaryForPermissionSet output: PermissionsBoundary with either ManagedPolicyArn
+// or CustomerManagedPolicyReference {Name, Path}.
+const char* kAdminInline =
+    R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})";
+
+void iam_documents(FakeAwsClient& aws) {
+    aws.on("iam", "GetPolicy", [](const json::object& p, const std::string& region) -> Result {
+        EXPECT_EQ(region, "us-east-1");  // IAM is read in the partition's global region
+        const std::string arn(p.at("PolicyArn").as_string());
+        return json::value{{"Policy",
+                            {{"PolicyName", arn.substr(arn.rfind('/') + 1)},
+                             {"Arn", arn},
+                             {"DefaultVersionId", "v1"},
+                             {"IsAttachable", true}}}};
+    });
+    aws.on("iam", "GetPolicyVersion", [](const json::object& p, const std::string&) -> Result {
+        const std::string arn(p.at("PolicyArn").as_string());
+        // PowerUserAccess as AWS publishes it (abridged): everything but IAM, Organizations and
+        // Account; the customer managed boundary allows S3 reads only; "Wide" allows everything.
+        std::string doc;
+        if (arn == "arn:aws:iam::aws:policy/PowerUserAccess")
+            doc =
+                "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%"
+                "22Allow%22%2C%22NotAction%22%3A%5B%22iam%3A%2A%22%2C%22organizations%3A%2A%22%"
+                "2C%22account%3A%2A%22%5D%2C%22Resource%22%3A%22%2A%22%7D%5D%7D";
+        else if (arn == "arn:aws:iam::123456789012:policy/boundaries/S3Read")
+            doc =
+                R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}]})";
+        else
+            doc =
+                R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})";
+        return json::value{{"PolicyVersion",
+                            {{"Document", doc}, {"VersionId", "v1"}, {"IsDefaultVersion", true}}}};
+    });
+}
+
+TEST(VerdictSsoBoundary, ABoundaryThatDoesNotAllowAdministratorRightsCapsTheSet) {
+    for (
+        const char* boundary :
+        {R"({"PermissionsBoundary":{"ManagedPolicyArn":"arn:aws:iam::aws:policy/PowerUserAccess"}})",
+         R"({"PermissionsBoundary":{"CustomerManagedPolicyReference":{"Name":"S3Read","Path":"/boundaries/"}}})"}) {
+        Fixture fx;
+        one_set(*fx.aws, kAdminInline);
+        fx.aws->on_json("sso-admin", "GetPermissionsBoundaryForPermissionSet", boundary);
+        iam_documents(*fx.aws);
+        auto r = fx.run("1.0-01");
+        const auto* e = set_eval(r);
+        ASSERT_NE(e, nullptr) << boundary;
+        EXPECT_EQ(e->status, Status::compliant) << boundary;
+        EXPECT_TRUE(e->extra.contains("permissionsBoundary")) << boundary;
+        EXPECT_FALSE(e->extra.contains("administrator")) << boundary;
+        EXPECT_EQ(r.evidence.at("adminPermissionSets").as_uint64(), 0u);
+    }
+}
+
+TEST(VerdictSsoBoundary, AnAdministratorBoundaryOrNoneLeavesTheSetAdministrator) {
+    for (
+        const char* boundary :
+        {R"({"PermissionsBoundary":{"ManagedPolicyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}})",
+         R"({"PermissionsBoundary":{"CustomerManagedPolicyReference":{"Name":"Wide"}}})"}) {
+        Fixture fx;
+        one_set(*fx.aws, kAdminInline);
+        fx.aws->on_json("sso-admin", "GetPermissionsBoundaryForPermissionSet", boundary);
+        iam_documents(*fx.aws);
+        auto r = fx.run("1.0-01");
+        const auto* e = set_eval(r);
+        ASSERT_NE(e, nullptr);
+        EXPECT_EQ(e->status, Status::non_compliant) << boundary;
+        EXPECT_EQ(e->extra.at("permissionsBoundary").as_string().empty(), false);
+    }
+    Fixture fx;  // no boundary (ResourceNotFoundException): the grant stands
+    one_set(*fx.aws, kAdminInline);
+    auto r = fx.run("1.0-01");
+    const auto* e = set_eval(r);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->status, Status::non_compliant);
+    EXPECT_FALSE(e->extra.contains("permissionsBoundary"));
+    EXPECT_EQ(fx.aws->count("sso-admin:GetPermissionsBoundaryForPermissionSet"), 1u);
+}
+
+TEST(VerdictSsoBoundary, AnUnreadBoundaryIsAnErrorNamingTheAction) {
+    {
+        Fixture fx;
+        one_set(*fx.aws, kAdminInline);
+        fx.aws->deny("sso-admin", "GetPermissionsBoundaryForPermissionSet",
+                     "sso:GetPermissionsBoundaryForPermissionSet");
+        auto r = fx.run("1.0-01");
+        const auto* e = set_eval(r);
+        ASSERT_NE(e, nullptr);
+        EXPECT_EQ(e->status, Status::error);
+        EXPECT_EQ(dspm::test::missing_permissions(*e),
+                  std::vector<std::string>{"sso:GetPermissionsBoundaryForPermissionSet"});
+    }
+    {
+        Fixture fx;  // the boundary's document cannot be read
+        one_set(*fx.aws, kAdminInline);
+        fx.aws->on_json(
+            "sso-admin", "GetPermissionsBoundaryForPermissionSet",
+            R"({"PermissionsBoundary":{"CustomerManagedPolicyReference":{"Name":"S3Read","Path":"/boundaries/"}}})");
+        fx.aws->fail("iam", "GetPolicy",
+                     FakeAwsClient::error(dspm::aws::ErrorKind::permission_denied, "iam",
+                                          "GetPolicy", "AccessDenied"));
+        auto r = fx.run("1.0-01");
+        const auto* e = set_eval(r);
+        ASSERT_NE(e, nullptr);
+        EXPECT_EQ(e->status, Status::error);
+        EXPECT_EQ(e->extra.at("permissionsBoundary").as_string(),
+                  "arn:aws:iam::123456789012:policy/boundaries/S3Read");
+    }
+    {
+        Fixture fx;  // a set without administrator rights never reads the boundary
+        one_set(*fx.aws, "");
+        auto r = fx.run("1.0-01");
+        EXPECT_EQ(r.status, Status::compliant);
+        EXPECT_EQ(fx.aws->count("sso-admin:GetPermissionsBoundaryForPermissionSet"), 0u);
+    }
 }
 
 }  // namespace

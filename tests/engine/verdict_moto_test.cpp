@@ -8,9 +8,11 @@
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
+#include "engine/moto_front.hpp"
 #include "support/test_support.hpp"
 
 namespace {
@@ -19,7 +21,8 @@ namespace json = boost::json;
 namespace fs = std::filesystem;
 
 json::object audit(const std::string& framework, const std::string& req,
-                   const std::string& endpoint, std::string* err) {
+                   const std::string& endpoint, std::string* err,
+                   const std::map<std::string, std::string>& extra_env = {}) {
     const fs::path dir =
         fs::temp_directory_path() / ("dspm-verdict-" + std::to_string(::getpid()) + "-" + req);
     fs::create_directories(dir);
@@ -29,6 +32,8 @@ json::object audit(const std::string& framework, const std::string& req,
                           "CATALOG_DIR", "AWS_PROFILE", "AWS_SESSION_TOKEN"})
         env.emplace(k, "");
     env["LOG_LEVEL"] = "error";
+    for (const auto& [k, v] : extra_env)
+        env[k] = v;
     dspm::test::Process p({DSPM_BINARY, "audit", framework, req, "--output", out}, env,
                           dir.string());
     p.wait(std::chrono::seconds(90));
@@ -109,7 +114,12 @@ TEST(VerdictMoto, MacieStackSetsPermissionSetRightsAndMskAuthentication) {
     EXPECT_EQ(status(stacks), "COMPLIANT") << json::serialize(stacks) << err;
 
     // ISMS-P 2.5.2 maps to 1.0-01 and 1.0-03.
-    auto sso = mapping(audit("ISMS-P", "2.5.2", moto.endpoint(), &err), "1.0-01");
+    // moto has no GetPermissionsBoundaryForPermissionSet: a front answers it as Identity Center
+    // does for a set without a boundary and forwards the rest of sso-admin to moto.
+    dspm::test::MotoFront sso_front(moto.port(), dspm::test::no_permissions_boundary);
+    auto sso = mapping(audit("ISMS-P", "2.5.2", moto.endpoint(), &err,
+                             {{"AWS_ENDPOINT_URL_SSO_ADMIN", sso_front.url()}}),
+                       "1.0-01");
     EXPECT_EQ(status(sso), "NON_COMPLIANT") << json::serialize(sso) << err;
     bool judged = false;
     if (sso.contains("evaluations"))
