@@ -110,6 +110,26 @@ OPERATIONS = {
     "codedeploy": ["ListApplications", "ListDeploymentGroups", "GetDeploymentGroup"],
 }
 
+# Operations that page by a token although botocore ships no paginator for them: the input and
+# the output shapes both carry the token member (checked when the model is generated). Without an
+# entry the client would read their first page as the whole list.
+EXTRA_PAGINATORS = {
+    ("athena", "ListWorkGroups"): ("NextToken", "NextToken", "WorkGroups"),
+    ("cloudtrail", "ListEventDataStores"): ("NextToken", "NextToken", "EventDataStores"),
+    ("codecommit", "ListAssociatedApprovalRuleTemplatesForRepository"):
+        ("nextToken", "nextToken", "approvalRuleTemplateNames"),
+    ("detective", "ListGraphs"): ("NextToken", "NextToken", "GraphList"),
+    ("detective", "ListInvitations"): ("NextToken", "NextToken", "Invitations"),
+    ("events", "ListEventBuses"): ("NextToken", "NextToken", "EventBuses"),
+    ("glue", "ListDataQualityRulesets"): ("NextToken", "NextToken", "Rulesets"),
+    ("lakeformation", "ListPermissions"): ("NextToken", "NextToken",
+                                           "PrincipalResourcePermissions"),
+    ("s3control", "ListAccessPoints"): ("NextToken", "NextToken", "AccessPointList"),
+    ("synthetics", "DescribeCanaries"): ("NextToken", "NextToken", "Canaries"),
+    ("wafv2", "ListWebACLs"): ("NextMarker", "NextMarker", "WebACLs"),
+}
+
+
 SUPPORTED_PROTOCOLS = ("json", "query", "ec2", "rest-json", "rest-xml")
 
 # Member-level keys the protocol layer reads.
@@ -231,6 +251,16 @@ def generate(data_dir, service, operations, endpoints):
             p = paginators[op]
             out["paginator"] = {k: p[k] for k in ("input_token", "output_token", "result_key",
                                                   "more_results", "limit_key") if k in p}
+        elif (service, op) in EXTRA_PAGINATORS:
+            token_in, token_out, result = EXTRA_PAGINATORS[(service, op)]
+            shapes = model["shapes"]
+            if (token_in not in shapes[src["input"]["shape"]].get("members", {}) or
+                    token_out not in shapes[src["output"]["shape"]].get("members", {}) or
+                    result not in shapes[src["output"]["shape"]].get("members", {})):
+                raise SystemExit(f"{service}:{op}: EXTRA_PAGINATORS names a member the model "
+                                 "does not have")
+            out["paginator"] = {"input_token": token_in, "output_token": token_out,
+                                "result_key": result}
         ops_out[op] = out
     if missing:
         raise SystemExit(f"{service}: operations not in botocore: {missing}")
@@ -251,6 +281,9 @@ def main():
         endpoints = json.load(f)
     os.makedirs(args.out, exist_ok=True)
     total = 0
+    unused = [f"{svc}:{op}" for svc, op in EXTRA_PAGINATORS if op not in OPERATIONS.get(svc, [])]
+    if unused:
+        raise SystemExit(f"EXTRA_PAGINATORS for operations not generated: {unused}")
     for service, operations in sorted(OPERATIONS.items()):
         doc = generate(data_dir, service, operations, endpoints)
         doc["metadata"]["botocoreVersion"] = botocore.__version__

@@ -9,8 +9,8 @@
 // evaluation; none in any audited region -> SKIPPED. ListPermissions lists only what the caller may
 // grant unless it is a data lake administrator (GetDataLakeSettings): a non-administrator's "no
 // open grant" is a partial answer and an ERROR saying so, never COMPLIANT; an open grant it sees
-// is NON_COMPLIANT all the same. The operation has no paginator in the model: NextToken is
-// followed by hand.
+// is NON_COMPLIANT all the same. Every page is read (botocore has no paginator for ListPermissions;
+// the embedded model has one, see gen_aws_models.py's EXTRA_PAGINATORS).
 #include <boost/json.hpp>
 #include <cstdint>
 #include <string>
@@ -57,9 +57,9 @@ const Check& check_13_0_02_lakeformation_permissions() {
             constexpr const char* kField = "Grants to IAM_ALLOWED_PRINCIPALS";
             net::Evals evals;
             for (const auto& region : scope.regions) {
-                auto grants = net::list_items_by_token(
-                    facts, scope, region, "LakeFormation", "lakeformation", "ListPermissions", {},
-                    "PrincipalResourcePermissions", "NextToken", "NextToken", kField, evals);
+                auto grants = net::list_items(facts, scope, region, "LakeFormation",
+                                              "lakeformation", "ListPermissions", {},
+                                              "PrincipalResourcePermissions", kField, evals);
                 if (!grants) continue;
                 // A non-administrator sees only the grants it may pass on: an open grant it sees
                 // is a finding, but "none seen" is not "none there".

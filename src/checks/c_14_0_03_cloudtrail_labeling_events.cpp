@@ -148,9 +148,9 @@ const Check& check_14_0_03_cloudtrail_labeling_events() {
             std::set<std::string> seen;
             for (const auto& region : scope.regions) {
                 net::Evals errs;
-                auto list = net::list_items_by_token(
-                    facts, scope, region, "CloudTrail", "cloudtrail", "ListEventDataStores", {},
-                    "EventDataStores", "NextToken", "NextToken", "Event data stores", errs);
+                auto list = net::list_items(facts, scope, region, "CloudTrail", "cloudtrail",
+                                            "ListEventDataStores", {}, "EventDataStores",
+                                            "Event data stores", errs);
                 if (!list) {
                     for (auto& e : errs)
                         store_list_errors.push_back(std::move(e));

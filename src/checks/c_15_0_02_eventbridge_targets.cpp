@@ -1,10 +1,10 @@
 // 15.0-02 EventBridge rules: no rule sends its events back to its own event bus, directly or
 // through other buses (the catalog: "rules do not target themselves in a loop", Targets "<=1
 // (acyclic)", "self-referencing repeats" fail). Read per audited region: every event bus
-// (ListEventBuses, every page by NextToken: the model has no paginator), the rules of each bus
-// (ListRules with EventBusName) and the targets of each enabled rule (ListTargetsByRule with
-// EventBusName).
-// Judgement, one evaluation per enabled rule (resource_id: the rule name on the default bus,
+// (ListEventBuses, every page: EXTRA_PAGINATORS gives it the paginator botocore lacks), the rules
+// of each bus (ListRules with EventBusName) and the targets of each enabled rule (ListTargetsByRule
+// with EventBusName). Judgement, one evaluation per enabled rule (resource_id: the rule name on the
+// default bus,
 // "<bus>/<rule>" on the others, as in rule ARNs):
 //  - A target whose Arn is the rule's own event bus is no delivery target: it re-publishes the
 //    event where the same rule matches it again (a self-referencing repeat).
@@ -145,9 +145,9 @@ const Check& check_15_0_02_eventbridge_targets() {
             std::vector<std::pair<std::string, std::size_t>> failed;  // region, index
             for (const auto& region : scope.regions) {
                 net::Evals errs;
-                auto list = net::list_items_by_token(
-                    facts, scope, region, "EventBridge", "events", "ListEventBuses", {},
-                    "EventBuses", "NextToken", "NextToken", "Event bus list", errs);
+                auto list =
+                    net::list_items(facts, scope, region, "EventBridge", "events", "ListEventBuses",
+                                    {}, "EventBuses", "Event bus list", errs);
                 if (!list) {
                     for (auto& e : errs) {
                         failed.emplace_back(region, region_errors.size());

@@ -1,11 +1,14 @@
-// 3.0-11 CloudTrail Lake / Insights: some event data store (ListEventDataStores, per audited
-// region, stores pending deletion not counted) or some trail with insight selectors. A trail whose
-// DescribeTrails entry says HasInsightSelectors == false is taken at its word (no extra read);
-// InsightNotEnabledException is the API's way of answering "none".
+// 3.0-11 CloudTrail Lake / Insights: some event data store that ingests events
+// (ListEventDataStores, every page, per audited region; GetEventDataStore's Status ENABLED, since
+// the list no longer returns Status: stopped, starting or pending-deletion stores do not count) or
+// some trail with insight selectors. A trail whose DescribeTrails entry says HasInsightSelectors ==
+// false is taken at its word (no extra read); InsightNotEnabledException is the API's way of
+// answering "none".
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"
 #include "checks/helpers.hpp"
+#include "checks/network_helpers.hpp"
 
 namespace dspm::checks {
 
@@ -21,8 +24,8 @@ class CloudTrailLakeInsights final : public Check {
                                  "CloudTrail Lake/Insights",
                                  "CloudTrail",
                                  "low",
-                                 {"cloudtrail:ListEventDataStores", "cloudtrail:DescribeTrails",
-                                  "cloudtrail:GetInsightSelectors"},
+                                 {"cloudtrail:ListEventDataStores", "cloudtrail:GetEventDataStore",
+                                  "cloudtrail:DescribeTrails", "cloudtrail:GetInsightSelectors"},
                                  Reach::regional,
                                  Applicability::control};
         return i;
@@ -32,24 +35,42 @@ class CloudTrailLakeInsights final : public Check {
         std::vector<Evaluation> evals;
         std::size_t stores_total = 0;
         for (const auto& region : scope.regions) {
-            auto doc = facts.aws("cloudtrail", "ListEventDataStores", {}, region);
-            if (!doc) {
-                evals.push_back(error_evaluation("CloudTrail", region, "Event data stores",
-                                                 doc.error(), region, scope.account));
+            net::Evals errs;
+            auto list = net::list_items(facts, scope, region, "CloudTrail", "cloudtrail",
+                                        "ListEventDataStores", {}, "EventDataStores",
+                                        "Event data stores", errs);
+            if (!list) {
+                for (auto& e : errs)
+                    evals.push_back(std::move(e));
                 continue;
             }
+            // ListEventDataStores no longer returns Status (deprecated there): each store's
+            // GetEventDataStore says whether it still ingests.
+            std::vector<Expected<json::value, aws::AwsError>> details(list->size(),
+                                                                      unexpected(aws::AwsError{}));
+            parallel_for(list->size(), scope.fanout, [&](std::size_t i) {
+                details[i] = facts.aws(
+                    "cloudtrail", "GetEventDataStore",
+                    {{"EventDataStore", string_at((*list)[i], "EventDataStoreArn")}}, region);
+            });
             std::int64_t n = 0;
-            json::array names;
-            for (const auto& s : detection::array_at(*doc, "EventDataStores")) {
-                if (string_at(s, "Status") == "PENDING_DELETION") continue;
-                ++n;
-                names.push_back(json::string(string_at(s, "Name")));
+            json::array stores;
+            for (std::size_t i = 0; i < list->size(); ++i) {
+                const std::string name = string_at((*list)[i], "Name");
+                if (!details[i]) {
+                    evals.push_back(error_evaluation("CloudTrail", name, "Event data store status",
+                                                     details[i].error(), region, scope.account));
+                    continue;
+                }
+                const std::string status = string_at(*details[i], "Status");
+                stores.push_back(json::object{{"name", name}, {"status", status}});
+                if (status == "ENABLED") ++n;
             }
             stores_total += static_cast<std::size_t>(n);
-            evals.push_back(evaluate(
-                {"CloudTrail", region, "EventDataStores[?Status!='PENDING_DELETION']",
-                 "Event data stores", engine::Comparator::ge, 1, n, engine::Source::aws_sdk, region,
-                 scope.account, json::object{{"eventDataStores", std::move(names)}}}));
+            evals.push_back(evaluate({"CloudTrail", region, "GetEventDataStore[?Status=='ENABLED']",
+                                      "Event data stores", engine::Comparator::ge, 1, n,
+                                      engine::Source::aws_sdk, region, scope.account,
+                                      json::object{{"eventDataStores", std::move(stores)}}}));
         }
         auto listed = detection::describe_trails(facts, scope, "Insight selectors");
         for (auto& e : listed.errors)

@@ -1,7 +1,7 @@
 // 5.0-02 Glue Data Quality: per audited region, ListDataQualityRulesets answers at least one
 // ruleset (">=1" in the catalog).
-// Judgement: the model has no paginator for this operation and one ruleset is enough to pass, so
-// only the first page is read.
+// Every page is read: an empty first page may still carry a NextToken (botocore has no paginator
+// for the operation; gen_aws_models.py's EXTRA_PAGINATORS adds it).
 // Region-level by nature: the feature is one optional way of meeting the control (Applicability::
 // one_way), so what can be evidenced is whether it is used in the region; a region without it is
 // "not evidenced" (no evaluation, listed in evidence.notEvidenced), never NON_COMPLIANT.
@@ -28,7 +28,7 @@ const Check& check_5_0_02_glue_data_quality() {
                                                        {},
                                                        "Rulesets",
                                                        "Data quality rulesets",
-                                                       false,
+                                                       true,
                                                        {},
                                                        nullptr,
                                                        "",

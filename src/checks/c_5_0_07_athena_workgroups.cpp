@@ -7,7 +7,7 @@
 //    ManagedQueryResultsConfiguration.Enabled is true (Athena-managed query results, kept in
 //    Athena's own storage: there is no S3 location to set, and that is not a finding).
 // The result encryption option is kept in extra (not judged: the catalog does not ask for it).
-// Reads: athena:ListWorkGroups (by token), athena:GetWorkGroup per workgroup.
+// Reads: athena:ListWorkGroups (every page), athena:GetWorkGroup per workgroup.
 //
 // The `primary` workgroup exists in every region and cannot be deleted, so judging it everywhere
 // would fail every region where Athena is not used. The rule: `primary` is judged when it is
@@ -120,9 +120,8 @@ engine::MappingResult run(const CheckInfo& info, inventory::Facts& facts, const 
     net::Evals evals;
     std::vector<std::string> notes;
     for (const auto& region : scope.regions) {
-        auto items =
-            net::list_items_by_token(facts, scope, region, "Athena", "athena", "ListWorkGroups", {},
-                                     "WorkGroups", "NextToken", "NextToken", kListField, evals);
+        auto items = net::list_items(facts, scope, region, "Athena", "athena", "ListWorkGroups", {},
+                                     "WorkGroups", kListField, evals);
         if (!items) continue;
         const auto names = net::ids_of(*items, "Name");
         std::size_t enabled = 0;

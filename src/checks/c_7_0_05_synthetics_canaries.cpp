@@ -28,7 +28,7 @@ class Check7005SyntheticsCanaries final : public Check {
 
     engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {
         static const detection::RegionalCount spec{
-            "Synthetics", "synthetics", "DescribeCanaries", {}, "Canaries", "Canaries", false, {},
+            "Synthetics", "synthetics", "DescribeCanaries", {}, "Canaries", "Canaries", true, {},
             nullptr,      "",           "regionsWithCanary"};
         return detection::regional_count(info(), facts, scope, spec);
     }

@@ -24,50 +24,6 @@ std::optional<json::array> list_items(inventory::Facts& facts, const CheckScope&
     return items->get_array();
 }
 
-std::optional<json::array> list_items_by_token(inventory::Facts& facts, const CheckScope& scope,
-                                               const std::string& region, const std::string& label,
-                                               std::string_view service, std::string_view operation,
-                                               json::object params, std::string_view items_path,
-                                               std::string_view token_in,
-                                               std::string_view token_out,
-                                               const std::string& list_field, Evals& evals) {
-    json::array all;
-    std::string last_token;
-    // Never a shorter list reported as complete: a repeated token or a list past the page cap is
-    // an ERROR naming the operation, as the AWS client's own paginator does.
-    constexpr int kMaxPages = 1000;
-    const auto stopped_early = [&](const std::string& why) {
-        aws::AwsError e;
-        e.kind = aws::ErrorKind::malformed;
-        e.service = std::string(service);
-        e.operation = std::string(operation);
-        e.code = "PaginationStopped";
-        e.message = why + " after " + std::to_string(all.size()) + " items";
-        e.region = region;
-        evals.push_back(error_evaluation(label, "*", list_field, e, region, scope.account));
-        return std::nullopt;
-    };
-    for (int page = 0;; ++page) {
-        auto doc = facts.aws(service, operation, params, region);
-        if (!doc) {
-            evals.push_back(
-                error_evaluation(label, "*", list_field, doc.error(), region, scope.account));
-            return std::nullopt;
-        }
-        if (const auto* items = at_path(*doc, items_path); items != nullptr && items->is_array())
-            for (const auto& item : items->get_array())
-                all.push_back(item);
-        const std::string token = string_at(*doc, token_out);
-        if (token.empty()) break;
-        if (token == last_token) return stopped_early("the answer repeated its page token");
-        if (page + 1 >= kMaxPages)
-            return stopped_early("more than " + std::to_string(kMaxPages) + " pages");
-        last_token = token;
-        params[token_in] = token;
-    }
-    return all;
-}
-
 std::vector<std::string> ids_of(const json::array& items, std::string_view id_path) {
     std::vector<std::string> out;
     for (const auto& item : items) {
@@ -160,19 +116,17 @@ Evals list_describe(const ListDescribe& spec, inventory::Facts& facts, const Che
     Evals evals;
     for (const auto& region : scope.regions) {
         auto items =
-            spec.token_paging
-                ? list_items_by_token(facts, scope, region, spec.label, spec.list_service,
-                                      spec.list_operation, spec.list_params, spec.items_path,
-                                      spec.token_in, spec.token_out, spec.list_field, evals)
-                : list_items(facts, scope, region, spec.label, spec.list_service,
-                             spec.list_operation, spec.list_params, spec.items_path,
-                             spec.list_field, evals);
+            list_items(facts, scope, region, spec.label, spec.list_service, spec.list_operation,
+                       spec.list_params, spec.items_path, spec.list_field, evals);
         if (!items) continue;
         const auto ids = ids_of(*items, spec.id_path);
         auto described = per_resource(ids.size(), scope.fanout, [&](std::size_t i) -> Evals {
             json::object params = spec.describe_params;
             params[spec.describe_param] = ids[i];
-            auto doc = facts.aws(spec.list_service, spec.describe_operation, params, region);
+            // Every page: a per-resource read may list too (CodeCommit's templates of a
+            // repository); for one without a paginator this is one call.
+            auto doc =
+                facts.aws_all_pages(spec.list_service, spec.describe_operation, params, region);
             if (!doc) {
                 return {error_evaluation(spec.label, ids[i], spec.checked_field, doc.error(),
                                          region, scope.account)};

@@ -33,15 +33,6 @@ std::optional<boost::json::array> list_items(inventory::Facts& facts, const Chec
                                              std::string_view items_path,
                                              const std::string& list_field, Evals& evals);
 
-// Same for operations whose model has no paginator but which do page by a token (Athena
-// ListWorkGroups, WAFv2 ListWebACLs): follows token_out into token_in. A repeated token or more
-// than 1,000 pages is an ERROR evaluation (PaginationStopped) and nullopt, never a shorter list.
-std::optional<boost::json::array> list_items_by_token(
-    inventory::Facts& facts, const CheckScope& scope, const std::string& region,
-    const std::string& label, std::string_view service, std::string_view operation,
-    boost::json::object params, std::string_view items_path, std::string_view token_in,
-    std::string_view token_out, const std::string& list_field, Evals& evals);
-
 // The strings at id_path of each item (the item itself when id_path is empty); empties dropped.
 std::vector<std::string> ids_of(const boost::json::array& items, std::string_view id_path);
 
@@ -126,9 +117,6 @@ struct ListDescribe {
     std::string describe_param;                // "DomainName"
     boost::json::object describe_params = {};  // added to every describe
     std::string checked_field;                 // for the describe ERROR
-    bool token_paging = false;                 // list via list_items_by_token
-    std::string token_in = {};
-    std::string token_out = {};
 };
 using Judge = std::function<Evals(const std::string& id, const boost::json::value& doc,
                                   const std::string& region)>;

@@ -12,11 +12,10 @@ std::string s3control_account(inventory::Facts& facts, const CheckScope& scope) 
 
 std::optional<json::array> access_points(inventory::Facts& facts, const CheckScope& scope,
                                          const std::string& region, net::Evals& evals) {
-    // No paginator in the model, but the answer pages by NextToken.
-    return net::list_items_by_token(facts, scope, region, "S3", "s3control", "ListAccessPoints",
-                                    {{"AccountId", s3control_account(facts, scope)}},
-                                    "AccessPointList", "NextToken", "NextToken",
-                                    "Access point list", evals);
+    // botocore has no paginator for it; EXTRA_PAGINATORS in gen_aws_models.py adds NextToken.
+    return net::list_items(facts, scope, region, "S3", "s3control", "ListAccessPoints",
+                           {{"AccountId", s3control_account(facts, scope)}}, "AccessPointList",
+                           "Access point list", evals);
 }
 
 }  // namespace dspm::checks::platform

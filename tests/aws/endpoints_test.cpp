@@ -211,6 +211,49 @@ TEST(IamActions, Exceptions) {
 
 // Every operation of every embedded model has an explicit entry: adding an operation to the
 // models without deciding its IAM action fails here.
+// An operation whose request and answer both carry a page token pages, whether or not botocore
+// ships a paginator for it; without one in the embedded model the client would read its first
+// page as the whole list (scripts/gen_aws_models.py's EXTRA_PAGINATORS adds the missing ones).
+TEST(Models, EveryOperationThatPagesByATokenHasAPaginator) {
+    const std::set<std::string> token_names = {"NextToken",  "nextToken",       "Marker",
+                                               "NextMarker", "PaginationToken", "position"};
+    std::vector<std::string> missing;
+    int paged = 0;
+    for (const auto& file : dspm::embedded::all()) {
+        if (!file.path.starts_with("aws/models/") || !file.path.ends_with(".json")) continue;
+        const auto doc = boost::json::parse(file.content).as_object();
+        const std::string service(doc.at("metadata").as_object().at("service").as_string());
+        const auto& shapes = doc.at("shapes").as_object();
+        const auto members = [&](const boost::json::object& op, const char* side) {
+            std::set<std::string> out;
+            const auto* ref = op.if_contains(side);
+            if (ref == nullptr) return out;
+            const auto* shape = shapes.if_contains(ref->as_object().at("shape").as_string());
+            if (shape == nullptr) return out;
+            if (const auto* m = shape->as_object().if_contains("members"))
+                for (const auto& [name, _] : m->as_object())
+                    out.insert(std::string(name));
+            return out;
+        };
+        for (const auto& [name, op_value] : doc.at("operations").as_object()) {
+            const auto& op = op_value.as_object();
+            const auto in = members(op, "input");
+            const auto out = members(op, "output");
+            bool pages = false;
+            for (const auto& t : token_names)
+                pages = pages || (in.count(t) && (out.count(t) || out.count("Next" + t)));
+            if (!pages) continue;
+            ++paged;
+            if (!op.contains("paginator")) missing.push_back(service + ":" + std::string(name));
+        }
+    }
+    EXPECT_GT(paged, 50);
+    std::string list;
+    for (const auto& m : missing)
+        list += " " + m;
+    EXPECT_TRUE(missing.empty()) << "operations that page by a token without a paginator:" << list;
+}
+
 TEST(IamActions, TableCoversEveryModelOperation) {
     int models = 0, operations = 0;
     std::vector<std::string> missing;

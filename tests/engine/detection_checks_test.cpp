@@ -704,12 +704,26 @@ TEST(DetectionCloudTrailDataEvents, ClassicAndAdvancedSelectors) {
 TEST(DetectionCloudTrailLake, EventDataStoreOrInsightsOrNeither) {
     {
         Fixture f;  // Lake alone
-        f.aws->on_json("cloudtrail", "ListEventDataStores",
-                       R"({"EventDataStores":[{"Name":"lake","Status":"ENABLED"}]})");
+        // ListEventDataStores no longer returns Status: GetEventDataStore does.
+        f.aws->on_json("cloudtrail", "ListEventDataStores", R"({"EventDataStores":[
+            {"EventDataStoreArn":"arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/lake-1",
+             "Name":"lake"},
+            {"EventDataStoreArn":"arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/old-2",
+             "Name":"old"}]})");
+        f.aws->on("cloudtrail", "GetEventDataStore",
+                  [](const json::object& p, const std::string&) -> FakeAwsClient::Result {
+                      const std::string arn(p.at("EventDataStore").as_string());
+                      const bool lake = arn.ends_with("lake-1");
+                      return json::value{{"EventDataStoreArn", arn},
+                                         {"Name", lake ? "lake" : "old"},
+                                         {"Status", lake ? "ENABLED" : "STOPPED_INGESTION"},
+                                         {"MultiRegionEnabled", false}};
+                  });
         trails(*f.aws, R"({"trailList":[]})");
         auto r = f.run("3.0-11");
         EXPECT_EQ(r.status, Status::compliant);
         EXPECT_EQ(r.evaluations[0].resource_id, "us-east-1");
+        EXPECT_EQ(r.evaluations[0].observed_value, json::value(1));  // the stopped one not
     }
     {
         Fixture f;  // Insights on the org trail; HasInsightSelectors false is not read again
@@ -724,8 +738,11 @@ TEST(DetectionCloudTrailLake, EventDataStoreOrInsightsOrNeither) {
     }
     {
         Fixture f;  // neither: InsightNotEnabledException is an answer, not an error
-        f.aws->on_json("cloudtrail", "ListEventDataStores",
-                       R"({"EventDataStores":[{"Name":"old","Status":"PENDING_DELETION"}]})");
+        f.aws->on_json("cloudtrail", "ListEventDataStores", R"({"EventDataStores":[
+            {"EventDataStoreArn":"arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/old-2",
+             "Name":"old"}]})");
+        f.aws->on_json("cloudtrail", "GetEventDataStore",
+                       R"({"Name":"old","Status":"PENDING_DELETION","MultiRegionEnabled":false})");
         trails(*f.aws, kGoodAndLocal);
         f.not_found("cloudtrail", "GetInsightSelectors", "InsightNotEnabledException");
         auto r = f.run("3.0-11");
@@ -739,6 +756,17 @@ TEST(DetectionCloudTrailLake, EventDataStoreOrInsightsOrNeither) {
         auto r = f.run("3.0-11");
         EXPECT_EQ(r.status, Status::error);
         EXPECT_EQ(missing_permission(r), "cloudtrail:ListEventDataStores");
+    }
+    {
+        Fixture f;  // a store whose status cannot be read is an ERROR, not a store
+        f.aws->on_json("cloudtrail", "ListEventDataStores", R"({"EventDataStores":[
+            {"EventDataStoreArn":"arn:aws:cloudtrail:us-east-1:123456789012:eventdatastore/l-1",
+             "Name":"lake"}]})");
+        f.aws->deny("cloudtrail", "GetEventDataStore", "cloudtrail:GetEventDataStore");
+        trails(*f.aws, R"({"trailList":[]})");
+        auto r = f.run("3.0-11");
+        EXPECT_EQ(r.status, Status::error);
+        EXPECT_EQ(missing_permission(r), "cloudtrail:GetEventDataStore");
     }
 }
 

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -109,8 +110,9 @@ class FakeAwsClient : public aws::AwsClient {
         return doc;
     }
     static constexpr const char* kSecondPage = "fake-second-page";
-    // Every page, as the real client reads them: page by page through call(), the lists merged,
-    // so a check's list is read across the fake's page split as it would be across AWS's.
+    // Every page, as the real client reads them: page by page through call() (the fake's own
+    // split and any token a handler answers), the lists merged and the token dropped; a repeated
+    // token is the client's "pagination stopped early" error, so a handler can script it.
     Result call_all_pages(std::string_view service, std::string_view operation,
                           const boost::json::object& params,
                           const aws::CallOptions& options = {}) override {
@@ -120,23 +122,37 @@ class FakeAwsClient : public aws::AwsClient {
             pag->result_keys.size() != 1 || pag->output_tokens[0].find('.') != std::string::npos ||
             pag->result_keys[0].find('.') != std::string::npos)
             return dispatch(service, operation, params, options);
-        auto first = call(service, operation, params, options);
-        if (!first || !first->is_object()) return first;
-        auto& o = first->as_object();
-        const auto* token = o.if_contains(pag->output_tokens[0]);
-        if (token == nullptr || !token->is_string() || token->get_string() != kSecondPage)
-            return first;
-        boost::json::object next = params;
-        next[pag->input_tokens[0]] = kSecondPage;
-        auto rest = call(service, operation, next, options);
-        if (!rest) return rest;
-        o.erase(pag->output_tokens[0]);
+        const auto& in = pag->input_tokens[0];
+        const auto& out = pag->output_tokens[0];
         const auto& key = pag->result_keys[0];
-        if (rest->is_object())
-            if (const auto* more = rest->as_object().if_contains(key); more && more->is_array())
+        boost::json::object next = params;
+        std::optional<boost::json::value> merged;
+        std::set<std::string> seen;
+        for (int page = 0;; ++page) {
+            auto r = call(service, operation, next, options);
+            if (!r || !r->is_object()) return r;
+            auto& o = r->as_object();
+            std::string token;
+            if (const auto* t = o.if_contains(out); t != nullptr && t->is_string())
+                token = std::string(t->get_string());
+            o.erase(out);
+            if (!merged) {
+                merged = std::move(*r);
+            } else if (const auto* more = o.if_contains(key); more && more->is_array()) {
+                auto& into = merged->as_object()[key];
+                if (!into.is_array()) into = boost::json::array{};
                 for (const auto& item : more->as_array())
-                    o[key].as_array().push_back(item);
-        return first;
+                    into.as_array().push_back(item);
+            }
+            if (token.empty()) return std::move(*merged);
+            if (!seen.insert(token).second || page >= 1000) {
+                auto e = error(aws::ErrorKind::malformed, std::string(service),
+                               std::string(operation), "PaginationStopped");
+                e.message = "pagination stopped early: the same next token was answered twice";
+                return unexpected(std::move(e));
+            }
+            next[in] = token;
+        }
     }
     std::string default_region() const override { return region_; }
     aws::CallStats stats() const override {
