@@ -34,7 +34,7 @@ CODES = {
  "1.0-02": ("high", ["organizations:ListPolicies", "organizations:DescribeOrganization"], "Service control policies are enabled and attached", "a SERVICE_CONTROL_POLICY exists", "no SCP applied", "Create an SCP and attach it to the OUs or accounts"),
  "1.0-03": ("high", ["iam:GenerateCredentialReport", "iam:GetCredentialReport"], "MFA and access key usage per IAM user from the credential report", "MFA active / key used within 90 days", "no MFA, or key unused for long", "Deactivate or delete stale access keys and enable MFA for each user"),
  "1.0-04": ("medium", ["iam:GetAccountPasswordPolicy"], "Password policy complexity and expiry", ">=8, true", "too short or too simple", "Edit the account password policy"),
- "1.0-05": ("medium", ["access-analyzer:ListAnalyzers"], "An IAM Access Analyzer for external sharing is active", "ACTIVE", "INACTIVE", "Create an analyzer in IAM Access Analyzer"),
+ "1.0-05": ("medium", ["access-analyzer:ListAnalyzers", "organizations:DescribeOrganization"], "An IAM Access Analyzer for external sharing is active", "ACTIVE", "INACTIVE", "Create an analyzer in IAM Access Analyzer"),
  "1.0-06": ("critical", ["iam:GetAccountSummary"], "The root user has MFA", "1", "0", "Enable MFA for the root user under its security credentials"),
  "2.0-01": ("high", ["s3:ListAllMyBuckets", "s3:GetEncryptionConfiguration"], "Default bucket encryption uses SSE-KMS", "aws:kms", "AES256 / none", "Set the bucket default encryption to SSE-KMS"),
  "2.0-02": ("high", ["rds:DescribeDBInstances"], "DB instance storage is encrypted", "TRUE", "FALSE", "Copy a snapshot with encryption and restore a new instance from it"),

@@ -8,13 +8,22 @@
 // organization) are listed in extra.otherAnalyzers and not counted, nor are external-access
 // analyzers that are CREATING, DISABLED or FAILED. A region passes with at least one; a region
 // without any is NON_COMPLIANT (the analyzer is the control), a failed list an ERROR.
-// An ORGANIZATION analyzer lives in the management or delegated administrator account: a member
-// account's own ListAnalyzers does not show it.
+// An ORGANIZATION analyzer lives in the management or delegated administrator account and covers
+// every member, but a member account's own ListAnalyzers does not show it. So in a member account
+// (DescribeOrganization, read only when a region has no analyzer of its own) a region without
+// one is not evidenced, never NON_COMPLIANT: it is listed in evidence.regionsNotEvidenced with
+// the exact reason (run from the management account or the delegated administrator), and the
+// result is SKIPPED when no region has an analyzer of its own. A standalone or management account,
+// or one whose membership cannot be read (noted), fails such a region.
 #include <boost/json.hpp>
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "checks/detection_helpers.hpp"
 #include "checks/helpers.hpp"
+#include "checks/org_helpers.hpp"
 
 namespace dspm::checks {
 
@@ -32,19 +41,22 @@ bool external_access(std::string_view type) {
 class Check1005AccessAnalyzer final : public Check {
   public:
     const CheckInfo& info() const override {
-        static const CheckInfo i{"1.0-05",
-                                 "IAM Access Analyzer",
-                                 "AccessAnalyzer",
-                                 "medium",
-                                 {"access-analyzer:ListAnalyzers"},
-                                 Reach::regional,
-                                 Applicability::control};
+        static const CheckInfo i{
+            "1.0-05",
+            "IAM Access Analyzer",
+            "AccessAnalyzer",
+            "medium",
+            {"access-analyzer:ListAnalyzers", "organizations:DescribeOrganization"},
+            Reach::regional,
+            Applicability::control};
         return i;
     }
 
     engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {
         std::vector<Evaluation> evals;
         std::size_t passing = 0;
+        std::optional<org::Membership> membership;  // read once, when a region has no analyzer
+        std::vector<std::string> unseen;
         for (const auto& region : scope.regions) {
             auto doc = facts.aws_all_pages("accessanalyzer", "ListAnalyzers", {}, region);
             if (!doc) {
@@ -66,8 +78,19 @@ class Check1005AccessAnalyzer final : public Check {
                     others.push_back(std::move(item));
                 }
             }
+            if (n == 0) {
+                if (!membership) membership = org::membership(facts, scope);
+                if (membership->position == org::Position::member) {
+                    unseen.push_back(region);
+                    continue;
+                }
+            }
             json::object extra{{"analyzers", std::move(counted)},
                                {"otherAnalyzers", std::move(others)}};
+            if (n == 0 && membership && membership->position == org::Position::unknown)
+                extra["organizationPosition"] =
+                    "unknown: DescribeOrganization failed, so an ORGANIZATION analyzer of a "
+                    "management account cannot be ruled out";
             if (n == 0)
                 extra["note"] =
                     "no ACTIVE analyzer of type ACCOUNT or ORGANIZATION (external access) in this "
@@ -81,7 +104,28 @@ class Check1005AccessAnalyzer final : public Check {
         }
         json::object evidence{{"regions", scope.regions.size()},
                               {"regionsWithActiveAnalyzer", passing}};
-        return finish(info(), std::move(evals), std::move(evidence), "no audited regions");
+        auto result = finish(info(), std::move(evals), std::move(evidence), "no audited regions");
+        if (!unseen.empty()) {
+            json::array listed;
+            std::string joined;
+            for (const auto& r : unseen) {
+                listed.emplace_back(r);
+                joined += (joined.empty() ? "" : ", ") + r;
+            }
+            result.evidence["regionsNotEvidenced"] = std::move(listed);
+            result.evidence["organizationPosition"] = org::to_string(membership->position);
+            std::string why = "not evidenced in " + joined +
+                              ": no analyzer of this account's own there, and " +
+                              org::member_reason(*membership, scope,
+                                                 "an ORGANIZATION analyzer covering this account");
+            if (result.evaluations.empty()) {
+                result.status = engine::Status::skipped;
+                result.reason = std::move(why);
+            } else {
+                result.notes.push_back(std::move(why));
+            }
+        }
+        return result;
     }
 };
 

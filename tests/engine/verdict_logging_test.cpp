@@ -735,6 +735,61 @@ TEST(VerdictAccessAnalyzer, EachRegionNeedsItsOwnAndDenialIsError) {
     }
 }
 
+// A member account cannot see its organization's ORGANIZATION analyzer (it lives in the
+// management or delegated administrator account): a region without an analyzer of its own is
+// not evidenced there, with the reason; the management account fails such a region.
+constexpr const char* kOrgOf111 = R"({"Organization":{"Id":"o-exampleorgid",
+    "Arn":"arn:aws:organizations::111111111111:organization/o-exampleorgid","FeatureSet":"ALL",
+    "MasterAccountArn":"arn:aws:organizations::111111111111:account/o-exampleorgid/111111111111",
+    "MasterAccountId":"111111111111","MasterAccountEmail":"bill@example.com"}})";
+
+TEST(VerdictAccessAnalyzer, AMemberAccountWithoutItsOwnIsNotEvidencedWithTheReason) {
+    {
+        Fixture f;  // member (the audited account is 123456789012), no analyzer anywhere
+        f.scope.regions = {"us-east-1", "eu-west-1"};
+        f.aws->on_json("accessanalyzer", "ListAnalyzers", R"({"analyzers":[]})");
+        f.aws->on_json("organizations", "DescribeOrganization", kOrgOf111);
+        auto r = f.run("1.0-05");
+        EXPECT_EQ(r.status, Status::skipped);
+        ASSERT_TRUE(r.reason.has_value());
+        EXPECT_NE(r.reason->find("111111111111"), std::string::npos) << *r.reason;
+        EXPECT_NE(r.reason->find("eu-west-1"), std::string::npos) << *r.reason;
+        EXPECT_EQ(r.evidence.at("regionsNotEvidenced").as_array().size(), 2u);
+        EXPECT_EQ(f.aws->count("organizations:DescribeOrganization"), 1u);
+    }
+    {
+        Fixture f;  // member with its own analyzer in one region: judged there, noted elsewhere
+        f.scope.regions = {"us-east-1", "eu-west-1"};
+        f.aws->on("accessanalyzer", "ListAnalyzers",
+                  [](const json::object&, const std::string& region) -> Result {
+                      if (region == "us-east-1")
+                          return json::parse(analyzers({analyzer("ext", "ACCOUNT", "ACTIVE")}));
+                      return json::parse(R"({"analyzers":[]})");
+                  });
+        f.aws->on_json("organizations", "DescribeOrganization", kOrgOf111);
+        auto r = f.run("1.0-05");
+        EXPECT_EQ(r.status, Status::compliant);
+        EXPECT_EQ(r.evaluations.size(), 1u);
+        ASSERT_EQ(r.notes.size(), 1u);
+        EXPECT_NE(r.notes[0].find("eu-west-1"), std::string::npos);
+    }
+    {
+        Fixture f;  // the management account sees every analyzer it has: none fails
+        f.scope.account = "111111111111";
+        f.aws->on_json("accessanalyzer", "ListAnalyzers", R"({"analyzers":[]})");
+        f.aws->on_json("organizations", "DescribeOrganization", kOrgOf111);
+        EXPECT_EQ(f.run("1.0-05").status, Status::non_compliant);
+    }
+    {
+        Fixture f;  // membership unreadable: the region fails, and the evidence says why unsure
+        f.aws->on_json("accessanalyzer", "ListAnalyzers", R"({"analyzers":[]})");
+        f.aws->deny("organizations", "DescribeOrganization", "organizations:DescribeOrganization");
+        auto r = f.run("1.0-05");
+        EXPECT_EQ(r.status, Status::non_compliant);
+        EXPECT_TRUE(r.evaluations.at(0).extra.contains("organizationPosition"));
+    }
+}
+
 // ---- 15.0-02 ----
 std::string bus_arn(const std::string& name, const std::string& region = "us-east-1",
                     const std::string& account = "123456789012") {
