@@ -80,7 +80,7 @@ CODES = {
  "6.0-01": ("low", ["sagemaker:ListEndpoints", "sagemaker:DescribeEndpoint"], "Endpoints are in service", "InService", "Failed", "Update the endpoint with a new configuration"),
  "6.0-02": ("low", ["sagemaker:ListMonitoringSchedules"], "Model monitoring schedules exist", "Scheduled / Active", "absent", "Create a monitoring schedule"),
  "6.0-03": ("medium", ["ecr:DescribeRepositories"], "Images are scanned on push", "true", "false", "Change the repository scanning setting"),
- "6.0-04": ("medium", ["inspector2:BatchGetAccountStatus", "inspector2:ListCoverage"], "Inspector is enabled and actively scans each resource it covers", "ACTIVE", "INACTIVE / not enabled", "Activate Inspector and fix the reason a resource is not scanned"),
+ "6.0-04": ("medium", ["inspector2:BatchGetAccountStatus", "inspector2:ListCoverage", "ec2:DescribeInstances", "ecr:DescribeRepositories", "lambda:ListFunctions"], "Inspector is enabled and actively scans each resource: covered resources are ACTIVE, and no running instance, repository or function is of a type whose scanning is off", "ACTIVE", "INACTIVE / not enabled", "Activate Inspector and fix the reason a resource is not scanned"),
  "6.0-05": ("low", ["sagemaker:ListModelPackageGroups", "sagemaker:ListModelPackages"], "Model packages carry an approval status", "Approved", "Rejected / Pending", "Evaluate the model and apply an approval step"),
  "6.0-06": ("low", ["signer:ListSigningProfiles"], "Code signing profiles exist", "present", "absent", "Create a signing profile"),
  "6.0-07": ("low", ["ecr:DescribeRepositories"], "Image tags are immutable", "IMMUTABLE", "MUTABLE", "Switch the repository to immutable tags"),

@@ -523,6 +523,7 @@ TEST(VerdictInspectorCoverage, ActiveResourcesPassInactiveFailNotEnabledRegionFa
         {"resourceType":"AWS_EC2_INSTANCE","resourceId":"i-0a1b2c3d4e5f60002",
          "accountId":"123456789012","scanType":"PACKAGE",
          "scanStatus":{"statusCode":"INACTIVE","reason":"UNMANAGED_EC2_INSTANCE"}}]})");
+    f.aws->on_json("lambda", "ListFunctions", R"({"Functions":[]})");  // Lambda scanning is off
     auto r = f.run("6.0-04");
     EXPECT_EQ(r.status, Status::non_compliant);
     ASSERT_EQ(r.evaluations.size(), 3u);
@@ -540,7 +541,8 @@ TEST(VerdictInspectorCoverage, ActiveResourcesPassInactiveFailNotEnabledRegionFa
     EXPECT_EQ(eu->status, Status::non_compliant);
     EXPECT_EQ(eu->observed_value, "DISABLED");
     EXPECT_EQ(f.aws->count("inspector2:ListCoverage"), 1u);  // not where Inspector is off
-    EXPECT_TRUE(has_note(r, "us-east-1: lambda scanning is DISABLED"));
+    EXPECT_TRUE(has_note(r, "us-east-1: lambdaCode scanning is DISABLED"));
+    EXPECT_EQ(f.aws->count("lambda:ListFunctions"), 1u);  // only where Inspector is on
 }
 
 TEST(VerdictInspectorCoverage, DeniedReadsAreErrorsNothingCoveredIsSkipped) {
@@ -557,6 +559,7 @@ TEST(VerdictInspectorCoverage, DeniedReadsAreErrorsNothingCoveredIsSkipped) {
         Fixture f;
         f.aws->on_json("inspector2", "BatchGetAccountStatus", account_status("ENABLED").c_str());
         f.aws->deny("inspector2", "ListCoverage", "inspector2:ListCoverage");
+        f.aws->on_json("lambda", "ListFunctions", R"({"Functions":[]})");
         auto r = f.run("6.0-04");
         EXPECT_EQ(r.status, Status::error);
         ASSERT_EQ(r.evaluations.size(), 1u);
@@ -567,10 +570,55 @@ TEST(VerdictInspectorCoverage, DeniedReadsAreErrorsNothingCoveredIsSkipped) {
         Fixture f;
         f.aws->on_json("inspector2", "BatchGetAccountStatus", account_status("ENABLED").c_str());
         f.aws->on_json("inspector2", "ListCoverage", R"({"coveredResources":[]})");
+        f.aws->on_json("lambda", "ListFunctions", R"({"Functions":[]})");
         auto r = f.run("6.0-04");
         EXPECT_EQ(r.status, Status::skipped);
         EXPECT_TRUE(has_note(r, "covers no resource"));
     }
+}
+
+// Scanning EC2 off while ECR is on: the covered repository passes, and each running instance,
+// which ListCoverage never lists, fails with the type's status (an ECR-only Inspector used to
+// pass the account). Stopped instances are not scanned by Inspector and not judged.
+TEST(VerdictInspectorCoverage, ResourcesOfATypeWhoseScanningIsOffFail) {
+    Fixture f;
+    f.aws->on_json("inspector2", "BatchGetAccountStatus", R"({"accounts":[{"accountId":
+        "123456789012","state":{"status":"ENABLED"},"resourceState":{"ec2":{"status":"DISABLED"},
+        "ecr":{"status":"ENABLED"},"lambda":{"status":"ENABLED"},
+        "lambdaCode":{"status":"ENABLED"}}}],"failedAccounts":[]})");
+    f.aws->on_json("inspector2", "ListCoverage", R"({"coveredResources":[
+        {"resourceType":"AWS_ECR_REPOSITORY","resourceId":"app-api","accountId":"123456789012",
+         "scanType":"PACKAGE","scanStatus":{"statusCode":"ACTIVE","reason":"SUCCESSFUL"}}]})");
+    f.aws->on_json("ec2", "DescribeInstances", R"({"Reservations":[
+        {"ReservationId":"r-0a","OwnerId":"123456789012","Instances":[
+          {"InstanceId":"i-0run0000000000001","State":{"Code":16,"Name":"running"}},
+          {"InstanceId":"i-0stop000000000002","State":{"Code":80,"Name":"stopped"}}]},
+        {"ReservationId":"r-0b","OwnerId":"123456789012","Instances":[
+          {"InstanceId":"i-0run0000000000003","State":{"Code":16,"Name":"running"}}]}]})");
+    auto r = f.run("6.0-04");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 3u);
+    EXPECT_EQ(eval_of(r, "app-api")->status, Status::compliant);
+    for (const char* id : {"i-0run0000000000001", "i-0run0000000000003"}) {
+        const auto* e = eval_of(r, id);
+        ASSERT_NE(e, nullptr) << id;
+        EXPECT_EQ(e->status, Status::non_compliant);
+        EXPECT_EQ(e->observed_value, "DISABLED");
+        EXPECT_EQ(e->evidence_path, "accounts[0].resourceState.ec2.status");
+    }
+    EXPECT_EQ(eval_of(r, "i-0stop000000000002"), nullptr);
+    EXPECT_EQ(f.aws->count("ecr:DescribeRepositories"), 0u);  // ECR scanning is on
+
+    Fixture g;  // the instance list is denied: an ERROR naming the action, never a pass
+    g.aws->on_json("inspector2", "BatchGetAccountStatus", R"({"accounts":[{"accountId":
+        "123456789012","state":{"status":"ENABLED"},"resourceState":{"ec2":{"status":"DISABLED"},
+        "ecr":{"status":"ENABLED"},"lambda":{"status":"ENABLED"}}}],"failedAccounts":[]})");
+    g.aws->on_json("inspector2", "ListCoverage", R"({"coveredResources":[
+        {"resourceType":"AWS_ECR_REPOSITORY","resourceId":"app-api","accountId":"123456789012",
+         "scanType":"PACKAGE","scanStatus":{"statusCode":"ACTIVE","reason":"SUCCESSFUL"}}]})");
+    g.aws->deny("ec2", "DescribeInstances", "ec2:DescribeInstances");
+    auto d = g.run("6.0-04");
+    EXPECT_EQ(d.status, Status::error);
 }
 
 // ---------------------------------------------------------------------------------------------
