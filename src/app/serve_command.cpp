@@ -45,6 +45,8 @@ int run_serve(const Settings& settings) {
     options.max_connections_per_client = settings.max_connections_per_client;
     net::HttpServer server(
         options, [router](const net::ServerRequest& request) { return router->dispatch(request); });
+    // Before the port opens: a supervisor's SIGTERM during start-up is a graceful stop too.
+    server.handle_signals();
     try {
         server.start();
     } catch (const std::runtime_error& e) {

@@ -26,6 +26,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -688,6 +689,7 @@ struct HttpServer::Impl {
     asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
     asio::strand<asio::io_context::executor_type> accept_strand{asio::make_strand(ioc)};
     tcp::acceptor acceptor{accept_strand};
+    std::optional<asio::signal_set> signals;  // handle_signals(); reset after the drain
     std::vector<std::thread> io_threads;
     unsigned short bound_port = 0;
     bool started = false;
@@ -850,17 +852,19 @@ unsigned short HttpServer::port() const {
     return impl_->bound_port;
 }
 
+void HttpServer::handle_signals() {
+    if (impl_->signals) return;
+    impl_->signals.emplace(impl_->ioc, SIGINT, SIGTERM);
+    impl_->signals->async_wait([this](beast::error_code ec, int signal) {
+        if (ec) return;
+        log::info("shutting down", {{"signal", signal}});
+        impl_->request_stop();
+    });
+}
+
 void HttpServer::run(bool install_signal_handlers) {
+    if (install_signal_handlers) handle_signals();
     start();
-    std::optional<asio::signal_set> signals;
-    if (install_signal_handlers) {
-        signals.emplace(impl_->ioc, SIGINT, SIGTERM);
-        signals->async_wait([this](beast::error_code ec, int signal) {
-            if (ec) return;
-            log::info("shutting down", {{"signal", signal}});
-            impl_->request_stop();
-        });
-    }
     {
         std::unique_lock lock(impl_->stop_mutex);
         impl_->stop_cv.wait(lock, [&] { return impl_->stop_requested; });
@@ -868,7 +872,7 @@ void HttpServer::run(bool install_signal_handlers) {
     // The signal set stays armed-and-idle until the I/O threads have stopped: cancelling it here
     // would race with them.
     impl_->drain();
-    signals.reset();
+    impl_->signals.reset();
 }
 
 void HttpServer::stop() {

@@ -92,11 +92,16 @@ class HttpServer {
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
+    // SIGINT and SIGTERM stop the server gracefully from now on. Call it before start(): a
+    // signal that arrives once the port accepts connections must not find the default action
+    // (an abrupt exit) still in place; a signal before run() waits for the I/O threads.
+    void handle_signals();
     // Binds and listens; throws std::runtime_error with a clear message when the bind fails.
     void start();
     unsigned short port() const;
-    // Blocks until stop() or SIGINT/SIGTERM (when install_signal_handlers was called), then
-    // drains: stops accepting, lets in-flight requests finish within shutdown_grace.
+    // Blocks until stop() or SIGINT/SIGTERM (with install_signal_handlers, or after
+    // handle_signals()), then drains: stops accepting, lets in-flight requests finish within
+    // shutdown_grace.
     void run(bool install_signal_handlers);
     void stop();
 
