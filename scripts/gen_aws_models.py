@@ -57,7 +57,7 @@ OPERATIONS = {
                    "ListEventDataStores", "GetEventDataStore", "LookupEvents"],
     "guardduty": ["ListDetectors", "GetDetector"],
     "securityhub": ["GetEnabledStandards", "DescribeHub"],
-    "logs": ["DescribeLogGroups"],
+    "logs": ["DescribeLogGroups", "DescribeDeliveries", "DescribeDeliveryDestinations"],
     "elbv2": ["DescribeLoadBalancers", "DescribeListeners", "DescribeLoadBalancerAttributes",
               "DescribeSSLPolicies"],
     "acm": ["ListCertificates", "DescribeCertificate"],

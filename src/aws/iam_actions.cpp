@@ -136,6 +136,8 @@ constexpr IamActionEntry table[] = {
     {"lakeformation", "ListPermissions", "lakeformation:ListPermissions"},
     {"lambda", "ListFunctions", "lambda:ListFunctions"},
     {"logs", "DescribeLogGroups", "logs:DescribeLogGroups"},
+    {"logs", "DescribeDeliveries", "logs:DescribeDeliveries"},
+    {"logs", "DescribeDeliveryDestinations", "logs:DescribeDeliveryDestinations"},
     {"macie2", "GetMacieSession", "macie2:GetMacieSession"},
     {"macie2", "ListClassificationJobs", "macie2:ListClassificationJobs"},
     {"macie2", "GetAutomatedDiscoveryConfiguration", "macie2:GetAutomatedDiscoveryConfiguration"},

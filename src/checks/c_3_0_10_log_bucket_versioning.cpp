@@ -10,7 +10,13 @@
 // parameters, so the run's fact cache serves them once. A source that could not be read is an
 // ERROR (a log bucket may hide behind it). A log bucket of another account (an organisation's log
 // archive) is listed in the evidence, to be judged from its owner; it is not judged from here.
-// CloudFront's newer log deliveries (CloudWatch vended logs) are not seen.
+// Vended logs delivered through CloudWatch Logs' delivery API (CloudFront standard logging v2 and
+// the other services that log that way) count too: DescribeDeliveries (every page, each audited
+// region and the partition's global region, where CloudFront's live) names the delivery
+// destination of each delivery, DescribeDeliveryDestinations its destinationResourceArn; an S3
+// destination's bucket is a log bucket. A destination no delivery uses receives nothing and is
+// not counted.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <map>
 #include <mutex>
@@ -166,6 +172,40 @@ void from_config_and_flow_logs(inventory::Facts& facts, const CheckScope& scope,
     });
 }
 
+void from_vended_log_deliveries(inventory::Facts& facts, const CheckScope& scope, LogBuckets& out) {
+    std::vector<std::string> regions = scope.regions;
+    if (std::find(regions.begin(), regions.end(), scope.global_region) == regions.end())
+        regions.push_back(scope.global_region);
+    parallel_for(regions.size(), scope.fanout, [&](std::size_t i) {
+        const auto& region = regions[i];
+        auto deliveries = facts.aws_all_pages("logs", "DescribeDeliveries", {}, region);
+        if (!deliveries) {
+            out.error(error_evaluation("CloudWatch Logs", "*", "Vended log delivery bucket",
+                                       deliveries.error(), region, scope.account));
+            return;
+        }
+        std::map<std::string, std::string> used;  // destination ARN -> its first source
+        for (const auto& d : detection::array_at(*deliveries, "deliveries"))
+            if (string_at(d, "deliveryDestinationType") == "S3")
+                used.emplace(string_at(d, "deliveryDestinationArn"),
+                             string_at(d, "deliverySourceName"));
+        if (used.empty()) return;
+        auto destinations = facts.aws_all_pages("logs", "DescribeDeliveryDestinations", {}, region);
+        if (!destinations) {
+            out.error(error_evaluation("CloudWatch Logs", "*", "Vended log delivery bucket",
+                                       destinations.error(), region, scope.account));
+            return;
+        }
+        for (const auto& dest : detection::array_at(*destinations, "deliveryDestinations")) {
+            auto it = used.find(string_at(dest, "arn"));
+            if (it == used.end()) continue;
+            out.add(bucket_of_arn(
+                        string_at(dest, "deliveryDestinationConfiguration.destinationResourceArn")),
+                    "vended log delivery from " + it->second + " (" + region + ")");
+        }
+    });
+}
+
 Evaluation judge(inventory::Facts& facts, const CheckScope& scope, const storage::BucketRef& bucket,
                  const std::set<std::string>& sources) {
     const auto where = storage::locate_bucket(facts, scope, bucket);
@@ -202,7 +242,8 @@ class LogBucketVersioning final : public Check {
              "elasticloadbalancing:DescribeLoadBalancers",
              "elasticloadbalancing:DescribeLoadBalancerAttributes", "cloudfront:ListDistributions",
              "cloudfront:GetDistributionConfig", "config:DescribeDeliveryChannels",
-             "ec2:DescribeFlowLogs"},
+             "ec2:DescribeFlowLogs", "logs:DescribeDeliveries",
+             "logs:DescribeDeliveryDestinations"},
             // The log sources are regional: a run that could not list the
             // account's regions has not seen every log bucket.
             Reach::regional};
@@ -221,6 +262,7 @@ class LogBucketVersioning final : public Check {
         from_load_balancers(facts, scope, found);
         from_cloudfront(facts, scope, found);
         from_config_and_flow_logs(facts, scope, found);
+        from_vended_log_deliveries(facts, scope, found);
 
         std::map<std::string, const storage::BucketRef*> own;
         for (const auto& b : list.buckets)
@@ -254,8 +296,8 @@ class LogBucketVersioning final : public Check {
                             "archive, or deleted): judge them from the account that owns them");
         auto r = finish(info(), std::move(evals), std::move(evidence),
                         "no log buckets: no trail, access log, load balancer or CloudFront log, "
-                        "Config delivery channel or flow log delivers to an S3 bucket of this "
-                        "account");
+                        "Config delivery channel, flow log or vended log delivery writes to an S3 "
+                        "bucket of this account");
         for (auto& n : notes)
             r.notes.push_back(std::move(n));
         return r;

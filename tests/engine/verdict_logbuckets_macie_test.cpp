@@ -182,6 +182,7 @@ void no_log_sources(FakeAwsClient& aws) {
                     "Quantity":0,"Items":[]}})");
     aws.on_json("config", "DescribeDeliveryChannels", R"({"DeliveryChannels":[]})");
     aws.on_json("ec2", "DescribeFlowLogs", R"({"FlowLogs":[]})");
+    aws.on_json("logs", "DescribeDeliveries", R"({"deliveries":[]})");
 }
 
 std::string buckets_doc(const std::vector<std::string>& names) {
@@ -290,6 +291,55 @@ TEST(VerdictLogBuckets, EveryLogSourceNamesItsBucketAndOnlyThoseAreJudged) {
     EXPECT_NE(note_of(*eval_of(r, "elb-logs")).find("never enabled"), std::string::npos);
     EXPECT_EQ(r.evidence.at("logBuckets").as_uint64(), 6u);
     EXPECT_EQ(r.evidence.at("versioningEnabled").as_uint64(), 4u);
+}
+
+// CloudFront standard logging v2 (and other vended logs) deliver through CloudWatch Logs: a
+// delivery names its destination, the destination its S3 bucket. A destination no delivery uses
+// receives nothing; a Firehose destination is no bucket. Shapes: botocore's logs model.
+TEST(VerdictLogBuckets, VendedLogDeliveriesNameTheirBuckets) {
+    Fixture fx;
+    no_log_sources(*fx.aws);
+    fx.aws->on_json("s3", "ListBuckets",
+                    buckets_doc({"cf-v2-logs", "unused-dest", "data"}).c_str());
+    fx.aws->on_json("logs", "DescribeDeliveries", R"({"deliveries":[
+        {"id":"abcdEXAMPLE1","arn":"arn:aws:logs:us-east-1:123456789012:delivery:abcdEXAMPLE1",
+         "deliverySourceName":"cf-EDFDVBD6EXAMPLE",
+         "deliveryDestinationArn":"arn:aws:logs:us-east-1:123456789012:delivery-destination:cf-s3",
+         "deliveryDestinationType":"S3"},
+        {"id":"abcdEXAMPLE2","arn":"arn:aws:logs:us-east-1:123456789012:delivery:abcdEXAMPLE2",
+         "deliverySourceName":"cf-EDFDVBD6EXAMPLE",
+         "deliveryDestinationArn":"arn:aws:logs:us-east-1:123456789012:delivery-destination:fh",
+         "deliveryDestinationType":"FH"}]})");
+    fx.aws->on_json("logs", "DescribeDeliveryDestinations", R"({"deliveryDestinations":[
+        {"name":"cf-s3","arn":"arn:aws:logs:us-east-1:123456789012:delivery-destination:cf-s3",
+         "deliveryDestinationType":"S3","outputFormat":"json",
+         "deliveryDestinationConfiguration":{"destinationResourceArn":"arn:aws:s3:::cf-v2-logs/cf"}},
+        {"name":"spare","arn":"arn:aws:logs:us-east-1:123456789012:delivery-destination:spare",
+         "deliveryDestinationType":"S3",
+         "deliveryDestinationConfiguration":{"destinationResourceArn":"arn:aws:s3:::unused-dest"}},
+        {"name":"fh","arn":"arn:aws:logs:us-east-1:123456789012:delivery-destination:fh",
+         "deliveryDestinationType":"FH","deliveryDestinationConfiguration":{
+         "destinationResourceArn":"arn:aws:firehose:us-east-1:123456789012:deliverystream/x"}}]})");
+    versioning(*fx.aws, {{"cf-v2-logs", ""}, {"unused-dest", ""}, {"data", ""}});
+    auto r = fx.run("3.0-10");
+    EXPECT_EQ(r.status, Status::non_compliant);
+    ASSERT_EQ(r.evaluations.size(), 1u);
+    const auto* e = eval_of(r, "cf-v2-logs");
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->status, Status::non_compliant);
+    EXPECT_TRUE(any_contains(sources_of(*e), "vended log delivery from cf-EDFDVBD6EXAMPLE"));
+    EXPECT_EQ(eval_of(r, "unused-dest"), nullptr);
+
+    Fixture denied;  // the delivery list is unreadable: a log bucket may hide behind it
+    no_log_sources(*denied.aws);
+    denied.aws->on_json("s3", "ListBuckets", buckets_doc({"data"}).c_str());
+    denied.aws->deny("logs", "DescribeDeliveries", "logs:DescribeDeliveries");
+    versioning(*denied.aws, {{"data", ""}});
+    auto d = denied.run("3.0-10");
+    EXPECT_EQ(d.status, Status::error);
+    ASSERT_FALSE(d.evaluations.empty());
+    EXPECT_EQ(missing_permissions(d.evaluations.at(0)),
+              std::vector<std::string>{"logs:DescribeDeliveries"});
 }
 
 TEST(VerdictLogBuckets, ALogArchiveOfAnotherAccountIsListedNotJudged) {
