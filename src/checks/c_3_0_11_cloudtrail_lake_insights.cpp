@@ -35,15 +35,10 @@ class CloudTrailLakeInsights final : public Check {
         std::vector<Evaluation> evals;
         std::size_t stores_total = 0;
         for (const auto& region : scope.regions) {
-            net::Evals errs;
             auto list = net::list_items(facts, scope, region, "CloudTrail", "cloudtrail",
                                         "ListEventDataStores", {}, "EventDataStores",
-                                        "Event data stores", errs);
-            if (!list) {
-                for (auto& e : errs)
-                    evals.push_back(std::move(e));
-                continue;
-            }
+                                        "Event data stores", evals);
+            if (!list) continue;
             // ListEventDataStores no longer returns Status (deprecated there): each store's
             // GetEventDataStore says whether it still ingests.
             std::vector<Expected<json::value, aws::AwsError>> details(list->size(),

@@ -29,23 +29,9 @@ using dspm::test::FakeAwsClient;
 using dspm::test::missing_permissions;
 using Result = FakeAwsClient::Result;
 using Fixture = dspm::test::CheckFixture;
-
-const Evaluation* eval_of(const MappingResult& r, const std::string& id) {
-    for (const auto& e : r.evaluations)
-        if (e.resource_id == id) return &e;
-    return nullptr;
-}
-
-std::string note_of(const Evaluation& e) {
-    const auto* n = e.extra.if_contains("note");
-    return n != nullptr && n->is_string() ? std::string(n->get_string()) : std::string();
-}
-
-bool has_note(const MappingResult& r, const std::string& part) {
-    for (const auto& n : r.notes)
-        if (n.find(part) != std::string::npos) return true;
-    return false;
-}
+using dspm::test::eval_of;
+using dspm::test::has_note;
+using dspm::test::note_of;
 
 // ---------------------------------------------------------------------------------------------
 // 7.0-03 CloudWatch alarms

@@ -26,17 +26,8 @@ using dspm::test::FakeAwsClient;
 using dspm::test::missing_permissions;
 using Result = FakeAwsClient::Result;
 using Fixture = dspm::test::CheckFixture;
-
-std::string note_of(const Evaluation& e) {
-    const auto* n = e.extra.if_contains("note");
-    return n != nullptr && n->is_string() ? std::string(n->get_string()) : std::string();
-}
-
-const Evaluation* eval_of(const MappingResult& r, const std::string& id) {
-    for (const auto& e : r.evaluations)
-        if (e.resource_id == id) return &e;
-    return nullptr;
-}
+using dspm::test::eval_of;
+using dspm::test::note_of;
 
 // ---------------------------------------------------------------------------------------------
 // 4.0-05 Macie

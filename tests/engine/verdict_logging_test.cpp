@@ -24,34 +24,13 @@ using dspm::test::FakeAwsClient;
 using Result = FakeAwsClient::Result;
 
 using Fixture = dspm::test::CheckFixture;
-
-Result not_found(const std::string& service, const std::string& op) {
-    return dspm::unexpected(
-        FakeAwsClient::error(dspm::aws::ErrorKind::not_found, service, op, "NotScripted"));
-}
+using dspm::test::by_param;
+using dspm::test::eval_of;
+using dspm::test::not_found;
 
 Result denied(const std::string& service, const std::string& op, const std::string& action) {
     return dspm::unexpected(FakeAwsClient::error(dspm::aws::ErrorKind::permission_denied, service,
                                                  op, "AccessDeniedException", action));
-}
-
-// Answers by the value of one parameter.
-void by_param(FakeAwsClient& aws, const std::string& service, const std::string& op,
-              const std::string& param, std::map<std::string, std::string> docs) {
-    aws.on(service, op, [=](const json::object& p, const std::string&) -> Result {
-        const auto* v = p.if_contains(param);
-        if (v != nullptr && v->is_string()) {
-            auto it = docs.find(std::string(v->get_string()));
-            if (it != docs.end()) return json::parse(it->second);
-        }
-        return not_found(service, op);
-    });
-}
-
-const Evaluation* eval_of(const MappingResult& r, const std::string& id) {
-    for (const auto& e : r.evaluations)
-        if (e.resource_id == id) return &e;
-    return nullptr;
 }
 
 bool has_permission(const Evaluation& e, const std::string& action) {

@@ -14,41 +14,16 @@
 #include <sstream>
 #include <string>
 
+#include "engine/catalog_audit.hpp"
 #include "support/test_support.hpp"
 
 namespace {
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
+using dspm::test::statuses;
 
 constexpr const char* kCodes[] = {"13.0-01", "15.0-02", "2.0-09", "6.0-03"};
-
-// The embedded catalog's mappings with one framework "verdicts" whose requirement 1 maps kCodes.
-fs::path write_catalog(const fs::path& dir) {
-    fs::create_directories(dir / "frameworks");
-    fs::copy_file(fs::path(DSPM_SOURCE_DIR) / "data" / "catalog" / "mappings.json",
-                  dir / "mappings.json", fs::copy_options::overwrite_existing);
-    json::array codes;
-    for (const char* c : kCodes)
-        codes.emplace_back(c);
-    json::object req{{"id", 1},
-                     {"item_code", "V.1"},
-                     {"title", "verdict fixes"},
-                     {"title_en", "verdict fixes"},
-                     {"mapping_status", "직접매핑"},
-                     {"regulation", "the codes issue 10 fixed"},
-                     {"mapping_codes", codes},
-                     {"auditable", true}};
-    std::ofstream(dir / "frameworks" / "verdicts.json") << json::serialize(json::object{
-        {"framework", "verdicts"}, {"name", "Verdict fixes"}, {"requirements", json::array{req}}});
-    std::ofstream(dir / "index.json") << json::serialize(
-        json::object{{"frameworks", json::array{json::object{{"framework", "verdicts"},
-                                                             {"file", "frameworks/verdicts.json"},
-                                                             {"name", "Verdict fixes"},
-                                                             {"requirements", 1},
-                                                             {"mapped", 1}}}}});
-    return dir;
-}
 
 constexpr const char* kSeed = R"PY(
 import sys, boto3
@@ -104,48 +79,6 @@ ecr.put_registry_scanning_configuration(scanType="BASIC", rules=[{"scanFrequency
     "repositoryFilters": [{"filter": "app-*", "filterType": "WILDCARD"}]}])
 )PY";
 
-std::map<std::string, json::object> audit(const std::string& endpoint, const fs::path& catalog,
-                                          std::string* err) {
-    const fs::path dir = fs::temp_directory_path() / ("dspm-fixed-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    const std::string out = (dir / "result.json").string();
-    auto env = dspm::test::moto_env(endpoint);
-    for (const char* k : {"MAPPING_BASE_URL", "COLLECTOR_BASE_URL", "AUDIT_API_TOKEN",
-                          "AWS_PROFILE", "AWS_SESSION_TOKEN"})
-        env.emplace(k, "");
-    env["CATALOG_DIR"] = catalog.string();
-    env["LOG_LEVEL"] = "error";
-    dspm::test::Process p({DSPM_BINARY, "audit", "verdicts", "1", "--output", out}, env,
-                          dir.string());
-    p.wait(std::chrono::seconds(90));
-    *err = p.stderr_text();
-    std::ifstream in(out);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    fs::remove_all(dir);
-    std::map<std::string, json::object> by_code;
-    std::error_code ec;
-    auto v = json::parse(ss.str(), ec);
-    if (ec || !v.is_object()) return by_code;
-    if (const auto* results = v.as_object().if_contains("results"); results && results->is_array())
-        for (const auto& m : results->as_array())
-            by_code[std::string(m.at("mapping_code").as_string())] = m.as_object();
-    return by_code;
-}
-
-// Status of each evaluation by resource id (and, when given, the checked field containing part).
-std::map<std::string, std::string> statuses(const json::object& m, const std::string& part = {}) {
-    std::map<std::string, std::string> out;
-    if (const auto* evals = m.if_contains("evaluations"); evals && evals->is_array())
-        for (const auto& e : evals->as_array()) {
-            const std::string field(e.at("checked_field").as_string());
-            if (!part.empty() && field.find(part) == std::string::npos) continue;
-            out[std::string(e.at("resource_id").as_string())] =
-                std::string(e.at("status").as_string());
-        }
-    return out;
-}
-
 TEST(VerdictMotoFixed, IssuerProviderEventLoopTlsPolicyAndRegistryScanning) {
     if (dspm::test::run_shell("command -v moto_server >/dev/null 2>&1") != 0)
         GTEST_SKIP() << "moto_server not installed";
@@ -161,11 +94,13 @@ TEST(VerdictMotoFixed, IssuerProviderEventLoopTlsPolicyAndRegistryScanning) {
         EXPECT_EQ(rc, 0) << out;
         return rc == 0;
     };
-    const auto catalog = write_catalog(fs::temp_directory_path() /
-                                       ("dspm-fixed-catalog-" + std::to_string(::getpid())));
+    const auto catalog = dspm::test::write_catalog(
+        fs::temp_directory_path() / ("dspm-fixed-catalog-" + std::to_string(::getpid())),
+        "verdicts", {std::begin(kCodes), std::end(kCodes)});
     std::string err;
     ASSERT_TRUE(seed("other"));
-    auto m = audit(moto.endpoint(), catalog, &err);
+    auto m =
+        dspm::test::audit_catalog(dspm::test::moto_env(moto.endpoint()), catalog, "verdicts", &err);
     ASSERT_EQ(m.size(), 4u) << err;
 
     // moto gives every cluster the same issuer, so the two verdicts of 13.0-01 take two seeds.
@@ -176,7 +111,8 @@ TEST(VerdictMotoFixed, IssuerProviderEventLoopTlsPolicyAndRegistryScanning) {
     EXPECT_NE(json::serialize(m["13.0-01"]).find("eks:ListPodIdentityAssociations"),
               std::string::npos);
     ASSERT_TRUE(seed("provider"));
-    auto with_provider = audit(moto.endpoint(), catalog, &err);
+    auto with_provider =
+        dspm::test::audit_catalog(dspm::test::moto_env(moto.endpoint()), catalog, "verdicts", &err);
     EXPECT_EQ(statuses(with_provider["13.0-01"])["pods"], "COMPLIANT")
         << json::serialize(with_provider["13.0-01"]);
     fs::remove(py);

@@ -22,6 +22,7 @@
 #include <sstream>
 #include <string>
 
+#include "engine/catalog_audit.hpp"
 #include "engine/fake_http.hpp"
 #include "engine/moto_front.hpp"
 #include "support/test_support.hpp"
@@ -32,38 +33,10 @@ namespace json = boost::json;
 namespace fs = std::filesystem;
 using dspm::test::FakeRequest;
 using dspm::test::FakeResponse;
+using dspm::test::statuses;
 
 constexpr const char* kCodes[] = {"7.0-03", "8.0-03", "3.0-09", "8.0-05",
                                   "9.0-03", "6.0-04", "4.0-07", "9.0-07"};
-
-// The embedded catalog's mappings with one framework "resources" whose requirement 1 maps kCodes.
-fs::path write_catalog(const fs::path& dir) {
-    fs::create_directories(dir / "frameworks");
-    fs::copy_file(fs::path(DSPM_SOURCE_DIR) / "data" / "catalog" / "mappings.json",
-                  dir / "mappings.json", fs::copy_options::overwrite_existing);
-    json::array codes;
-    for (const char* c : kCodes)
-        codes.emplace_back(c);
-    json::object req{{"id", 1},
-                     {"item_code", "R.1"},
-                     {"title", "per-resource verdicts"},
-                     {"title_en", "per-resource verdicts"},
-                     {"mapping_status", "직접매핑"},
-                     {"regulation", "the codes issue 10 fixed"},
-                     {"mapping_codes", codes},
-                     {"auditable", true}};
-    std::ofstream(dir / "frameworks" / "resources.json")
-        << json::serialize(json::object{{"framework", "resources"},
-                                        {"name", "Per-resource verdicts"},
-                                        {"requirements", json::array{req}}});
-    std::ofstream(dir / "index.json") << json::serialize(
-        json::object{{"frameworks", json::array{json::object{{"framework", "resources"},
-                                                             {"file", "frameworks/resources.json"},
-                                                             {"name", "Per-resource verdicts"},
-                                                             {"requirements", 1},
-                                                             {"mapped", 1}}}}});
-    return dir;
-}
 
 constexpr const char* kSeed = R"PY(
 import json, sys, boto3
@@ -237,45 +210,6 @@ FakeResponse dlm(const FakeRequest& r) {
     return FakeResponse{404, "application/json", R"({"message":"not scripted"})"};
 }
 
-std::map<std::string, json::object> audit(const std::map<std::string, std::string>& env_in,
-                                          const fs::path& catalog, std::string* err) {
-    const fs::path dir = fs::temp_directory_path() / ("dspm-res-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    const std::string out = (dir / "result.json").string();
-    auto env = env_in;
-    for (const char* k : {"MAPPING_BASE_URL", "COLLECTOR_BASE_URL", "AUDIT_API_TOKEN",
-                          "AWS_PROFILE", "AWS_SESSION_TOKEN"})
-        env.emplace(k, "");
-    env["CATALOG_DIR"] = catalog.string();
-    env["LOG_LEVEL"] = "error";
-    dspm::test::Process p({DSPM_BINARY, "audit", "resources", "1", "--output", out}, env,
-                          dir.string());
-    p.wait(std::chrono::seconds(120));
-    *err = p.stderr_text();
-    std::ifstream in(out);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    fs::remove_all(dir);
-    std::map<std::string, json::object> by_code;
-    std::error_code ec;
-    auto v = json::parse(ss.str(), ec);
-    if (ec || !v.is_object()) return by_code;
-    if (const auto* results = v.as_object().if_contains("results"); results && results->is_array())
-        for (const auto& m : results->as_array())
-            by_code[std::string(m.at("mapping_code").as_string())] = m.as_object();
-    return by_code;
-}
-
-// Status of each evaluation by resource id.
-std::map<std::string, std::string> statuses(const json::object& m) {
-    std::map<std::string, std::string> out;
-    if (const auto* evals = m.if_contains("evaluations"); evals && evals->is_array())
-        for (const auto& e : evals->as_array())
-            out[std::string(e.at("resource_id").as_string())] =
-                std::string(e.at("status").as_string());
-    return out;
-}
-
 TEST(VerdictMotoResources, AlarmsWafVpcAssociationsPlansCoverageAndVolumes) {
     if (dspm::test::run_shell("command -v moto_server >/dev/null 2>&1") != 0)
         GTEST_SKIP() << "moto_server not installed";
@@ -292,8 +226,9 @@ TEST(VerdictMotoResources, AlarmsWafVpcAssociationsPlansCoverageAndVolumes) {
     const auto seeded = json::parse(out, ec);
     ASSERT_FALSE(ec) << out;
     const std::string vpc(seeded.at("vpc").as_string());
-    const auto catalog = write_catalog(fs::temp_directory_path() /
-                                       ("dspm-res-catalog-" + std::to_string(::getpid())));
+    const auto catalog = dspm::test::write_catalog(
+        fs::temp_directory_path() / ("dspm-res-catalog-" + std::to_string(::getpid())), "resources",
+        {std::begin(kCodes), std::end(kCodes)});
 
     dspm::test::MotoFront resolver(
         moto.port(), [&vpc](const FakeRequest& r) { return firewall_associations(r, vpc); });
@@ -307,7 +242,7 @@ TEST(VerdictMotoResources, AlarmsWafVpcAssociationsPlansCoverageAndVolumes) {
     env["AWS_ENDPOINT_URL_INSPECTOR2"] = inspector.url();
     env["AWS_ENDPOINT_URL_DLM"] = lifecycle.url();
     std::string err;
-    auto m = audit(env, catalog, &err);
+    auto m = dspm::test::audit_catalog(env, catalog, "resources", &err);
     fs::remove_all(catalog);
     ASSERT_EQ(m.size(), std::size(kCodes)) << err;
 

@@ -25,40 +25,14 @@ using dspm::test::FakeAwsClient;
 using dspm::test::missing_permissions;
 using Result = FakeAwsClient::Result;
 using Fixture = dspm::test::CheckFixture;
-
-const Evaluation* eval_of(const MappingResult& r, const std::string& id) {
-    for (const auto& e : r.evaluations)
-        if (e.resource_id == id) return &e;
-    return nullptr;
-}
-
-bool has_note(const MappingResult& r, const std::string& part) {
-    for (const auto& n : r.notes)
-        if (n.find(part) != std::string::npos) return true;
-    return false;
-}
+using dspm::test::by_param;
+using dspm::test::eval_of;
+using dspm::test::has_note;
+using dspm::test::not_found;
 
 std::string extra_string(const Evaluation& e, const char* key) {
     const auto* v = e.extra.if_contains(key);
     return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-Result not_found(const std::string& service, const std::string& op) {
-    return dspm::unexpected(
-        FakeAwsClient::error(dspm::aws::ErrorKind::not_found, service, op, "NotFound"));
-}
-
-// Answers per value of one string parameter; unknown values are NotFound.
-void by_param(FakeAwsClient& aws, const std::string& service, const std::string& op,
-              const std::string& param, std::map<std::string, std::string> docs) {
-    aws.on(service, op, [=](const json::object& p, const std::string&) -> Result {
-        const auto* v = p.if_contains(param);
-        if (v != nullptr && v->is_string()) {
-            auto it = docs.find(std::string(v->get_string()));
-            if (it != docs.end()) return json::parse(it->second);
-        }
-        return not_found(service, op);
-    });
 }
 
 std::size_t calls_with(const FakeAwsClient& aws, const std::string& op, const std::string& part) {
