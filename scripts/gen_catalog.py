@@ -617,6 +617,19 @@ def main():
             item["mapping_codes"] = uniq(item["mapping_codes"] + extra)
             item.pop("not_auditable_reason", None)
 
+    # SAGE-Threat rows name the requirements of other frameworks each threat answers to (the
+    # "applicable compliance" column of the reference table); the clients resolve them to rows.
+    gorn = list(csv.reader(open(os.path.join(REF, "dspm-mapping-data", "compliance-gorn.csv"), encoding="utf-8-sig")))
+    applicable = {}
+    for r in gorn[1:]:
+        if len(r) > 11 and r[2].strip() == "SAGE-Threat":
+            tokens = uniq([t.strip() for t in r[11].split(";") if t.strip()])
+            if tokens:
+                applicable[key_for("SAGE-Threat", r[0])] = ";".join(tokens)
+    for item in frameworks["SAGE-Threat"]:
+        if item["item_code"] in applicable:
+            item["applicable_compliance"] = applicable[item["item_code"]]
+
     # Stable ids: reference ids kept; ids already released in data/catalog are kept; new ones after the max.
     released = {}
     for fw in order:
@@ -645,7 +658,7 @@ def main():
                    "auditable": bool(it["mapping_codes"])}
             if not it["mapping_codes"]:
                 row["not_auditable_reason"] = it["not_auditable_reason"]
-            for extra in ("parent", "aliases", "sources"):
+            for extra in ("parent", "aliases", "applicable_compliance", "sources"):
                 if extra in it:
                     row[extra] = it[extra]
             rows.append(row)
@@ -657,6 +670,16 @@ def main():
                       "requirements": len(rows), "mapped": sum(1 for r in rows if r["mapping_codes"])})
     with open(os.path.join(OUT, "mappings.json"), "w", encoding="utf-8") as f:
         json.dump({"mappings": codes}, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    # Threat groups: each group's name and the titles of the SAGE-Threat scenarios it gathers.
+    groups = []
+    for r in csv.DictReader(open(os.path.join(REF, "dspm-mapping-data", "threat_groups.csv"), encoding="utf-8-sig")):
+        name = r["위협 그룹"].strip()
+        threats = uniq([t.strip() for t in r["위협"].split(";") if t.strip()])
+        if name:
+            groups.append({"name": name, "threats": threats})
+    with open(os.path.join(OUT, "threat_groups.json"), "w", encoding="utf-8") as f:
+        json.dump({"groups": groups}, f, ensure_ascii=False, indent=1)
         f.write("\n")
     with open(os.path.join(OUT, "index.json"), "w", encoding="utf-8") as f:
         json.dump({"frameworks": index, "cleaning": report}, f, ensure_ascii=False, indent=1)

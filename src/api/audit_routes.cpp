@@ -2,10 +2,12 @@
 // a meta line, one line per requirement as it finishes, a summary line).
 #include <atomic>
 #include <boost/json.hpp>
+#include <cctype>
 #include <exception>
 #include <memory>
 
 #include "api/routes.hpp"
+#include "api/sessions.hpp"
 #include "aws/regions.hpp"
 #include "common/log.hpp"
 #include "engine/engine.hpp"
@@ -77,11 +79,124 @@ std::string line(const json::value& v) {
     return s;
 }
 
+std::string lower(std::string s) {
+    for (auto& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+// The client's session_id (?session_id=), when it named one.
+struct SessionRef {
+    std::optional<std::string> id;
+    bool refresh = false;  // ?refresh=1: audit again even when the session remembers an answer
+};
+
+Expected<SessionRef, std::string> session_of(const net::ServerRequest& request,
+                                             const SessionStore& sessions) {
+    SessionRef ref;
+    if (auto r = request.query_param("refresh")) ref.refresh = *r == "1" || lower(*r) == "true";
+    const auto given = request.query_param("session_id");
+    if (!given) return ref;
+    auto id = sessions.validate_id(*given);
+    if (!id) return unexpected(id.error());
+    ref.id = std::move(*id);
+    return ref;
+}
+
+// What a remembered answer is remembered under: the same question asks the same key.
+std::string answer_key(const std::string& framework, const std::string& requirement,
+                       const std::vector<std::string>& regions) {
+    std::string key = lower(framework) + "\n" + requirement + "\n";
+    for (const auto& r : regions)
+        key += r + ",";
+    return key;
+}
+
+net::ServerResponse with_cache_header(net::ServerResponse response, const char* state) {
+    response.headers.emplace_back("X-Cache", state);
+    return response;
+}
+
+json::object session_params() {
+    return {{"name", "session_id"},
+            {"in", "query"},
+            {"required", false},
+            {"description",
+             "the client's session: remembers the frameworks audited and the answers for "
+             "SESSION_TTL seconds; the same call within it is answered from memory (X-Cache: HIT)"},
+            {"schema", json::object{{"type", "string"}}}};
+}
+
+// One requirement's audit, for our route and the original's /audit/audit/... spelling.
+RouteHandler single_handler(std::shared_ptr<engine::Engine> engine,
+                            std::shared_ptr<SessionStore> sessions) {
+    return [engine, sessions](const net::ServerRequest& request, const PathParams& params) {
+        const std::string framework = params.at("framework");
+        auto regions = regions_of(request);
+        if (!regions) return error_response(400, regions.error());
+        auto session = session_of(request, *sessions);
+        if (!session) return error_response(400, session.error());
+        auto plan = engine->plan(framework, params.at("req_id"));
+        if (!plan) return plan_error(plan.error());
+        const auto key =
+            answer_key(plan->framework,
+                       plan->requirements.empty() ? params.at("req_id")
+                                                  : std::to_string(plan->requirements[0].id),
+                       *regions);
+        const char* cache = "MISS";
+        if (session->id) {
+            sessions->mark(*session->id, plan->framework);
+            if (session->refresh)
+                cache = "BYPASS";
+            else if (auto hit = sessions->recall(*session->id, key))
+                return with_cache_header(net::ServerResponse::json(200, *hit), "HIT");
+        }
+        engine::RunOptions options;
+        options.regions = std::move(*regions);
+        options.cancel = request.cancel;
+        try {
+            auto text = std::make_shared<const std::string>(
+                json::serialize(engine::single_response(engine->run(*plan, options))));
+            if (session->id && !request.cancel.stop_requested())
+                sessions->remember(*session->id, key, text);
+            auto response = net::ServerResponse::json(200, *text);
+            return session->id ? with_cache_header(std::move(response), cache) : response;
+        } catch (const std::exception& e) {
+            return failed_run(framework, e);
+        }
+    };
+}
+
+json::object single_openapi() {
+    return json::object{
+        {"tags", json::array{"audit"}},
+        {"parameters",
+         json::array{path_param("framework", "framework code, e.g. ISMS-P (any case)"),
+                     path_param("req_id", "numeric requirement id or item code (2.7.1)"),
+                     query_param("region", "string", "regions to audit (comma list or repeated)"),
+                     session_params(),
+                     query_param("refresh", "boolean",
+                                 "audit again even when the session remembers an answer")}},
+        {"responses",
+         json::object{{"200", json::object{{"description",
+                                            "{framework, requirement_id, item_code, "
+                                            "requirement_status, summary, results[]}"}}},
+                      {"400", json::object{{"description", "invalid region or session_id"}}},
+                      {"404", json::object{{"description", "unknown framework or requirement"}}},
+                      {"502", json::object{{"description", "the catalog source failed"}}},
+                      {"503", busy_response_doc()}}}};
+}
+
 }  // namespace
 
 void add_audit_routes(Router& router, ApiContext& context) {
     if (!context.aws) context.aws = engine::make_engine_aws_client(context.settings, context.http);
-    auto engine = engine::make_engine(context.settings, context.http, context.catalog, context.aws);
+    std::shared_ptr<engine::Engine> engine =
+        engine::make_engine(context.settings, context.http, context.catalog, context.aws);
+    if (!context.sessions)
+        context.sessions = std::make_shared<SessionStore>(SessionLimits{
+            .ttl = std::chrono::seconds(static_cast<long long>(context.settings.session_ttl_s))});
+    auto sessions = context.sessions;
 
     router.add(
         Route{
@@ -103,23 +218,30 @@ void add_audit_routes(Router& router, ApiContext& context) {
                          query_param("stream", "boolean", "answer NDJSON lines as they finish"),
                          query_param("region", "string",
                                      "regions to audit (comma list or repeated); default "
-                                     "AUDIT_REGIONS or AWS_REGION")}},
+                                     "AUDIT_REGIONS or AWS_REGION"),
+                         session_params(),
+                         query_param("refresh", "boolean",
+                                     "audit again even when the session remembers an answer")}},
                     {"responses",
                      json::object{
                          {"200", json::object{{"description",
                                                "{framework, total_requirements, executed, summary, "
                                                "results[]} or NDJSON lines"}}},
-                         {"400", json::object{{"description", "invalid region"}}},
+                         {"400", json::object{{"description", "invalid region or session_id"}}},
                          {"404", json::object{{"description", "unknown framework"}}},
                          {"502", json::object{{"description", "the catalog source failed"}}},
                          {"503", busy_response_doc()}}}},
             .handler =
-                [engine](const net::ServerRequest& request, const PathParams& params) {
+                [engine, sessions](const net::ServerRequest& request, const PathParams& params) {
                     const std::string framework = params.at("framework");
                     auto regions = regions_of(request);
                     if (!regions) return error_response(400, regions.error());
+                    auto session = session_of(request, *sessions);
+                    if (!session) return error_response(400, session.error());
                     auto plan = engine->plan(framework, std::nullopt);
                     if (!plan) return plan_error(plan.error());
+                    const auto key = answer_key(plan->framework, "_all", *regions);
+                    if (session->id) sessions->mark(*session->id, plan->framework);
                     engine::RunOptions options;
                     options.regions = std::move(*regions);
                     const auto stream = request.query_param("stream");
@@ -130,20 +252,25 @@ void add_audit_routes(Router& router, ApiContext& context) {
                         // The server cancels the token when the client leaves, even while no
                         // line is being written; a failed write stops the run as well.
                         options.cancel = request.cancel;
-                        response.stream = [engine, plan = std::move(*plan),
+                        response.stream = [engine, sessions, session = *session, key,
+                                           plan = std::move(*plan),
                                            options](net::ChunkSink& sink) mutable {
                             auto stop = std::make_shared<std::atomic<bool>>(false);
                             options.stop = stop.get();
+                            // "total" is the original's name for the count of requirement lines.
                             const bool ok = sink.write(line(
                                 json::object{{"type", "meta"},
                                              {"framework", plan.framework},
+                                             {"total", plan.requirements.size()},
                                              {"total_requirements", plan.requirements.size()}}));
                             if (!ok) return;
-                            options.progress = [&sink, stop](const engine::RequirementResult& r,
-                                                             std::size_t done, std::size_t total) {
+                            options.progress = [&sink, stop, &plan](
+                                                   const engine::RequirementResult& r,
+                                                   std::size_t done, std::size_t total) {
                                 if (stop->load()) return;
                                 auto o = r.to_json();
                                 o["type"] = "requirement";
+                                o["framework"] = plan.framework;
                                 o["done"] = done;
                                 o["total"] = total;
                                 if (!sink.write(line(o))) stop->store(true);
@@ -158,9 +285,16 @@ void add_audit_routes(Router& router, ApiContext& context) {
                                 sink.write(line(
                                     json::object{{"type", "summary"},
                                                  {"framework", plan.framework},
+                                                 {"total", plan.requirements.size()},
                                                  {"total_requirements", plan.requirements.size()},
                                                  {"executed", run.results.size()},
                                                  {"summary", run.summary.to_json()}}));
+                                // The page that streamed asks the same session for the whole
+                                // answer when it is reloaded.
+                                if (session.id)
+                                    sessions->remember(*session.id, key,
+                                                       std::make_shared<const std::string>(
+                                                           engine::all_response_text(run)));
                             } catch (const std::exception& e) {
                                 log::error("audit stream failed", {{"error", e.what()}});
                                 sink.write(line(json::object{{"type", "error"},
@@ -170,11 +304,23 @@ void add_audit_routes(Router& router, ApiContext& context) {
                         };
                         return response;
                     }
+                    const char* cache = "MISS";
+                    if (session->id) {
+                        if (session->refresh)
+                            cache = "BYPASS";
+                        else if (auto hit = sessions->recall(*session->id, key))
+                            return with_cache_header(net::ServerResponse::json(200, *hit), "HIT");
+                    }
                     // A client that closes its connection cancels the run: nobody would read it.
                     options.cancel = request.cancel;
                     try {
-                        return net::ServerResponse::json(
-                            200, engine::all_response_text(engine->run(*plan, options)));
+                        auto text = std::make_shared<const std::string>(
+                            engine::all_response_text(engine->run(*plan, options)));
+                        if (session->id && !request.cancel.stop_requested())
+                            sessions->remember(*session->id, key, text);
+                        auto response = net::ServerResponse::json(200, *text);
+                        return session->id ? with_cache_header(std::move(response), cache)
+                                           : response;
                     } catch (const std::exception& e) {
                         return failed_run(framework, e);
                     }
@@ -182,49 +328,25 @@ void add_audit_routes(Router& router, ApiContext& context) {
             .heavy = true,
         });
 
-    router.add(
-        Route{
-            .method = "POST",
-            .pattern = "/audit/{framework}/{req_id}",
-            .summary = "Audit one requirement: every mapping of it, with evidence",
-            .requires_token = true,
-            .openapi =
-                json::object{
-                    {"tags", json::array{"audit"}},
-                    {"parameters",
-                     json::array{
-                         path_param("framework", "framework code, e.g. ISMS-P (any case)"),
-                         path_param("req_id", "numeric requirement id or item code (2.7.1)"),
-                         query_param("region", "string",
-                                     "regions to audit (comma list or repeated)")}},
-                    {"responses",
-                     json::object{
-                         {"200", json::object{{"description",
-                                               "{framework, requirement_id, item_code, "
-                                               "requirement_status, summary, results[]}"}}},
-                         {"400", json::object{{"description", "invalid region"}}},
-                         {"404", json::object{{"description", "unknown framework or requirement"}}},
-                         {"502", json::object{{"description", "the catalog source failed"}}},
-                         {"503", busy_response_doc()}}}},
-            .handler =
-                [engine](const net::ServerRequest& request, const PathParams& params) {
-                    const std::string framework = params.at("framework");
-                    auto regions = regions_of(request);
-                    if (!regions) return error_response(400, regions.error());
-                    auto plan = engine->plan(framework, params.at("req_id"));
-                    if (!plan) return plan_error(plan.error());
-                    engine::RunOptions options;
-                    options.regions = std::move(*regions);
-                    options.cancel = request.cancel;
-                    try {
-                        return json_response(200,
-                                             engine::single_response(engine->run(*plan, options)));
-                    } catch (const std::exception& e) {
-                        return failed_run(framework, e);
-                    }
-                },
-            .heavy = true,
-        });
+    router.add(Route{
+        .method = "POST",
+        .pattern = "/audit/{framework}/{req_id}",
+        .summary = "Audit one requirement: every mapping of it, with evidence",
+        .requires_token = true,
+        .openapi = single_openapi(),
+        .handler = single_handler(engine, sessions),
+        .heavy = true,
+    });
+    // The original service's current spelling of the same route, which its dashboards call.
+    router.add(Route{
+        .method = "POST",
+        .pattern = "/audit/audit/{framework}/{req_id}",
+        .summary = "Audit one requirement (the original service's path)",
+        .requires_token = true,
+        .openapi = single_openapi(),
+        .handler = single_handler(engine, sessions),
+        .heavy = true,
+    });
 }
 
 }  // namespace dspm::api

@@ -4,10 +4,13 @@
 // their shape and say so in the X-Catalog-Source header instead).
 #include <algorithm>
 #include <boost/json.hpp>
+#include <optional>
 
 #include "api/routes.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/json_shapes.hpp"
+#include "catalog/local_source.hpp"  // to_lower
+#include "catalog/threats.hpp"
 #include "checks/check.hpp"
 
 namespace dspm::api {
@@ -71,6 +74,64 @@ net::ServerResponse no_catalog() {
     return error_response(503, "catalog is not configured");
 }
 
+bool is_threat_framework(const std::string& code) {
+    return catalog::to_lower(code) == catalog::to_lower(catalog::kThreatFramework);
+}
+
+// The threat view over the source's catalog. Without a SAGE-Threat framework (a remote catalog
+// may lack it) there are no threats: rows then carry none, rather than failing the answer.
+// with_others: every other framework's rows too, which only applicable_hits needs.
+std::optional<catalog::ThreatIndex> threat_index(catalog::CatalogSource& source, bool with_others) {
+    auto groups = catalog::embedded_threat_groups();
+    auto threats = source.requirements(catalog::kThreatFramework);
+    if (!threats) return std::nullopt;
+    std::vector<catalog::FrameworkRow> others;
+    if (with_others) {
+        auto stats = source.stats();
+        if (stats)
+            for (const auto& s : *stats) {
+                if (is_threat_framework(s.framework)) continue;
+                if (auto rows = source.requirements(s.framework))
+                    for (auto& r : *rows)
+                        others.push_back({s.framework, std::move(r)});
+            }
+    }
+    return catalog::ThreatIndex(groups ? std::move(*groups) : std::vector<catalog::ThreatGroup>{},
+                                std::move(*threats), std::move(others));
+}
+
+// A row as the ":groups" routes answer it: threat_group and threat_groups (null outside
+// SAGE-Threat), and for SAGE-Threat rows the resolved applicable_hits.
+json::object grouped_row(const catalog::Requirement& r, bool threat_framework,
+                         const std::optional<catalog::ThreatIndex>& index) {
+    auto o = catalog::requirement_row_json(r);
+    if (threat_framework && index) {
+        const auto groups = index->groups_of(r);
+        json::array names;
+        for (const auto& g : groups)
+            names.emplace_back(g);
+        o["threat_group"] = groups.empty() ? json::value(nullptr) : json::value(groups.front());
+        o["threat_groups"] = names.empty() ? json::value(nullptr) : json::value(std::move(names));
+        o["applicable_hits"] = index->applicable_hits(r);
+    } else {
+        o["threat_group"] = nullptr;
+        o["threat_groups"] = nullptr;
+    }
+    return o;
+}
+
+// A row of the default list: with the threats that concern it (SAGE-Threat rows with their hits).
+json::object threat_row(const catalog::Requirement& r, bool threat_framework,
+                        const std::optional<catalog::ThreatIndex>& index) {
+    auto o = catalog::requirement_row_json(r);
+    if (!index) return o;
+    if (threat_framework)
+        o["applicable_hits"] = index->applicable_hits(r);
+    else
+        index->add_threats(r, o);
+    return o;
+}
+
 }  // namespace
 
 void add_compliance_routes(Router& router, ApiContext& context) {
@@ -84,24 +145,65 @@ void add_compliance_routes(Router& router, ApiContext& context) {
                     if (!stats) return failure(stats.error());
                     return answer(*cat, catalog::stats_json(*stats));
                 }});
-    router.add({"GET", "/compliance/{code}/requirements", "Requirements of a framework", true,
+    router.add({"GET", "/compliance/{code}/requirements",
+                "Requirements of a framework, each with the threats that concern it", true,
                 op("Unknown framework", {"code"}),
                 [source](const net::ServerRequest&, const PathParams& p) {
                     auto cat = source();
                     if (!cat) return no_catalog();
                     auto rows = cat->requirements(p.at("code"));
                     if (!rows) return failure(rows.error());
-                    return answer(*cat, catalog::requirements_json(*rows));
+                    const bool threat_fw = is_threat_framework(p.at("code"));
+                    const auto index = threat_index(*cat, threat_fw);
+                    json::array out;
+                    for (const auto& r : *rows)
+                        out.push_back(threat_row(r, threat_fw, index));
+                    return answer(*cat, std::move(out));
+                }});
+    router.add({"GET", "/compliance/{code}/requirements:groups",
+                "Requirements of a framework with their threat groups (SAGE-Threat)", true,
+                op("Unknown framework", {"code"}),
+                [source](const net::ServerRequest&, const PathParams& p) {
+                    auto cat = source();
+                    if (!cat) return no_catalog();
+                    auto rows = cat->requirements(p.at("code"));
+                    if (!rows) return failure(rows.error());
+                    const bool threat_fw = is_threat_framework(p.at("code"));
+                    const auto index = threat_fw ? threat_index(*cat, true)
+                                                 : std::optional<catalog::ThreatIndex>{};
+                    json::array out;
+                    for (const auto& r : *rows)
+                        out.push_back(grouped_row(r, threat_fw, index));
+                    return answer(*cat, std::move(out));
                 }});
     router.add({"GET", "/compliance/{code}/requirements/{id}/mappings",
-                "A requirement (numeric id or item code) with its mapping codes", true,
+                "A requirement (numeric id or item code) with its mapping codes and threats", true,
                 op("Unknown framework or requirement", {"code", "id"}),
                 [source](const net::ServerRequest&, const PathParams& p) {
                     auto cat = source();
                     if (!cat) return no_catalog();
                     auto detail = cat->requirement(p.at("code"), p.at("id"));
                     if (!detail) return failure(detail.error());
-                    return answer(*cat, catalog::detail_json(*detail));
+                    auto body = catalog::detail_json(*detail).as_object();
+                    const bool threat_fw = is_threat_framework(detail->framework);
+                    body["requirement"] =
+                        threat_row(detail->requirement, threat_fw, threat_index(*cat, threat_fw));
+                    return answer(*cat, std::move(body));
+                }});
+    router.add({"GET", "/compliance/{code}/requirements/{id}/mappings:groups",
+                "A requirement with its mapping codes and threat groups (SAGE-Threat)", true,
+                op("Unknown framework or requirement", {"code", "id"}),
+                [source](const net::ServerRequest&, const PathParams& p) {
+                    auto cat = source();
+                    if (!cat) return no_catalog();
+                    auto detail = cat->requirement(p.at("code"), p.at("id"));
+                    if (!detail) return failure(detail.error());
+                    auto body = catalog::detail_json(*detail).as_object();
+                    const bool threat_fw = is_threat_framework(detail->framework);
+                    const auto index = threat_fw ? threat_index(*cat, true)
+                                                 : std::optional<catalog::ThreatIndex>{};
+                    body["requirement"] = grouped_row(detail->requirement, threat_fw, index);
+                    return answer(*cat, std::move(body));
                 }});
     router.add({"GET", "/compliance/mappings", "All mapping codes", true, op(nullptr, {}),
                 [source](const net::ServerRequest&, const PathParams&) {

@@ -141,6 +141,7 @@ net::ServerResponse Router::dispatch(const net::ServerRequest& request) const {
     const Route* best = found.route;
     const auto& allowed = found.allowed;
     if (allowed.empty()) return error_response(404, "Not Found");
+    if (request.method == "OPTIONS") return cors_.preflight(request, allowed);
     if (best == nullptr) {
         std::string allow;
         for (const auto& m : allowed)

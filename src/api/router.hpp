@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "api/cors.hpp"
 #include "net/http_server.hpp"
 
 namespace dspm::api {
@@ -34,9 +35,12 @@ class Router {
   public:
     explicit Router(std::string api_token = {});
     void add(Route route);
+    // OPTIONS on a known path answers the preflight with this policy (default: no CORS).
+    void set_cors(Cors cors) { cors_ = std::move(cors); }
     const std::vector<Route>& routes() const { return routes_; }
 
-    // 404 for unknown paths, 405 with Allow for a wrong method, 401 without a valid token,
+    // 404 for unknown paths, 204 for OPTIONS (the CORS preflight, no token needed), 405 with
+    // Allow for a wrong method, 401 without a valid token,
     // 500 with a generic detail when a handler throws (the exception is logged, never sent).
     net::ServerResponse dispatch(const net::ServerRequest& request) const;
     // True when the request goes to a heavy route and may use it (token checked): a request that
@@ -55,6 +59,7 @@ class Router {
 
     std::vector<Route> routes_;
     std::string api_token_;
+    Cors cors_{{}};
 };
 
 // {"detail": message} with the given status.

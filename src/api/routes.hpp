@@ -15,6 +15,9 @@ class CatalogSource;
 namespace dspm::aws {
 class AwsClient;
 }
+namespace dspm::api {
+class SessionStore;
+}
 
 namespace dspm::api {
 
@@ -25,14 +28,19 @@ struct ApiContext {
     std::shared_ptr<catalog::CatalogSource> catalog;
     // The AWS client the audit routes use; null: built from the settings by add_audit_routes.
     std::shared_ptr<aws::AwsClient> aws;
+    // The clients' sessions (api/sessions.hpp); null: built from the settings by add_audit_routes.
+    std::shared_ptr<SessionStore> sessions;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 void add_health_routes(Router& router, ApiContext& context);      // api/health_routes.cpp
 void add_compliance_routes(Router& router, ApiContext& context);  // api/compliance_routes.cpp
 void add_audit_routes(Router& router, ApiContext& context);       // api/audit_routes.cpp
+void add_session_routes(Router& router, ApiContext& context);     // api/session_routes.cpp
 
 // Every route of the service, /openapi.json included.
 Router build_router(ApiContext& context);
+// The catalog routes alone (and /health), for the second port (MAPPING_PORT).
+Router build_catalog_router(ApiContext& context);
 
 }  // namespace dspm::api

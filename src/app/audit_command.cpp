@@ -53,7 +53,13 @@ std::string table(const engine::AuditRun& run) {
     std::string out;
     out += pad("REQUIREMENT", 14) + pad("STATUS", 15) + "MAPPINGS\n";
     std::map<std::string, const engine::MappingResult*> findings;
+    std::size_t checkpoints = 0;
     for (const auto& r : run.results) {
+        // The table lists what the summary counts; checkpoints share their control's results.
+        if (!r.in_summary) {
+            ++checkpoints;
+            continue;
+        }
         std::string maps;
         for (const auto& m : r.results) {
             if (!maps.empty()) maps += ", ";
@@ -64,6 +70,9 @@ std::string table(const engine::AuditRun& run) {
         out += pad(r.requirement.item_code, 14) +
                pad(std::string(engine::to_string(r.status)), 15) + maps + "\n";
     }
+    if (checkpoints > 0)
+        out += "(" + std::to_string(checkpoints) +
+               " checkpoints share their control's results: the JSON result lists them)\n";
     // Findings once per mapping code (a code serves many requirements), the first few of each.
     constexpr std::size_t shown_per_code = 20;
     bool header = false;

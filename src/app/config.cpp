@@ -146,6 +146,50 @@ ParseResult parse_port(Settings& s, const std::string& v) {
     return std::nullopt;
 }
 
+ParseResult parse_mapping_port(Settings& s, const std::string& v) {
+    const auto n = parse_integer(v);
+    if (!n || *n < 0 || *n > 65535) return "expected an integer 0-65535 (0: off)";
+    s.mapping_port = static_cast<unsigned short>(*n);
+    return std::nullopt;
+}
+
+// An origin is what a browser sends in Origin: scheme, host and an optional port, nothing else.
+bool valid_origin(std::string_view o) {
+    std::string_view rest;
+    if (o.rfind("http://", 0) == 0)
+        rest = o.substr(7);
+    else if (o.rfind("https://", 0) == 0)
+        rest = o.substr(8);
+    else
+        return false;
+    if (rest.empty() || rest.size() > 253 + 6) return false;
+    return std::all_of(rest.begin(), rest.end(), [](unsigned char c) {
+        return std::isalnum(c) != 0 || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+    });
+}
+
+ParseResult parse_cors_origins(Settings& s, const std::string& v) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= v.size()) {
+        auto comma = v.find(',', start);
+        if (comma == std::string::npos) comma = v.size();
+        std::string item = trim(v.substr(start, comma - start));
+        while (!item.empty() && item.back() == '/')
+            item.pop_back();
+        if (!item.empty()) {
+            if (item != "*" && !valid_origin(item))
+                return "expected * or a comma list of origins like https://app.example.com:3000 (" +
+                       item + ")";
+            out.push_back(lower(item));
+        }
+        start = comma + 1;
+    }
+    if (out.size() > 64) return "at most 64 origins";
+    s.cors_allow_origins = std::move(out);
+    return std::nullopt;
+}
+
 ParseResult parse_log_level(Settings& s, const std::string& v) {
     std::string low = lower(v);
     if (low == "warn") low = "warning";
@@ -246,6 +290,10 @@ ParseResult parse_max_connections_per_client(Settings& s, const std::string& v) 
     return parse_bound(s.max_connections_per_client, v, 0, 100000);
 }
 
+ParseResult parse_session_ttl(Settings& s, const std::string& v) {
+    return parse_bound(s.session_ttl_s, v, 0, 86400);
+}
+
 ParseResult parse_results_dir(Settings& s, const std::string& v) {
     s.results_dir = v;
     return std::nullopt;
@@ -259,6 +307,12 @@ constexpr SettingSpec specs[] = {
     {"CATALOG_DIR", "", parse_catalog_dir, "catalog data directory; empty: embedded"},
     {"HOST", "127.0.0.1", parse_host, "address the server binds"},
     {"PORT", "8103", parse_port, "port the server listens on"},
+    {"MAPPING_PORT", "0", parse_mapping_port,
+     "second port serving the catalog routes (clients call 8003); 0: off"},
+    {"CORS_ALLOW_ORIGINS", "*", parse_cors_origins,
+     "origins browser pages may call from: * or a comma list; empty: no CORS"},
+    {"SESSION_TTL", "600", parse_session_ttl,
+     "seconds a session_id remembers its audits (0: not remembered)"},
     {"LOG_LEVEL", "info", parse_log_level, "debug, info, warning or error"},
     {"AUDIT_API_TOKEN", "", parse_token, "bearer token required by the API (secret)"},
     {"AUDIT_CONCURRENCY", "16", parse_concurrency, "AWS calls in flight per audit run"},
@@ -557,6 +611,12 @@ std::vector<SettingView> describe_settings(const Settings& s) {
             value = s.host;
         else if (name == "PORT")
             value = std::to_string(s.port);
+        else if (name == "MAPPING_PORT")
+            value = std::to_string(s.mapping_port);
+        else if (name == "CORS_ALLOW_ORIGINS")
+            value = join(s.cors_allow_origins);
+        else if (name == "SESSION_TTL")
+            value = std::to_string(s.session_ttl_s);
         else if (name == "LOG_LEVEL")
             value = s.log_level;
         else if (name == "AUDIT_API_TOKEN")

@@ -7,7 +7,9 @@
 #include <exception>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
+#include "api/cors.hpp"
 #include "api/routes.hpp"
 #include "app/commands.hpp"
 #include "catalog/source.hpp"
@@ -22,16 +24,11 @@ bool is_loopback(const std::string& host) {
     return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
-int run_serve(const Settings& settings) {
-    api::ApiContext context;
-    context.settings = settings;
-    context.http = std::make_shared<net::HttpClient>();
-    context.catalog = catalog::make_catalog_source(settings, context.http);
-    auto router = std::make_shared<api::Router>(api::build_router(context));
-
+net::ServerOptions server_options(const Settings& settings, unsigned short port,
+                                  std::shared_ptr<api::Router> router) {
     net::ServerOptions options;
     options.host = settings.host == "localhost" ? "127.0.0.1" : settings.host;
-    options.port = settings.port;
+    options.port = port;
     options.worker_threads = settings.server_worker_threads;
     options.heavy_threads = settings.audit_max_runs;
     options.is_heavy = [router](const net::ServerRequest& request) {
@@ -43,12 +40,40 @@ int run_serve(const Settings& settings) {
                                 std::to_string(settings.audit_max_runs) +
                                 " at once, AUDIT_MAX_RUNS), retry later";
     options.max_connections_per_client = settings.max_connections_per_client;
+    auto cors = std::make_shared<api::Cors>(settings.cors_allow_origins);
+    if (cors->enabled())
+        options.response_headers = [cors](const net::ServerRequest& request) {
+            return cors->response_headers(request);
+        };
+    return options;
+}
+
+int run_serve(const Settings& settings) {
+    api::ApiContext context;
+    context.settings = settings;
+    context.http = std::make_shared<net::HttpClient>();
+    context.catalog = catalog::make_catalog_source(settings, context.http);
+    auto router = std::make_shared<api::Router>(api::build_router(context));
+
     net::HttpServer server(
-        options, [router](const net::ServerRequest& request) { return router->dispatch(request); });
+        server_options(settings, settings.port, router),
+        [router](const net::ServerRequest& request) { return router->dispatch(request); });
+    // The original's clients call the catalog on a port of its own (its Mapping API's 8003).
+    std::unique_ptr<net::HttpServer> catalog_server;
+    std::shared_ptr<api::Router> catalog_router;
+    if (settings.mapping_port != 0) {
+        catalog_router = std::make_shared<api::Router>(api::build_catalog_router(context));
+        catalog_server = std::make_unique<net::HttpServer>(
+            server_options(settings, settings.mapping_port, catalog_router),
+            [catalog_router](const net::ServerRequest& request) {
+                return catalog_router->dispatch(request);
+            });
+    }
     // Before the port opens: a supervisor's SIGTERM during start-up is a graceful stop too.
     server.handle_signals();
     try {
         server.start();
+        if (catalog_server) catalog_server->start();
     } catch (const std::runtime_error& e) {
         log::error("cannot start the server", {{"error", e.what()}});
         std::fprintf(stderr, "dspm-audit: %s\n", e.what());
@@ -65,7 +90,16 @@ int run_serve(const Settings& settings) {
                             {"routes", router->routes().size()},
                             {"audit_max_runs", settings.audit_max_runs},
                             {"connections_per_client", settings.max_connections_per_client}});
+    // The catalog port runs on its own threads and stops when the main one does.
+    std::jthread catalog_thread;
+    if (catalog_server) {
+        log::info("listening (catalog routes)",
+                  {{"host", settings.host}, {"port", catalog_server->port()}});
+        catalog_thread = std::jthread([&catalog_server] { catalog_server->run(false); });
+    }
     server.run(true);
+    if (catalog_server) catalog_server->stop();
+    if (catalog_thread.joinable()) catalog_thread.join();
     log::info("stopped");
     return exit_ok;
 }

@@ -44,6 +44,9 @@ struct Requirement {
     // item codes the requirement answers to (the reference's spelling, e.g. "8.24 Use of ...").
     std::string parent;
     std::vector<std::string> aliases;
+    // SAGE-Threat rows: the requirements of other frameworks the threat answers to, as the
+    // reference writes them ("12.3.1 Information backup;3.2.4.1"); see catalog/threats.hpp.
+    std::string applicable_compliance;
 };
 
 struct FrameworkStat {

@@ -68,6 +68,7 @@ json::object requirement_row_json(const Requirement& r) {
         o["mapping_services"] = nullptr;  // as the Mapping API answers for unmapped rows
     else
         o["mapping_services"] = strings(r.mapping_services);
+    if (!r.applicable_compliance.empty()) o["applicable_compliance"] = r.applicable_compliance;
     return o;
 }
 
@@ -102,13 +103,12 @@ json::value detail_json(const RequirementDetail& d) {
     json::array maps;
     for (const auto& m : d.mappings)
         maps.push_back(mapping_json(m));
-    return json::object{
-        {"framework", d.framework},
-        {"requirement", json::object{{"id", d.requirement.id},
-                                     {"item_code", d.requirement.item_code},
-                                     {"title", d.requirement.title},
-                                     {"mapping_status", d.requirement.mapping_status}}},
-        {"mappings", std::move(maps)}};
+    // The requirement is the list's row (its regulation text included), and the regulation is
+    // repeated at the top, where the original's detail pages read it.
+    return json::object{{"framework", d.framework},
+                        {"regulation", d.requirement.regulation},
+                        {"requirement", requirement_row_json(d.requirement)},
+                        {"mappings", std::move(maps)}};
 }
 
 Expected<std::vector<FrameworkStat>, std::string> parse_stats(const json::value& v) {
@@ -150,6 +150,7 @@ Expected<Requirement, std::string> parse_requirement(const json::value& v) {
     r.not_auditable_reason = str(*o, "not_auditable_reason");
     r.parent = str(*o, "parent");
     r.aliases = str_list(*o, "aliases");
+    r.applicable_compliance = str(*o, "applicable_compliance");
     return r;
 }
 
@@ -197,6 +198,7 @@ Expected<RequirementDetail, std::string> parse_detail(const json::value& v) {
     auto r = parse_requirement((*o).at("requirement"));
     if (!r) return unexpected(r.error());
     d.requirement = std::move(*r);
+    if (d.requirement.regulation.empty()) d.requirement.regulation = str(*o, "regulation");
     for (const auto& e : (*o).at("mappings").as_array()) {
         auto m = parse_mapping(e);
         if (!m) return unexpected(m.error());

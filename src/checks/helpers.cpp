@@ -53,10 +53,16 @@ Evaluation error_evaluation(std::string service, std::string resource_id, std::s
         e.extra["missingPermissions"] = json::array{json::string(error.iam_action)};
     }
     e.decision += " \u2192 error";
-    e.extra["error"] = json::object{{"kind", aws::to_string(error.kind)},
-                                    {"code", error.code},
-                                    {"message", error.message},
-                                    {"operation", error.service + ":" + error.operation}};
+    // "error" is a sentence, worded like the original service's str(ClientError): its clients
+    // render it as text. The structure goes beside it.
+    std::string sentence =
+        "An error occurred (" + what + ") when calling the " + error.operation + " operation";
+    if (!error.message.empty()) sentence += ": " + error.message;
+    e.extra["error"] = std::move(sentence);
+    e.extra["error_detail"] = json::object{{"kind", aws::to_string(error.kind)},
+                                           {"code", error.code},
+                                           {"message", error.message},
+                                           {"operation", error.service + ":" + error.operation}};
     return e;
 }
 

@@ -16,6 +16,14 @@ struct Settings {
     std::string catalog_dir;         // empty: the catalog compiled into the binary
     std::string host = "127.0.0.1";
     unsigned short port = 8103;
+    // A second port serving the catalog routes (the original's Mapping API listens on 8003 and its
+    // clients call it there); 0: off.
+    unsigned short mapping_port = 0;
+    // Origins a browser page may call the API from: {"*"} (any, the original's default) or exact
+    // "scheme://host[:port]" values; empty: no CORS headers at all.
+    std::vector<std::string> cors_allow_origins{"*"};
+    // How long a client's session_id remembers the frameworks and answers it audited (seconds).
+    std::size_t session_ttl_s = 600;
     std::string log_level = "info";
     std::string audit_api_token;  // secret: never logged or printed
     // AWS calls in flight per run (and checks run in parallel).

@@ -132,12 +132,12 @@ StatusCounts RequirementResult::counts() const {
 }
 
 json::object RequirementResult::to_json_head() const {
-    json::object o{{"requirement_id", requirement.id},
-                   {"item_code", requirement.item_code},
-                   {"title", requirement.title},
-                   {"requirement_status", to_string(status)},
-                   {"status_counts", counts().to_json()}};
+    json::object o{{"requirement_id", requirement.id},    {"item_code", requirement.item_code},
+                   {"title", requirement.title},          {"requirement_status", to_string(status)},
+                   {"status_counts", counts().to_json()}, {"summary", counts().to_json()}};
     if (reason) o["reason"] = *reason;
+    if (!requirement.parent.empty()) o["parent"] = requirement.parent;
+    if (!in_summary) o["in_summary"] = false;
     return o;
 }
 
@@ -160,22 +160,26 @@ json::array strings(const std::vector<std::string>& v) {
 }  // namespace
 
 json::object AuditSummary::to_json() const {
-    return {{"status", to_string(status)},
-            {"counts", requirements.to_json()},
-            {"mapping_counts", mappings.to_json()},
-            {"duration_ms", duration_ms},
-            {"aws_calls", aws_calls},
-            {"aws_reads", aws_reads},
-            {"checks_run", checks_run},
-            {"account", account},
-            {"regions", strings(regions)},
-            {"region_scope", region_scope},
-            {"catalog_source", catalog_source},
-            {"collector", collector},
-            {"not_implemented", strings(not_implemented)},
-            {"warnings", strings(warnings)},
-            {"cancelled", cancelled},
-            {"mode", mode}};
+    json::object o{{"status", to_string(status)},
+                   {"counts", requirements.to_json()},
+                   {"mapping_counts", mappings.to_json()},
+                   {"duration_ms", duration_ms},
+                   {"aws_calls", aws_calls},
+                   {"aws_reads", aws_reads},
+                   {"checks_run", checks_run},
+                   {"account", account},
+                   {"regions", strings(regions)},
+                   {"region_scope", region_scope},
+                   {"catalog_source", catalog_source},
+                   {"collector", collector},
+                   {"not_implemented", strings(not_implemented)},
+                   {"warnings", strings(warnings)},
+                   {"cancelled", cancelled},
+                   {"mode", mode}};
+    // The original service's flat counts of the mapping results, which its clients read.
+    for (const auto& [k, v] : mappings.to_json())
+        o[k] = v;
+    return o;
 }
 
 Engine::Engine(Settings settings, std::shared_ptr<aws::AwsClient> aws,
@@ -214,17 +218,17 @@ Expected<AuditPlan, catalog::CatalogError> Engine::plan(
         note_source();
         if (!reqs) return unexpected(reqs.error());
         p.framework = framework;
-        // A whole-framework audit reports the control items. Checkpoints (requirements with a
-        // parent, like ISMS-P 2.5.1.2 under 2.5.1) carry no code their control lacks, so auditing
-        // both would count every finding twice; they stay auditable one by one.
+        // A whole-framework audit reports every row the catalog lists, so that each row a client
+        // shows gets a status. Checkpoints (requirements with a parent, like ISMS-P 2.5.1.2 under
+        // 2.5.1) carry no code their control lacks: they share the control's check results and
+        // stay out of the framework summary, which would otherwise count every finding twice.
         std::set<std::string> top_level;
         for (const auto& r : *reqs)
             if (r.parent.empty()) top_level.insert(r.item_code);
         for (auto& r : *reqs) {
-            if (!r.parent.empty() && top_level.contains(r.parent)) {
-                ++p.checkpoints_folded;
-                continue;
-            }
+            const bool folded = !r.parent.empty() && top_level.contains(r.parent);
+            if (folded) ++p.checkpoints_folded;
+            p.in_summary.push_back(!folded);
             p.requirements.push_back(std::move(r));
         }
         if (auto maps = catalog_->mappings()) {
@@ -418,6 +422,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
         const auto& req = plan.requirements[i];
         RequirementResult rr;
         rr.requirement = req;
+        rr.in_summary = i >= plan.in_summary.size() || plan.in_summary[i];
         if (!req.auditable) {
             rr.status = Status::skipped;
             rr.reason = req.not_auditable_reason.empty() ? "not auditable with AWS checks"
@@ -553,7 +558,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     for (const auto& [code, r] : done_checks)
         summary.mappings.add(r->status);
     for (const auto& r : run.results)
-        summary.requirements.add(r.status);
+        if (r.in_summary) summary.requirements.add(r.status);
     summary.status = summary.requirements.rolled_up();
     summary.cancelled = cancelled.load() || stopped();
     summary.checks_run = done_checks.size();
@@ -566,6 +571,15 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     return run;
 }
 
+namespace {
+// total_requirements counts the rows reported; the summary counts controls only.
+void add_row_counts(json::object& o, const AuditPlan& plan) {
+    if (plan.checkpoints_folded == 0) return;
+    o["checkpoints_in_controls"] = plan.checkpoints_folded;
+    o["controls"] = plan.requirements.size() - plan.checkpoints_folded;
+}
+}  // namespace
+
 json::object single_response(const AuditRun& run) {
     json::object o{{"framework", run.plan.framework}};
     if (!run.results.empty()) {
@@ -575,7 +589,11 @@ json::object single_response(const AuditRun& run) {
         o["title"] = r.requirement.title;
         o["requirement_status"] = to_string(r.status);
         if (r.reason) o["reason"] = *r.reason;
-        o["summary"] = run.summary.to_json();
+        auto summary = run.summary.to_json();
+        // Flat counts of this requirement's results, the not implemented codes included.
+        for (const auto& [k, v] : r.counts().to_json())
+            summary[k] = v;
+        o["summary"] = std::move(summary);
         json::array rs;
         for (const auto& m : r.results)
             rs.push_back(m->to_json());
@@ -596,9 +614,7 @@ json::object all_response(const AuditRun& run) {
         {"framework", run.plan.framework},  {"total_requirements", run.plan.requirements.size()},
         {"executed", run.results.size()},   {"framework_status", to_string(run.summary.status)},
         {"summary", run.summary.to_json()}, {"results", std::move(rs)}};
-    if (run.plan.checkpoints_folded > 0) {
-        o["checkpoints_in_controls"] = run.plan.checkpoints_folded;
-    }
+    add_row_counts(o, run.plan);
     return o;
 }
 
@@ -662,9 +678,7 @@ std::string all_response_text(const AuditRun& run) {
                       {"executed", run.results.size()},
                       {"framework_status", to_string(run.summary.status)},
                       {"summary", run.summary.to_json()}};
-    if (run.plan.checkpoints_folded > 0) {
-        head["checkpoints_in_controls"] = run.plan.checkpoints_folded;
-    }
+    add_row_counts(head, run.plan);
     // Each mapping result is serialised once; the answer is sized first and written once, so the
     // peak is the answer itself plus one copy of each distinct result.
     TextCache cache;

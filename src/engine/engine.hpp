@@ -35,9 +35,12 @@ struct RequirementResult {
     // every requirement that names its code.
     std::vector<std::shared_ptr<const MappingResult>> results;
     std::optional<std::string> reason;
+    // False for a checkpoint reported beside its control: the framework summary counts controls.
+    bool in_summary = true;
 
     StatusCounts counts() const;
-    // {requirement_id, item_code, title, requirement_status, status_counts, reason?, results}
+    // {requirement_id, item_code, title, requirement_status, status_counts, summary (the same
+    // counts, as the original service names them), reason?, parent?, in_summary?, results}
     boost::json::object to_json() const;
     boost::json::object to_json_head() const;  // the same without results
 };
@@ -70,7 +73,10 @@ struct AuditPlan {
     bool all = false;
     std::vector<catalog::Requirement> requirements;
     std::map<std::string, std::string> mapping_titles;  // code → title for unimplemented codes
-    std::size_t checkpoints_folded = 0;  // checkpoints covered by their control items (all only)
+    // Checkpoints reported beside their control items (all only); in_summary is false for them
+    // (parallel to requirements; empty: every requirement counts).
+    std::size_t checkpoints_folded = 0;
+    std::vector<bool> in_summary;
     // Which catalog source answered the plan's reads: "embedded" when a remote Mapping API failed
     // and MAPPING_FALLBACK=embedded answered instead, whatever the configured source is.
     std::string catalog_source;

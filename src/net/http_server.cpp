@@ -270,6 +270,7 @@ class Session : public std::enable_shared_from_this<Session> {
             ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
             ec == asio::error::eof || ec == http::error::partial_message)
             return close();
+        added_headers_.clear();  // the previous request's; this one's head was not read whole
         if (ec == http::error::header_limit)
             return send_error(431, "Request header fields too large");
         if (ec == http::error::body_limit) return send_error(413, "Request body too large");
@@ -297,6 +298,14 @@ class Session : public std::enable_shared_from_this<Session> {
             request.headers.emplace_back(std::string(field.name_string()),
                                          std::string(field.value()));
         request.body = std::move(msg.body());
+        added_headers_.clear();
+        if (state_->options.response_headers) {
+            try {
+                added_headers_ = state_->options.response_headers(request);
+            } catch (const std::exception& e) {
+                log::error("response header hook failed", {{"error", e.what()}});
+            }
+        }
         keep_alive_ = msg.keep_alive();
         version_ = msg.version();
         head_ = msg.method() == http::verb::head;
@@ -434,6 +443,8 @@ class Session : public std::enable_shared_from_this<Session> {
                 continue;
             msg.insert(name, value);
         }
+        for (const auto& [name, value] : added_headers_)
+            if (!find_header(response.headers, name)) msg.insert(name, value);
     }
 
     bool keep_open() const { return keep_alive_ && !state_->draining && !gone_ && !peer_left_; }
@@ -488,6 +499,8 @@ class Session : public std::enable_shared_from_this<Session> {
         msg->version(11);
         msg->result(static_cast<unsigned>(status));
         msg->set(http::field::content_type, "application/json");
+        for (const auto& [name, value] : added_headers_)
+            msg->insert(name, value);
         msg->body() = error_body(detail);
         msg->keep_alive(false);
         msg->prepare_payload();
@@ -633,6 +646,7 @@ class Session : public std::enable_shared_from_this<Session> {
     Clock::time_point started_ = Clock::now();
     std::string method_, path_;
     int status_ = 0;
+    Headers added_headers_;  // ServerOptions::response_headers of the current request
 };
 
 // Handed to a streaming handler on its worker thread. Each write hops onto the connection's strand

@@ -71,6 +71,10 @@ struct ServerOptions {
     // is answered 503 with Retry-After at once: queueing work that takes minutes helps no one.
     std::size_t heavy_threads = 4;
     HeavyClassifier is_heavy;  // empty: nothing is heavy
+    // Headers added to every answer to a request whose head was read: the handler's, the 503 of
+    // a full heavy pool, a stream's head and the errors of a bad target (CORS needs them on
+    // every answer, or the browser hides the error from the page). A header the handler set wins.
+    std::function<Headers(const ServerRequest&)> response_headers;
     std::chrono::seconds heavy_retry_after{5};
     std::string heavy_busy_detail = "Too many requests of this kind in progress, retry later";
     std::size_t max_connections = 1024;

@@ -6,6 +6,7 @@
 
 #include <boost/json/parse.hpp>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -224,12 +225,13 @@ TEST(Router, HeavyRoutesAreThoseMarkedAndOnlyWhenAllowed) {
     EXPECT_FALSE(router.is_heavy(request("GET", "/nope")));
 }
 
-// The real table: audits are heavy, everything else is cheap.
+// The real table: audits are heavy, everything else (the session lookups included) is cheap.
 TEST(Router, BuiltRouterMarksTheAuditRoutesHeavy) {
     dspm::api::ApiContext context;
     const auto router = dspm::api::build_router(context);
     for (const auto& r : router.routes())
-        EXPECT_EQ(r.heavy, r.pattern.rfind("/audit/", 0) == 0) << r.method << " " << r.pattern;
+        EXPECT_EQ(r.heavy, r.method == "POST" && r.pattern.rfind("/audit/", 0) == 0)
+            << r.method << " " << r.pattern;
     const auto doc = router.openapi_document("1");
     EXPECT_TRUE(doc.at("paths")
                     .at("/audit/{framework}/_all")
@@ -289,3 +291,67 @@ TEST(Router, MappingsNameEveryIamActionTheChecksNeed) {
     EXPECT_EQ(kinds["2.0-01"], (std::pair<std::string, std::string>{"global", "resource_setting"}));
     EXPECT_EQ(kinds.size(), dspm::checks::all_checks().size());
 }
+
+namespace {
+
+std::optional<std::string> header_of(const ServerResponse& r, const std::string& name) {
+    return dspm::net::find_header(r.headers, name);
+}
+
+// The browser's preflight before a call the page makes with Content-Type: application/json:
+// answered without the token (a browser never sends credentials on it), naming the path's methods
+// and echoing the requested headers; an unknown path stays 404.
+TEST(Router, OptionsAnswersThePreflightWithoutTheToken) {
+    Router router = sample("tok");
+    router.set_cors(dspm::api::Cors({"*"}));
+    auto pre = request("OPTIONS", "/audit/ISMS-P/_all");
+    pre.headers.emplace_back("Origin", "http://localhost:3000");
+    pre.headers.emplace_back("Access-Control-Request-Method", "POST");
+    pre.headers.emplace_back("Access-Control-Request-Headers", "content-type,accept");
+    const auto r = router.dispatch(pre);
+    EXPECT_EQ(r.status, 204);
+    EXPECT_EQ(header_of(r, "Access-Control-Allow-Methods").value_or(""), "POST, OPTIONS");
+    EXPECT_EQ(header_of(r, "Access-Control-Allow-Headers").value_or(""), "content-type,accept");
+    EXPECT_EQ(header_of(r, "Access-Control-Max-Age").value_or(""), "600");
+
+    // Requested headers that are no plain list are not echoed into our answer.
+    auto odd = pre;
+    odd.headers.back().second = "x\r\nSet-Cookie: a=b";
+    EXPECT_EQ(header_of(router.dispatch(odd), "Access-Control-Allow-Headers").value_or(""),
+              "Authorization, Content-Type, Accept");
+
+    EXPECT_EQ(router.dispatch(request("OPTIONS", "/no/such")).status, 404);
+    // A plain OPTIONS (no preflight) names the methods too.
+    const auto plain = router.dispatch(request("OPTIONS", "/compliance/x/requirements"));
+    EXPECT_EQ(plain.status, 204);
+    EXPECT_EQ(header_of(plain, "Allow").value_or(""), "DELETE, GET, HEAD, OPTIONS");
+}
+
+TEST(Cors, AnyOriginOrExactOriginsOrNone) {
+    auto from = [](const char* origin) {
+        auto r = request("GET", "/health");
+        if (origin) r.headers.emplace_back("Origin", origin);
+        return r;
+    };
+    const dspm::api::Cors any({"*"});
+    auto h = any.response_headers(from("http://localhost:3000"));
+    EXPECT_EQ(dspm::net::find_header(h, "Access-Control-Allow-Origin").value_or(""), "*");
+    EXPECT_NE(
+        dspm::net::find_header(h, "Access-Control-Expose-Headers").value_or("").find("Retry-After"),
+        std::string::npos);
+
+    const dspm::api::Cors listed({"https://dash.example.com"});
+    h = listed.response_headers(from("https://DASH.example.com"));
+    EXPECT_EQ(dspm::net::find_header(h, "Access-Control-Allow-Origin").value_or(""),
+              "https://DASH.example.com");
+    EXPECT_EQ(dspm::net::find_header(h, "Vary").value_or(""), "Origin");
+    h = listed.response_headers(from("https://evil.example.com"));
+    EXPECT_FALSE(dspm::net::find_header(h, "Access-Control-Allow-Origin"));
+    EXPECT_TRUE(dspm::net::find_header(h, "Vary"));
+
+    const dspm::api::Cors none({});
+    EXPECT_FALSE(none.enabled());
+    EXPECT_TRUE(none.response_headers(from("http://localhost:3000")).empty());
+}
+
+}  // namespace

@@ -474,3 +474,45 @@ TEST(Config, ServerBounds) {
         }
     }
 }
+
+namespace {
+
+TEST(Config, BrowserSettingsAreValidated) {
+    TempDir dir;
+    FakeEnv env;
+    auto s = load_settings({}, env.lookup(), dir.missing_env());
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->cors_allow_origins, (std::vector<std::string>{"*"}));  // the original's default
+    EXPECT_EQ(s->mapping_port, 0);
+    EXPECT_EQ(s->session_ttl_s, 600u);
+
+    env.vars = {{"CORS_ALLOW_ORIGINS", " https://Dash.example.com/ , http://localhost:3000"},
+                {"MAPPING_PORT", "8003"},
+                {"SESSION_TTL", "0"}};
+    s = load_settings({}, env.lookup(), dir.missing_env());
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->cors_allow_origins,
+              (std::vector<std::string>{"https://dash.example.com", "http://localhost:3000"}));
+    EXPECT_EQ(s->mapping_port, 8003);
+    EXPECT_EQ(s->session_ttl_s, 0u);
+
+    env.vars = {{"CORS_ALLOW_ORIGINS", ""}};
+    s = load_settings({}, env.lookup(), dir.missing_env());
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_TRUE(s->cors_allow_origins.empty());
+
+    // An origin is scheme://host[:port]: a value that could smuggle anything else is refused.
+    for (const char* bad : {"javascript:alert(1)", "https://a.example.com/path", "example.com",
+                            "https://a.example.com\r\nX: y"}) {
+        env.vars = {{"CORS_ALLOW_ORIGINS", bad}};
+        s = load_settings({}, env.lookup(), dir.missing_env());
+        EXPECT_FALSE(s) << bad;
+    }
+    for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+             {"MAPPING_PORT", "70000"}, {"MAPPING_PORT", "-1"}, {"SESSION_TTL", "86401"}}) {
+        env.vars = {{name, value}};
+        EXPECT_FALSE(load_settings({}, env.lookup(), dir.missing_env())) << name << "=" << value;
+    }
+}
+
+}  // namespace

@@ -488,7 +488,7 @@ TEST(Engine, CallsInFlightNeverExceedAuditConcurrency) {
 
 namespace {
 
-TEST(Engine, WholeFrameworkAuditsControlsNotTheirCheckpoints) {
+TEST(Engine, WholeFrameworkReportsEveryRowAndCountsControlsInTheSummary) {
     EngineFixture f;
     auto control = req(1, "2.5.1", {"2.0-01", "1.0-06"});
     auto checkpoint = req(2, "2.5.1.2", {"2.0-01"});
@@ -499,16 +499,35 @@ TEST(Engine, WholeFrameworkAuditsControlsNotTheirCheckpoints) {
     auto engine = f.engine();
     auto plan = engine.plan("ISMS-P", std::nullopt);
     ASSERT_TRUE(plan);
-    ASSERT_EQ(plan->requirements.size(), 2u);
-    EXPECT_EQ(plan->requirements[0].item_code, "2.5.1");
-    EXPECT_EQ(plan->requirements[1].item_code, "9.9.9.9");
+    // Every listed row gets a status (clients show them all); the checkpoint is reported beside
+    // its control but only the controls and the orphan are counted in the summary.
+    ASSERT_EQ(plan->requirements.size(), 3u);
+    EXPECT_EQ(plan->requirements[1].item_code, "2.5.1.2");
     EXPECT_EQ(plan->checkpoints_folded, 1u);
+    EXPECT_EQ(plan->in_summary, (std::vector<bool>{true, false, true}));
     // A checkpoint stays auditable by itself.
     auto single = engine.plan("ISMS-P", std::string("2.5.1.2"));
     ASSERT_TRUE(single);
     EXPECT_EQ(single->requirements.at(0).item_code, "2.5.1.2");
     auto run = engine.run(*plan);
-    EXPECT_EQ(dspm::engine::all_response(run).at("checkpoints_in_controls").to_number<int>(), 1);
+    ASSERT_EQ(run.results.size(), 3u);
+    EXPECT_EQ(run.summary.requirements.total(), 2u);
+    // The checkpoint shares its control's result for the code they have in common.
+    EXPECT_EQ(run.results[1].results.at(0).get(), run.results[0].results.at(0).get());
+    const auto doc = dspm::engine::all_response(run);
+    EXPECT_EQ(doc.at("checkpoints_in_controls").to_number<int>(), 1);
+    EXPECT_EQ(doc.at("controls").to_number<int>(), 2);
+    EXPECT_EQ(doc.at("total_requirements").to_number<int>(), 3);
+    const auto& rows = doc.at("results").as_array();
+    EXPECT_EQ(rows[1].at("parent"), json::value("2.5.1"));
+    EXPECT_EQ(rows[1].at("in_summary"), json::value(false));
+    EXPECT_FALSE(rows[0].as_object().contains("in_summary"));
+    EXPECT_FALSE(rows[2].as_object().contains("in_summary"));
+    // The original service's flat counts beside ours.
+    for (const auto& row : rows)
+        EXPECT_EQ(row.at("summary"), row.at("status_counts"));
+    EXPECT_EQ(doc.at("summary").at("NON_COMPLIANT"),
+              doc.at("summary").at("mapping_counts").at("NON_COMPLIANT"));
 }
 
 }  // namespace

@@ -178,8 +178,9 @@ TEST(MotoAudit, DemoAccountGivesEachCheckItsStatus) {
     demo_env["AWS_ENDPOINT_URL_SSO_ADMIN"] = sso_front.url();
     auto r = run_audit({"ISMS-P", "--all"}, demo_env);
     ASSERT_EQ(r.exit_code, 3) << r.stderr_text;  // NON_COMPLIANT
-    // Progress on stderr over the 101 control items (checkpoints fold into their controls).
-    EXPECT_NE(r.stderr_text.find("/101]"), std::string::npos);
+    // Progress on stderr over every listed row: the 101 controls and their 116 checkpoints.
+    EXPECT_NE(r.stderr_text.find("/217]"), std::string::npos);
+    EXPECT_EQ(r.doc.at("controls").to_number<int>(), 101);
     auto m = by_code(r.doc);
     EXPECT_EQ(status_of(m, "2.0-01"), "NON_COMPLIANT");
     EXPECT_EQ(m["2.0-01"].at("evidence").at("totalBuckets").to_number<std::uint64_t>(), 5u);

@@ -504,7 +504,8 @@ TEST(VerdictPlatformEcrScan, EnhancedUnmatchedIsNotScannedBothDeniedIsErrorFailu
     EXPECT_TRUE(eval_of(t, "web")->extra.contains("registryNote"));
     // "gone" was deleted between the list and the batch read: ECR lists it under failures.
     EXPECT_EQ(eval_of(t, "gone")->status, Status::error);
-    EXPECT_EQ(eval_of(t, "gone")->extra.at("error").at("code").as_string(), "REPOSITORY_NOT_FOUND");
+    EXPECT_EQ(eval_of(t, "gone")->extra.at("error_detail").at("code").as_string(),
+              "REPOSITORY_NOT_FOUND");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -574,7 +574,7 @@ TEST(StorageVerdictPolicyOrg, MalformedPolicyIsErrorAndNoPolicyIsCompliant) {
         Fixture f;
         const auto& e = policy_verdict(f, policy);
         EXPECT_EQ(e.status, Status::error) << policy;
-        EXPECT_EQ(e.extra.at("error").at("kind"), json::value("malformed")) << policy;
+        EXPECT_EQ(e.extra.at("error_detail").at("kind"), json::value("malformed")) << policy;
     }
     Fixture f;
     f.aws->on_json("s3", "ListBuckets",
