@@ -13,11 +13,12 @@ for arg in "$@"; do
   esac
 done
 scripts/install-deps.sh
-BUILD_DIR=build scripts/build.sh -DDSPM_SANITIZE=OFF
+# Shards: several tests per process (see README.md, Development); ctest runs the shards in parallel.
+BUILD_DIR=build scripts/build.sh -DDSPM_SANITIZE=OFF -DDSPM_TEST_SHARDS=8
 (cd build && ctest --output-on-failure -j 2 --timeout 600)
 if [ "$quick" -eq 0 ]; then
   echo "== sanitizer build (ASan + UBSan) ==" >&2
-  BUILD_DIR=build-sanitize BUILD_TYPE=Debug scripts/build.sh -DDSPM_SANITIZE=ON -DDSPM_BENCH=OFF
+  BUILD_DIR=build-sanitize BUILD_TYPE=Debug scripts/build.sh -DDSPM_SANITIZE=ON -DDSPM_BENCH=OFF -DDSPM_TEST_SHARDS=8
   (cd build-sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
      ctest --output-on-failure -j 2 --timeout 900)

@@ -1,6 +1,7 @@
 // `dspm-audit serve`: the HTTP API. Runs until SIGINT/SIGTERM, then drains in-flight requests and
 // exits 0; a port that cannot be bound is reported plainly with exit code 1.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdio>
@@ -83,6 +84,17 @@ int run_serve(const Settings& settings) {
         log::warn(
             "listening on a non-loopback address without AUDIT_API_TOKEN: the API is open "
             "to anyone who can reach it",
+            {{"host", settings.host}});
+    // The original's default; a browser then lets any page it shows read the answers of a
+    // service that asks for no token (the page needs no credentials to call it).
+    const bool any_origin = std::find(settings.cors_allow_origins.begin(),
+                                      settings.cors_allow_origins.end(),
+                                      "*") != settings.cors_allow_origins.end();
+    if (any_origin && settings.audit_api_token.empty())
+        log::warn(
+            "CORS_ALLOW_ORIGINS=* without AUDIT_API_TOKEN: any web page open in a browser that "
+            "can reach this port may run audits and read their results; list the dashboard's "
+            "origin in CORS_ALLOW_ORIGINS or set AUDIT_API_TOKEN",
             {{"host", settings.host}});
     log::info("listening", {{"host", settings.host},
                             {"port", server.port()},

@@ -134,6 +134,42 @@ TEST_F(ServeTest, TokenGuardsEveryRouteButHealth) {
     EXPECT_EQ(process_->stdout_text().find(token), std::string::npos);
 }
 
+// With a token a browser page still gets its preflight (no credentials are sent on it) and can
+// read a 401 (its CORS header is there); the warning about open CORS is for a service without one.
+TEST_F(ServeTest, CorsPreflightWithoutTheTokenAndHeadersOnRefusals) {
+    launch({{"AUDIT_API_TOKEN", "tok-1"}, {"CORS_ALLOW_ORIGINS", "http://dash.example.com:3000"}});
+    const std::string from = "Origin: http://dash.example.com:3000\r\n";
+    const auto pre = request(port_, "OPTIONS", "/audit/ISMS-P/_all",
+                             from + "Access-Control-Request-Method: POST\r\n"
+                                    "Access-Control-Request-Headers: authorization,content-type\r\n");
+    EXPECT_EQ(pre.status, 204) << pre.head;
+    EXPECT_NE(pre.head.find("Access-Control-Allow-Origin: http://dash.example.com:3000"),
+              std::string::npos)
+        << pre.head;
+    EXPECT_NE(pre.head.find("Access-Control-Allow-Headers: authorization,content-type"),
+              std::string::npos);
+    const auto denied = request(port_, "POST", "/audit/ISMS-P/_all", from);
+    EXPECT_EQ(denied.status, 401);
+    EXPECT_NE(denied.head.find("Access-Control-Allow-Origin: http://dash.example.com:3000"),
+              std::string::npos);
+    const auto other = request(port_, "POST", "/audit/ISMS-P/_all",
+                               "Origin: https://elsewhere.example.com\r\n");
+    EXPECT_EQ(other.head.find("Access-Control-Allow-Origin"), std::string::npos) << other.head;
+    const auto bad = request(port_, "GET", "/health%zz", from);
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_NE(bad.head.find("Access-Control-Allow-Origin"), std::string::npos) << bad.head;
+    EXPECT_EQ(process_->signal_and_wait(SIGTERM, 10s), 0);
+    EXPECT_EQ(process_->stderr_text().find("CORS_ALLOW_ORIGINS=*"), std::string::npos);
+}
+
+TEST_F(ServeTest, WarnsThatAnyOriginWithoutTokenLetsAnyPageRead) {
+    launch();
+    EXPECT_EQ(process_->signal_and_wait(SIGTERM, 10s), 0);
+    EXPECT_NE(process_->stderr_text().find("CORS_ALLOW_ORIGINS=* without AUDIT_API_TOKEN"),
+              std::string::npos)
+        << process_->stderr_text();
+}
+
 // Every test client is 127.0.0.1: 60 held connections stay under the per-client limit (64).
 TEST_F(ServeTest, HealthAnswersWhile60ConnectionsAreHeldOpen) {
     launch();
