@@ -7,8 +7,9 @@
 //   <empty line>
 //   <body>
 // Properties: 404 only for unknown paths, 405 carries Allow without the request's method, a
-// request with the right bearer token is never 401, /health never needs it, and path parameters
-// are non-empty single segments.
+// request with the right bearer token is never 401, /health never needs it, path parameters
+// are non-empty single segments, and 204 is an OPTIONS preflight whose headers hold no control
+// character (the requested headers are echoed only when they are a plain list).
 #include "api/router.hpp"
 
 #include <boost/json.hpp>
@@ -56,6 +57,7 @@ const api::Router& router() {
         add("GET", "/compliance/mappings/{code}");
         add("DELETE", "/compliance/mappings/{code}");
         add("GET", "/openapi.json");
+        router.set_cors(api::Cors({"*"}));
         (void)router.openapi_document("0.0.0");
         return router;
     }();
@@ -123,6 +125,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case 404:
             if (health) fuzz::broken("/health not found");
             break;
+        case 204: {
+            // The CORS preflight: OPTIONS only, and nothing of the request's headers may reach
+            // ours unless it is a plain list of header names.
+            if (req.method != "OPTIONS") fuzz::broken("204 for another method than OPTIONS");
+            bool allow = false;
+            for (const auto& [k, v] : resp.headers) {
+                if (k == "Allow") allow = true;
+                for (const char c : v)
+                    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+                        fuzz::broken("a control character in a response header");
+            }
+            if (!allow) fuzz::broken("204 without Allow");
+            if (!resp.body.empty()) fuzz::broken("a preflight with a body");
+            break;
+        }
         case 405: {
             std::string allow;
             for (const auto& [k, v] : resp.headers)
@@ -137,7 +154,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             fuzz::broken("an unexpected status");
     }
     // The router's own answers are JSON; the echo handler's body carries the request's bytes.
-    if (resp.status != 200) {
+    if (resp.status != 200 && resp.status != 204) {
         boost::system::error_code ec;
         (void)boost::json::parse(resp.body, ec);
         if (ec) fuzz::broken("a response body that is not JSON");
