@@ -87,9 +87,9 @@ int run_serve(const Settings& settings) {
             {{"host", settings.host}});
     // The original's default; a browser then lets any page it shows read the answers of a
     // service that asks for no token (the page needs no credentials to call it).
-    const bool any_origin = std::find(settings.cors_allow_origins.begin(),
-                                      settings.cors_allow_origins.end(),
-                                      "*") != settings.cors_allow_origins.end();
+    const bool any_origin =
+        std::find(settings.cors_allow_origins.begin(), settings.cors_allow_origins.end(), "*") !=
+        settings.cors_allow_origins.end();
     if (any_origin && settings.audit_api_token.empty())
         log::warn(
             "CORS_ALLOW_ORIGINS=* without AUDIT_API_TOKEN: any web page open in a browser that "

@@ -140,8 +140,9 @@ TEST_F(ServeTest, CorsPreflightWithoutTheTokenAndHeadersOnRefusals) {
     launch({{"AUDIT_API_TOKEN", "tok-1"}, {"CORS_ALLOW_ORIGINS", "http://dash.example.com:3000"}});
     const std::string from = "Origin: http://dash.example.com:3000\r\n";
     const auto pre = request(port_, "OPTIONS", "/audit/ISMS-P/_all",
-                             from + "Access-Control-Request-Method: POST\r\n"
-                                    "Access-Control-Request-Headers: authorization,content-type\r\n");
+                             from +
+                                 "Access-Control-Request-Method: POST\r\n"
+                                 "Access-Control-Request-Headers: authorization,content-type\r\n");
     EXPECT_EQ(pre.status, 204) << pre.head;
     EXPECT_NE(pre.head.find("Access-Control-Allow-Origin: http://dash.example.com:3000"),
               std::string::npos)
@@ -152,8 +153,8 @@ TEST_F(ServeTest, CorsPreflightWithoutTheTokenAndHeadersOnRefusals) {
     EXPECT_EQ(denied.status, 401);
     EXPECT_NE(denied.head.find("Access-Control-Allow-Origin: http://dash.example.com:3000"),
               std::string::npos);
-    const auto other = request(port_, "POST", "/audit/ISMS-P/_all",
-                               "Origin: https://elsewhere.example.com\r\n");
+    const auto other =
+        request(port_, "POST", "/audit/ISMS-P/_all", "Origin: https://elsewhere.example.com\r\n");
     EXPECT_EQ(other.head.find("Access-Control-Allow-Origin"), std::string::npos) << other.head;
     const auto bad = request(port_, "GET", "/health%zz", from);
     EXPECT_EQ(bad.status, 400);
