@@ -32,6 +32,7 @@ Router build_router(ApiContext& context) {
     add_compliance_routes(router, context);
     add_audit_routes(router, context);
     add_session_routes(router, context);
+    add_policy_routes(router, context);
     add_openapi_route(router);
     return router;
 }

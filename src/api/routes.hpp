@@ -37,6 +37,7 @@ void add_health_routes(Router& router, ApiContext& context);      // api/health_
 void add_compliance_routes(Router& router, ApiContext& context);  // api/compliance_routes.cpp
 void add_audit_routes(Router& router, ApiContext& context);       // api/audit_routes.cpp
 void add_session_routes(Router& router, ApiContext& context);     // api/session_routes.cpp
+void add_policy_routes(Router& router, ApiContext& context);      // api/policy_routes.cpp
 
 // Every route of the service, /openapi.json included.
 Router build_router(ApiContext& context);

@@ -32,5 +32,6 @@ void register_config_command(CLI::App& app, Commands& out);    // app/config_com
 void register_aws_commands(CLI::App& app, Commands& out);      // app/aws_commands.cpp
 void register_catalog_commands(CLI::App& app, Commands& out);  // app/catalog_commands.cpp
 void register_audit_command(CLI::App& app, Commands& out);     // app/audit_command.cpp
+void register_policy_command(CLI::App& app, Commands& out);    // app/policy_command.cpp
 
 }  // namespace dspm::app
