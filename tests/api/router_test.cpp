@@ -355,3 +355,26 @@ TEST(Cors, AnyOriginOrExactOriginsOrNone) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Router, PolicyRoutesAnswerTheGeneratedDocuments) {
+    dspm::api::ApiContext context;
+    context.catalog = *dspm::catalog::LocalSource::embedded();
+    const auto router = dspm::api::build_router(context);
+    const auto all = router.dispatch(request("GET", "/policy/ISMS-P"));
+    ASSERT_EQ(all.status, 200) << all.body;
+    const auto doc = body(all);
+    EXPECT_EQ(doc.at("framework"), "ISMS-P");
+    EXPECT_FALSE(doc.at("documents").as_array().empty());
+    for (const auto& n : doc.at("document_chars").as_array())
+        EXPECT_LE(n.to_number<int>(), 6144);
+    const auto one = body(router.dispatch(request("GET", "/policy/ISMS-P/2.7.1")));
+    const auto& codes = one.at("codes").as_array();
+    EXPECT_NE(std::find(codes.begin(), codes.end(), boost::json::value("2.0-01")), codes.end());
+    EXPECT_LT(one.at("actions").as_array().size(), doc.at("actions").as_array().size());
+    EXPECT_EQ(router.dispatch(request("GET", "/policy/NOPE")).status, 404);
+    EXPECT_EQ(router.dispatch(request("GET", "/policy/ISMS-P/9.9.9")).status, 404);
+}
+
+}  // namespace
