@@ -96,7 +96,7 @@ void SessionStore::mark(const std::string& id, const std::string& framework) {
     const auto key = digest(id);
     auto it = sessions_.find(key);
     if (it == sessions_.end()) {
-        if (sessions_.size() >= limits_.max_sessions) {
+        if (!sessions_.empty() && sessions_.size() >= limits_.max_sessions) {
             // The least recently used session makes room.
             auto lru = std::min_element(sessions_.begin(), sessions_.end(), [](auto& a, auto& b) {
                 return a.second.last_used < b.second.last_used;
