@@ -9,6 +9,7 @@
 #include "api/routes.hpp"
 #include "api/sessions.hpp"
 #include "aws/regions.hpp"
+#include "catalog/local_source.hpp"  // to_lower
 #include "common/log.hpp"
 #include "engine/engine.hpp"
 #include "engine/factory.hpp"
@@ -79,12 +80,6 @@ std::string line(const json::value& v) {
     return s;
 }
 
-std::string lower(std::string s) {
-    for (auto& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // The client's session_id (?session_id=), when it named one.
 struct SessionRef {
     std::optional<std::string> id;
@@ -94,7 +89,8 @@ struct SessionRef {
 Expected<SessionRef, std::string> session_of(const net::ServerRequest& request,
                                              const SessionStore& sessions) {
     SessionRef ref;
-    if (auto r = request.query_param("refresh")) ref.refresh = *r == "1" || lower(*r) == "true";
+    if (auto r = request.query_param("refresh"))
+        ref.refresh = *r == "1" || catalog::to_lower(*r) == "true";
     const auto given = request.query_param("session_id");
     if (!given) return ref;
     auto id = sessions.validate_id(*given);
@@ -106,7 +102,7 @@ Expected<SessionRef, std::string> session_of(const net::ServerRequest& request,
 // What a remembered answer is remembered under: the same question asks the same key.
 std::string answer_key(const std::string& framework, const std::string& requirement,
                        const std::vector<std::string>& regions) {
-    std::string key = lower(framework) + "\n" + requirement + "\n";
+    std::string key = catalog::to_lower(framework) + "\n" + requirement + "\n";
     for (const auto& r : regions)
         key += r + ",";
     return key;

@@ -4,6 +4,7 @@
 // their shape and say so in the X-Catalog-Source header instead).
 #include <algorithm>
 #include <boost/json.hpp>
+#include <functional>
 #include <optional>
 
 #include "api/routes.hpp"
@@ -132,6 +133,54 @@ json::object threat_row(const catalog::Requirement& r, bool threat_framework,
     return o;
 }
 
+// The two views of the rows: the default one (threats[] on each row) and ":groups".
+enum class View { threats, groups };
+
+json::object row_in(View view, const catalog::Requirement& r, bool threat_framework,
+                    const std::optional<catalog::ThreatIndex>& index) {
+    return view == View::groups ? grouped_row(r, threat_framework, index)
+                                : threat_row(r, threat_framework, index);
+}
+
+// The groups view has nothing to add outside SAGE-Threat; SAGE-Threat rows resolve their
+// applicable_hits against every other framework.
+std::optional<catalog::ThreatIndex> index_for(View view, catalog::CatalogSource& source,
+                                              bool threat_framework) {
+    if (view == View::groups && !threat_framework) return std::nullopt;
+    return threat_index(source, threat_framework);
+}
+
+using SourceFn = std::function<std::shared_ptr<catalog::CatalogSource>()>;
+
+RouteHandler list_handler(SourceFn source, View view) {
+    return [source, view](const net::ServerRequest&, const PathParams& p) {
+        auto cat = source();
+        if (!cat) return no_catalog();
+        auto rows = cat->requirements(p.at("code"));
+        if (!rows) return failure(rows.error());
+        const bool threat_fw = is_threat_framework(p.at("code"));
+        const auto index = index_for(view, *cat, threat_fw);
+        json::array out;
+        for (const auto& r : *rows)
+            out.push_back(row_in(view, r, threat_fw, index));
+        return answer(*cat, std::move(out));
+    };
+}
+
+RouteHandler detail_handler(SourceFn source, View view) {
+    return [source, view](const net::ServerRequest&, const PathParams& p) {
+        auto cat = source();
+        if (!cat) return no_catalog();
+        auto detail = cat->requirement(p.at("code"), p.at("id"));
+        if (!detail) return failure(detail.error());
+        auto body = catalog::detail_json(*detail).as_object();
+        const bool threat_fw = is_threat_framework(detail->framework);
+        body["requirement"] =
+            row_in(view, detail->requirement, threat_fw, index_for(view, *cat, threat_fw));
+        return answer(*cat, std::move(body));
+    };
+}
+
 }  // namespace
 
 void add_compliance_routes(Router& router, ApiContext& context) {
@@ -147,64 +196,18 @@ void add_compliance_routes(Router& router, ApiContext& context) {
                 }});
     router.add({"GET", "/compliance/{code}/requirements",
                 "Requirements of a framework, each with the threats that concern it", true,
-                op("Unknown framework", {"code"}),
-                [source](const net::ServerRequest&, const PathParams& p) {
-                    auto cat = source();
-                    if (!cat) return no_catalog();
-                    auto rows = cat->requirements(p.at("code"));
-                    if (!rows) return failure(rows.error());
-                    const bool threat_fw = is_threat_framework(p.at("code"));
-                    const auto index = threat_index(*cat, threat_fw);
-                    json::array out;
-                    for (const auto& r : *rows)
-                        out.push_back(threat_row(r, threat_fw, index));
-                    return answer(*cat, std::move(out));
-                }});
+                op("Unknown framework", {"code"}), list_handler(source, View::threats)});
     router.add({"GET", "/compliance/{code}/requirements:groups",
                 "Requirements of a framework with their threat groups (SAGE-Threat)", true,
-                op("Unknown framework", {"code"}),
-                [source](const net::ServerRequest&, const PathParams& p) {
-                    auto cat = source();
-                    if (!cat) return no_catalog();
-                    auto rows = cat->requirements(p.at("code"));
-                    if (!rows) return failure(rows.error());
-                    const bool threat_fw = is_threat_framework(p.at("code"));
-                    const auto index = threat_fw ? threat_index(*cat, true)
-                                                 : std::optional<catalog::ThreatIndex>{};
-                    json::array out;
-                    for (const auto& r : *rows)
-                        out.push_back(grouped_row(r, threat_fw, index));
-                    return answer(*cat, std::move(out));
-                }});
+                op("Unknown framework", {"code"}), list_handler(source, View::groups)});
     router.add({"GET", "/compliance/{code}/requirements/{id}/mappings",
                 "A requirement (numeric id or item code) with its mapping codes and threats", true,
                 op("Unknown framework or requirement", {"code", "id"}),
-                [source](const net::ServerRequest&, const PathParams& p) {
-                    auto cat = source();
-                    if (!cat) return no_catalog();
-                    auto detail = cat->requirement(p.at("code"), p.at("id"));
-                    if (!detail) return failure(detail.error());
-                    auto body = catalog::detail_json(*detail).as_object();
-                    const bool threat_fw = is_threat_framework(detail->framework);
-                    body["requirement"] =
-                        threat_row(detail->requirement, threat_fw, threat_index(*cat, threat_fw));
-                    return answer(*cat, std::move(body));
-                }});
+                detail_handler(source, View::threats)});
     router.add({"GET", "/compliance/{code}/requirements/{id}/mappings:groups",
                 "A requirement with its mapping codes and threat groups (SAGE-Threat)", true,
                 op("Unknown framework or requirement", {"code", "id"}),
-                [source](const net::ServerRequest&, const PathParams& p) {
-                    auto cat = source();
-                    if (!cat) return no_catalog();
-                    auto detail = cat->requirement(p.at("code"), p.at("id"));
-                    if (!detail) return failure(detail.error());
-                    auto body = catalog::detail_json(*detail).as_object();
-                    const bool threat_fw = is_threat_framework(detail->framework);
-                    const auto index = threat_fw ? threat_index(*cat, true)
-                                                 : std::optional<catalog::ThreatIndex>{};
-                    body["requirement"] = grouped_row(detail->requirement, threat_fw, index);
-                    return answer(*cat, std::move(body));
-                }});
+                detail_handler(source, View::groups)});
     router.add({"GET", "/compliance/mappings", "All mapping codes", true, op(nullptr, {}),
                 [source](const net::ServerRequest&, const PathParams&) {
                     auto cat = source();

@@ -4,14 +4,10 @@
 #include <cctype>
 #include <string_view>
 
+#include "catalog/local_source.hpp"  // to_lower
+
 namespace dspm::api {
 namespace {
-
-std::string lower(std::string s) {
-    for (auto& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
 
 // Header names (RFC 9110 tokens) separated by commas and spaces, bounded: anything else is not
 // echoed back into a response header.
@@ -33,7 +29,7 @@ Cors::Cors(std::vector<std::string> origins) {
         if (o == "*")
             any_ = true;
         else if (!o.empty())
-            origins_.insert(lower(std::move(o)));
+            origins_.insert(catalog::to_lower(std::move(o)));
     }
 }
 
@@ -45,7 +41,7 @@ net::Headers Cors::response_headers(const net::ServerRequest& request) const {
         // The answer differs by Origin, so caches must keep them apart.
         out.emplace_back("Vary", "Origin");
         const auto origin = request.header("Origin");
-        if (!origin || !origins_.contains(lower(*origin))) return out;
+        if (!origin || !origins_.contains(catalog::to_lower(*origin))) return out;
         out.emplace_back("Access-Control-Allow-Origin", *origin);
     } else {
         return out;

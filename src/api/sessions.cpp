@@ -1,35 +1,17 @@
 #include "api/sessions.hpp"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
-#include <ctime>
 
+#include "aws/credentials.hpp"  // format_iso8601
+#include "aws/sigv4.hpp"        // sha256_hex
 #include "common/utf8.hpp"
 
 namespace dspm::api {
 namespace {
 
+// Fixed-size keys, whatever the client's id.
 std::string digest(std::string_view id) {
-    unsigned char d[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(id.data()), id.size(), d);
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(2 * sizeof d);
-    for (unsigned char c : d) {
-        out += hex[c >> 4];
-        out += hex[c & 15];
-    }
-    return out;
-}
-
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-    const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
+    return aws::sha256_hex(id);
 }
 
 }  // namespace
@@ -120,9 +102,9 @@ SessionView SessionStore::view(const Session& s) const {
         v.frameworks.push_back(fw);
     v.counts = s.counts;
     v.last_framework = s.last_framework;
-    v.created_at = rfc3339(s.created);
-    v.last_used_at = rfc3339(s.last_used);
-    v.expires_at = rfc3339(s.last_used + limits_.ttl);
+    v.created_at = aws::format_iso8601(s.created);
+    v.last_used_at = aws::format_iso8601(s.last_used);
+    v.expires_at = aws::format_iso8601(s.last_used + limits_.ttl);
     return v;
 }
 

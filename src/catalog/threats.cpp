@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "catalog/local_source.hpp"  // to_lower
 #include "common/embedded.hpp"
 
 namespace dspm::catalog {
@@ -23,10 +24,7 @@ std::string trim(std::string_view s) {
 
 // ASCII case folding; Korean text has no case, so this compares it as is.
 std::string fold(std::string_view s) {
-    std::string out = trim(s);
-    for (auto& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
+    return to_lower(trim(s));
 }
 
 json::value string_or_null(const std::string& s) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "aws/model.hpp"  // percent_encode
 #include "support/test_support.hpp"
 
 namespace {
@@ -65,20 +66,9 @@ std::string dechunk(const RawReply& r) {
     return out;
 }
 
-// encodeURIComponent / URLSearchParams, as the pages build their URLs.
+// encodeURIComponent, as the pages build their URLs.
 std::string encode(const std::string& s) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
+    return dspm::aws::proto::percent_encode(s, false);
 }
 
 struct Call {
@@ -129,9 +119,9 @@ class FrontendContract : public ::testing::Test {
             mapping_port_ = dspm::test::free_port();
         auto env = dspm::test::moto_env(moto.endpoint());
         for (const char* k : {"MAPPING_BASE_URL", "COLLECTOR_BASE_URL", "AUDIT_API_TOKEN",
-                              "CATALOG_DIR", "AUDIT_REGIONS", "AWS_PROFILE", "CORS_ALLOW_ORIGINS"})
+                              "CATALOG_DIR", "AUDIT_REGIONS", "AWS_PROFILE"})
             env.emplace(k, "");
-        env.erase("CORS_ALLOW_ORIGINS");  // the default, as the original: any origin
+        env["CORS_ALLOW_ORIGINS"] = "*";  // the default, as the original: any origin
         env["AUDIT_REGIONS"] = "us-east-1";
         env["LOG_LEVEL"] = "warning";
         env["PORT"] = std::to_string(audit_port_);
@@ -363,6 +353,14 @@ TEST_F(FrontendContract, SessionRoundTripAndTheSingleAudit) {
     const auto listed = body_of(
         send(audit_port_, {"GET", "/audit/session?session_id=" + encode(callback), {}}).body);
     EXPECT_EQ(listed.at("session").at("frameworks"), json::value(json::array{"SAGE-Threat"}));
+    // Without session_id: every live session.
+    const auto all = body_of(send(audit_port_, {"GET", "/audit/session", {}}).body).as_object();
+    std::set<std::string> ids;
+    for (const auto& v : all.at("sessions").as_array())
+        ids.insert(std::string(v.at("id").as_string()));
+    EXPECT_EQ(all.at("count").to_number<std::size_t>(), ids.size());
+    EXPECT_TRUE(ids.contains(sid));
+    EXPECT_TRUE(ids.contains(callback));
 
     // Errors keep the CORS header, so the page can show them.
     const auto unknown = send(audit_port_, {"POST", "/audit/audit/NOPE/1", kJson});

@@ -121,7 +121,6 @@ class EnforcedAccount {
     }
 
     const fs::path& dir() const { return dir_; }
-    const dspm::test::Moto& moto() const { return moto_; }
 
   private:
     dspm::test::Moto moto_;
