@@ -31,7 +31,7 @@ OPERATIONS = {
             "GenerateCredentialReport", "ListAttachedUserPolicies", "CreateUser", "PutUserPolicy",
             "CreateAccessKey", "ListUserPolicies", "GetUser", "CreateRole", "AttachUserPolicy",
             "CreatePolicy", "ListVirtualMFADevices", "GetAccessKeyLastUsed",
-            "ListOpenIDConnectProviders", "GetPolicy", "GetPolicyVersion"],
+            "ListOpenIDConnectProviders", "GetPolicy", "GetPolicyVersion", "ListAccountAliases"],
     "organizations": ["DescribeOrganization", "ListRoots", "ListPolicies", "ListTargetsForPolicy",
                       "ListPoliciesForTarget", "DescribePolicy", "ListAccounts",
                       "ListOrganizationalUnitsForParent", "CreateOrganization"],

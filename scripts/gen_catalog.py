@@ -170,6 +170,22 @@ def norm_code(raw):
     return c
 
 
+# code: the placeholder of cli_fix_cmd that names the checked resource, so that a failing
+# resource's fix can be printed with its own id (REGION and ACC are filled for every code).
+FIX_PLACEHOLDER = {
+    "1.0-03": "USER", "10.0-03": "USER", "2.0-01": "BUCKET", "2.0-03": "TBL", "2.0-04": "CL",
+    "2.0-07": "CLUSTER", "2.0-10": "NAME", "2.0-11": "URL", "2.0-12": "ARN", "2.0-15": "DIST_ID",
+    "2.0-16": "KEY_ID", "3.0-04": "LOG_GROUP", "3.0-05": "vpc-XXX", "3.0-06": "CLUSTER",
+    "3.0-07": "ARN", "3.0-08": "DIST_ID", "3.0-10": "LOG_BUCKET", "4.0-01": "BUCKET",
+    "4.0-03": "TBL", "4.0-04": "VAULT", "4.0-06": "DB", "5.0-07": "WG", "6.0-01": "NAME",
+    "6.0-03": "REPO", "6.0-07": "REPO", "8.0-01": "sg-XXX", "8.0-02": "BUCKET", "8.0-09": "ID",
+    "9.0-01": "TBL", "9.0-02": "DB", "9.0-04": "BUCKET", "9.0-05": "VAULT", "9.0-06": "FSID",
+    "10.0-01": "ID", "10.0-02": "NAME", "10.0-04": "KEY_ID", "11.0-03": "BUCKET",
+    "12.0-04": "BUCKET", "12.0-05": "DIST_ID", "13.0-04": "KEY_ID", "14.0-02": "LABEL_BUCKET",
+    "15.0-01": "NAME", "15.0-04": "BUCKET", "16.0-01": "NAME", "16.0-03": "NAME",
+}
+
+
 def load_codes(report):
     rows = list(csv.reader(open(os.path.join(REF, "dspm-mapping-data", "mapping-standard.csv"), encoding="utf-8-sig")))
     out = []
@@ -204,6 +220,11 @@ def load_codes(report):
         "severity": sev, "iam_actions": iam,
     })
     assert len(out) == 105, len(out)
+    for c in out:
+        ph = FIX_PLACEHOLDER.get(c["code"])
+        if ph:
+            assert re.search(r"(?<![A-Za-z0-9_-])" + re.escape(ph) + r"(?![A-Za-z0-9_-])", c["cli_fix_cmd"]), c["code"]
+            c["fix_placeholder"] = ph
     return out
 
 

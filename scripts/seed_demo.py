@@ -147,7 +147,12 @@ def config_service():
     c.start_configuration_recorder(ConfigurationRecorderName="default")
 
 
-for name, fn in [("s3", s3), ("rds", rds), ("dynamodb", dynamodb), ("redshift", redshift),
+def account_alias():
+    # Shown beside the account id in results and reports.
+    client("iam", "us-east-1").create_account_alias(AccountAlias="demo-payments")
+
+
+for name, fn in [("account alias", account_alias), ("s3", s3), ("rds", rds), ("dynamodb", dynamodb), ("redshift", redshift),
                  ("cloudfront", cloudfront), ("identity center", identity_center),
                  ("organizations", organizations), ("config", config_service)]:
     step(name, fn)

@@ -117,6 +117,7 @@ constexpr IamActionEntry table[] = {
     {"iam", "ListRoles", "iam:ListRoles"},
     {"iam", "ListUserPolicies", "iam:ListUserPolicies"},
     {"iam", "ListUsers", "iam:ListUsers"},
+    {"iam", "ListAccountAliases", "iam:ListAccountAliases"},
     {"iam", "ListVirtualMFADevices", "iam:ListVirtualMFADevices"},
     {"iam", "PutUserPolicy", "iam:PutUserPolicy"},
     {"inspector2", "BatchGetAccountStatus", "inspector2:BatchGetAccountStatus"},

@@ -27,6 +27,9 @@ struct Mapping {
     // Engine additions (not part of the Mapping API shape).
     std::string severity;                  // "critical" | "high" | "medium" | "low"
     std::vector<std::string> iam_actions;  // IAM actions needed to evaluate it
+    // The token of cli_fix_cmd that names the checked resource ("BUCKET"), so that a failing
+    // resource's fix is printed with its own id; empty when the fix names none.
+    std::string fix_placeholder;
 };
 
 struct Requirement {
@@ -84,6 +87,9 @@ class CatalogSource {
     // Which source answered this thread's most recent call: differs from source_name() only
     // when a remote source fell back to the embedded catalog (MAPPING_FALLBACK=embedded).
     virtual std::string last_source() const { return source_name(); }
+    // A fingerprint of the catalog's content ("sha256:<16 hex>"), so that a stored result says
+    // which catalog judged it; empty when the source cannot tell (the remote Mapping API).
+    virtual std::string version() const { return {}; }
 };
 
 }  // namespace dspm::catalog

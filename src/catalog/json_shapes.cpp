@@ -95,6 +95,7 @@ json::object mapping_json(const Mapping& m, bool with_engine_fields) {
     if (with_engine_fields) {
         o["severity"] = m.severity;
         o["iam_actions"] = strings(m.iam_actions);
+        if (!m.fix_placeholder.empty()) o["fix_placeholder"] = m.fix_placeholder;
     }
     return o;
 }
@@ -184,6 +185,7 @@ Expected<Mapping, std::string> parse_mapping(const json::value& v) {
     m.cli_fix_cmd = str(*o, "cli_fix_cmd");
     m.severity = str(*o, "severity");
     m.iam_actions = str_list(*o, "iam_actions");
+    m.fix_placeholder = str(*o, "fix_placeholder");
     return m;
 }
 

@@ -1,9 +1,12 @@
 #include "catalog/local_source.hpp"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "catalog/json_shapes.hpp"
@@ -51,10 +54,24 @@ CatalogError not_found(std::string detail) {
 
 }  // namespace
 
-Expected<std::shared_ptr<LocalSource>, std::string> LocalSource::load(const FileReader& read,
+Expected<std::shared_ptr<LocalSource>, std::string> LocalSource::load(const FileReader& raw_read,
                                                                       std::string name) {
     auto source = std::make_shared<LocalSource>();
     source->name_ = std::move(name);
+    // The version is a digest of every file read, in reading order (the index fixes it), each
+    // preceded by its path: two catalogs judge alike exactly when their versions are equal.
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> digest(EVP_MD_CTX_new(),
+                                                                   &EVP_MD_CTX_free);
+    if (!digest || EVP_DigestInit_ex(digest.get(), EVP_sha256(), nullptr) != 1)
+        return unexpected(std::string("catalog: SHA-256 unavailable"));
+    const FileReader read = [&](const std::string& path) {
+        auto text = raw_read(path);
+        if (text) {
+            EVP_DigestUpdate(digest.get(), path.data(), path.size() + 1);  // with its NUL
+            EVP_DigestUpdate(digest.get(), text->data(), text->size());
+        }
+        return text;
+    };
     auto maps = parse_file(read, "mappings.json");
     if (!maps) return unexpected(maps.error());
     const auto* list = maps->is_object() ? maps->as_object().if_contains("mappings") : nullptr;
@@ -96,6 +113,16 @@ Expected<std::shared_ptr<LocalSource>, std::string> LocalSource::load(const File
         }
         source->by_lower_code_[to_lower(fw.code)] = source->frameworks_.size();
         source->frameworks_.push_back(std::move(fw));
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    if (EVP_DigestFinal_ex(digest.get(), md, &md_len) != 1)
+        return unexpected(std::string("catalog: SHA-256 failed"));
+    static constexpr char hex[] = "0123456789abcdef";
+    source->version_ = "sha256:";
+    for (unsigned int i = 0; i < md_len && i < 8; ++i) {
+        source->version_ += hex[md[i] >> 4];
+        source->version_ += hex[md[i] & 0xf];
     }
     return source;
 }

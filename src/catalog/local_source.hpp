@@ -34,6 +34,7 @@ class LocalSource final : public CatalogSource {
                                                           std::string_view id_or_code) override;
     Expected<std::vector<Mapping>, CatalogError> mappings() override;
     std::string source_name() const override { return name_; }
+    std::string version() const override { return version_; }
 
     const std::vector<Framework>& frameworks() const { return frameworks_; }
     const Mapping* find_mapping(std::string_view code) const;
@@ -41,6 +42,7 @@ class LocalSource final : public CatalogSource {
 
   private:
     std::string name_;
+    std::string version_;
     std::vector<Framework> frameworks_;
     std::vector<Mapping> mappings_;
     std::map<std::string, std::size_t> by_lower_code_;

@@ -11,11 +11,13 @@
 #include <utility>
 
 #include "aws/client.hpp"
+#include "aws/credentials.hpp"
 #include "aws/endpoints.hpp"
 #include "aws/regions.hpp"
 #include "checks/check.hpp"
 #include "checks/helpers.hpp"
 #include "common/log.hpp"
+#include "engine/annotate.hpp"
 #include "inventory/facts.hpp"
 #include "net/redact.hpp"
 
@@ -175,7 +177,23 @@ json::object AuditSummary::to_json() const {
                    {"not_implemented", strings(not_implemented)},
                    {"warnings", strings(warnings)},
                    {"cancelled", cancelled},
-                   {"mode", mode}};
+                   {"mode", mode},
+                   {"tool", {{"name", "dspm-audit"}, {"version", DSPM_VERSION}}},
+                   {"catalog_version", catalog_version},
+                   {"settings",
+                    {{"mode", mode},
+                     {"concurrency", concurrency},
+                     {"check_timeout_ms", check_timeout_ms},
+                     {"region_scope", region_scope},
+                     {"catalog_source", catalog_source},
+                     {"collector", collector}}}};
+    // A summary built by hand (tests, a stored result) may lack the times: then none is claimed.
+    if (started_at != std::chrono::system_clock::time_point{})
+        o["started_at"] = aws::format_iso8601(started_at);
+    if (finished_at != std::chrono::system_clock::time_point{})
+        o["finished_at"] = aws::format_iso8601(finished_at);
+    if (!caller_arn.empty()) o["caller_arn"] = caller_arn;
+    if (!account_alias.empty()) o["account_alias"] = account_alias;
     // The original service's flat counts of the mapping results, which its clients read.
     for (const auto& [k, v] : mappings.to_json())
         o[k] = v;
@@ -210,8 +228,10 @@ Expected<AuditPlan, catalog::CatalogError> Engine::plan(
         note_source();
         if (!detail) return unexpected(detail.error());
         p.framework = detail->framework;
-        for (const auto& m : detail->mappings)
+        for (const auto& m : detail->mappings) {
             p.mapping_titles[m.code] = m.service;
+            p.mappings[m.code] = m;
+        }
         p.requirements.push_back(std::move(detail->requirement));
     } else {
         auto reqs = catalog_->requirements(framework);
@@ -232,8 +252,10 @@ Expected<AuditPlan, catalog::CatalogError> Engine::plan(
             p.requirements.push_back(std::move(r));
         }
         if (auto maps = catalog_->mappings()) {
-            for (const auto& m : *maps)
+            for (const auto& m : *maps) {
                 p.mapping_titles[m.code] = m.service;
+                p.mappings[m.code] = m;
+            }
         }
         note_source();
         // The canonical spelling comes with a requirement detail.
@@ -247,6 +269,11 @@ Expected<AuditPlan, catalog::CatalogError> Engine::plan(
 }
 
 namespace {
+
+const catalog::Mapping* mapping_of(const AuditPlan& plan, const std::string& code) {
+    auto it = plan.mappings.find(code);
+    return it != plan.mappings.end() ? &it->second : nullptr;
+}
 
 MappingResult failed_result(const checks::Check& check, const std::string& why) {
     MappingResult r;
@@ -340,6 +367,10 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     AuditRun run;
     run.plan = plan;
     auto& summary = run.summary;
+    summary.started_at = std::chrono::system_clock::now();
+    summary.catalog_version = catalog_ ? catalog_->version() : std::string{};
+    summary.concurrency = settings_.audit_mode == "sequential" ? 1 : settings_.audit_concurrency;
+    summary.check_timeout_ms = options_.check_timeout.count();
     summary.catalog_source = !plan.catalog_source.empty() ? plan.catalog_source
                              : catalog_                   ? catalog_->source_name()
                                                           : "none";
@@ -391,6 +422,16 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
         auto who = facts->aws("sts", "GetCallerIdentity", {});
         if (who) {
             scope.account = checks::string_at(*who, "Account");
+            summary.caller_arn = checks::string_at(*who, "Arn");
+            // Cosmetic: a reader recognises "prod-payments" before 123456789012. Unreadable
+            // (the policy lacks iam:ListAccountAliases, or none is set) means none is shown.
+            if (auto aliases = facts->aws("iam", "ListAccountAliases", {},
+                                          aws::global_region_of(settings_.aws_region))) {
+                if (const auto* a = checks::at_path(*aliases, "AccountAliases");
+                    a != nullptr && a->is_array() && !a->as_array().empty() &&
+                    a->as_array().front().is_string())
+                    summary.account_alias = a->as_array().front().as_string();
+            }
         } else {
             summary.warnings.push_back("account unknown: sts:GetCallerIdentity failed (" +
                                        who.error().code + " " + who.error().message + ")");
@@ -489,8 +530,9 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                 if (check == nullptr || !ran.insert(code).second) continue;
                 if (stopped()) {
                     cancelled = true;
-                    done_checks[code] =
-                        std::make_shared<const MappingResult>(failed_result(*check, "cancelled"));
+                    auto result = failed_result(*check, "cancelled");
+                    annotate(result, check->info(), mapping_of(plan, code));
+                    done_checks[code] = std::make_shared<const MappingResult>(std::move(result));
                     continue;
                 }
                 auto fresh =
@@ -501,7 +543,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                     run_with_timeout(*check, fresh, scope, options_.check_timeout, stragglers);
                 if (regions_unlisted)
                     add_unlisted_regions(result, *check, *regions_unlisted, scope);
-                result.applicability = checks::to_string(check->info().applicability);
+                annotate(result, check->info(), mapping_of(plan, code));
                 done_checks[code] = std::make_shared<const MappingResult>(std::move(result));
                 sequential_reads += fresh->aws_reads();
             }
@@ -534,7 +576,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                 if (regions_unlisted)
                     add_unlisted_regions(result, *check, *regions_unlisted, scope);
             }
-            result.applicability = checks::to_string(check->info().applicability);
+            annotate(result, check->info(), mapping_of(plan, codes[i]));
             std::lock_guard lock(mutex);
             done_checks[codes[i]] = std::make_shared<const MappingResult>(std::move(result));
             publish_ready();
@@ -568,6 +610,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     summary.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                               std::chrono::steady_clock::now() - started)
                               .count();
+    summary.finished_at = std::chrono::system_clock::now();
     return run;
 }
 

@@ -64,6 +64,14 @@ struct AuditSummary {
     bool cancelled = false;
     std::string mode = "parallel";    // AUDIT_MODE
     Status status = Status::skipped;  // roll-up over the requirements
+    // Who, when and with what (issue 14): a result handed to an auditor says all of it.
+    std::chrono::system_clock::time_point started_at{};
+    std::chrono::system_clock::time_point finished_at{};
+    std::string caller_arn;       // sts:GetCallerIdentity's Arn
+    std::string account_alias;    // iam:ListAccountAliases' first, when readable
+    std::string catalog_version;  // CatalogSource::version()
+    std::size_t concurrency = 0;  // AWS calls in flight at most
+    std::int64_t check_timeout_ms = 0;
 
     boost::json::object to_json() const;
 };
@@ -73,6 +81,8 @@ struct AuditPlan {
     bool all = false;
     std::vector<catalog::Requirement> requirements;
     std::map<std::string, std::string> mapping_titles;  // code → title for unimplemented codes
+    // The catalog's metadata of the codes (severity, what is checked, the fixes): annotate.hpp.
+    std::map<std::string, catalog::Mapping> mappings;
     // Checkpoints reported beside their control items (all only); in_summary is false for them
     // (parallel to requirements; empty: every requirement counts).
     std::size_t checkpoints_folded = 0;

@@ -232,20 +232,23 @@ std::string_view to_string(Source source) {
 }
 
 json::object Evaluation::to_json() const {
-    return {{"service", service},
-            {"resource_id", resource_id},
-            {"region", region},
-            {"account", account},
-            {"evidence_path", evidence_path},
-            {"checked_field", checked_field},
-            {"comparator", to_string(comparator)},
-            {"expected_value", expected_value},
-            {"observed_value", observed_value},
-            {"passed", passed},
-            {"decision", decision},
-            {"status", to_string(status)},
-            {"source", to_string(source)},
-            {"extra", extra}};
+    json::object o{{"service", service},
+                   {"resource_id", resource_id},
+                   {"region", region},
+                   {"account", account},
+                   {"evidence_path", evidence_path},
+                   {"checked_field", checked_field},
+                   {"comparator", to_string(comparator)},
+                   {"expected_value", expected_value},
+                   {"observed_value", observed_value},
+                   {"passed", passed},
+                   {"decision", decision},
+                   {"status", to_string(status)},
+                   {"source", to_string(source)},
+                   {"extra", extra}};
+    if (!resource_arn.empty()) o["resource_arn"] = resource_arn;
+    if (!remediation_cli.empty()) o["remediation_cli"] = remediation_cli;
+    return o;
 }
 
 StatusCounts MappingResult::counts() const {
@@ -265,6 +268,10 @@ json::object MappingResult::to_json() const {
                    {"evidence", evidence},         {"status_counts", counts().to_json()}};
     if (reason) o["reason"] = *reason;
     if (!applicability.empty()) o["applicability"] = applicability;
+    if (!severity.empty()) o["severity"] = severity;
+    if (!description.empty()) o["description"] = description;
+    if (!remediation.console.empty() || !remediation.cli.empty())
+        o["remediation"] = {{"console", remediation.console}, {"cli", remediation.cli}};
     if (!notes.empty()) {
         json::array n;
         for (const auto& s : notes)

@@ -65,8 +65,17 @@ struct Evaluation {
     boost::json::object extra;  // missingPermissions, error details, notes
     std::string region;
     std::string account;
+    // Set by the engine after the check (engine/annotate.hpp): the resource's ARN where it has
+    // one, and for a failing resource the catalog's CLI fix with this resource's values filled in.
+    std::string resource_arn;
+    std::string remediation_cli;
 
     boost::json::object to_json() const;
+};
+
+struct Remediation {
+    std::string console;  // the catalog's console fix
+    std::string cli;      // its CLI fix; placeholders the resource names are filled per evaluation
 };
 
 struct MappingResult {
@@ -79,6 +88,11 @@ struct MappingResult {
     std::vector<std::string> notes;  // e.g. "collector unavailable: AWS served"
     // The check's applicability kind (checks/check.hpp): "control", "one_way", "resource_setting".
     std::string applicability;
+    // From the check and the catalog (engine/annotate.hpp): what is checked, how bad a failure
+    // is, how to fix it.
+    std::string severity;
+    std::string description;
+    Remediation remediation;
 
     StatusCounts counts() const;
     boost::json::object to_json() const;

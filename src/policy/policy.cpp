@@ -15,8 +15,9 @@ namespace {
 
 // Read by the run itself, whatever the checks: who the caller is (answered by AWS whatever the
 // policy says, listed so the document reads whole) and which regions are enabled when none are
-// named.
-constexpr const char* kRunActions[] = {"sts:GetCallerIdentity", "ec2:DescribeRegions"};
+// named; the account alias, shown beside the id.
+constexpr const char* kRunActions[] = {"sts:GetCallerIdentity", "ec2:DescribeRegions",
+                                       "iam:ListAccountAliases"};
 
 std::string prefix_of(const std::string& action) {
     return action.substr(0, action.find(':'));

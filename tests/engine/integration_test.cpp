@@ -199,6 +199,25 @@ TEST(MotoAudit, DemoAccountGivesEachCheckItsStatus) {
     EXPECT_EQ(summary.at("account").as_string(), "123456789012");
     EXPECT_GT(summary.at("aws_calls").to_number<std::uint64_t>(), 20u);
     EXPECT_GE(summary.at("checks_run").to_number<std::uint64_t>(), 9u);
+    // Who, when and with what (issue 14).
+    EXPECT_EQ(summary.at("account_alias"), "demo-payments");
+    EXPECT_NE(summary.at("caller_arn").as_string().find(":123456789012:"), std::string::npos);
+    EXPECT_EQ(summary.at("started_at").as_string().size(), 20u);  // 2026-12-02T21:42:02Z
+    EXPECT_LE(summary.at("started_at").as_string(), summary.at("finished_at").as_string());
+    EXPECT_EQ(summary.at("tool").at("version"), DSPM_VERSION);
+    EXPECT_EQ(summary.at("catalog_version").as_string().rfind("sha256:", 0), 0u);
+    EXPECT_EQ(summary.at("settings").at("concurrency").to_number<int>(), 16);
+    EXPECT_EQ(m["2.0-01"].at("severity"), "high");
+    EXPECT_FALSE(m["2.0-01"].at("description").as_string().empty());
+    bool filled = false;
+    for (const auto& e : m["2.0-01"].at("evaluations").as_array()) {
+        EXPECT_EQ(e.at("resource_arn").as_string(),
+                  "arn:aws:s3:::" + std::string(e.at("resource_id").as_string()));
+        if (e.at("resource_id") == "demo-web-aes256")
+            filled = e.at("remediation_cli").as_string().find("--bucket demo-web-aes256 ") !=
+                     std::string::npos;
+    }
+    EXPECT_TRUE(filled);
     // Every evaluation carries the full evidence record.
     for (const auto& e : m["2.0-01"].at("evaluations").as_array()) {
         EXPECT_EQ(e.at("source").as_string(), "aws-sdk");
