@@ -8,6 +8,8 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcurl4-openssl-dev libssl-dev libpugixml-dev libsqlite3-dev
   libcli11-dev libspdlog-dev libfmt-dev
+  libkainjow-mustache-dev libyaml-cpp-dev  # the HTML report's templates; the mutelist's YAML
+  chromium  # the HTML report's test loads the page in a real headless browser
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang-14 libclang-rt-14-dev  # the libFuzzer targets in fuzz/ (scripts/test.sh runs them)
 )
@@ -33,6 +35,12 @@ if ! command -v moto_server >/dev/null 2>&1; then
   echo "install-deps: installing moto[server] with pip" >&2
   python3 -m pip install --quiet 'moto[server]==5.*' || \
     python3 -m pip install --quiet --break-system-packages 'moto[server]==5.*'
+fi
+# jsonschema validates the SARIF and OCSF reports against their published schemas in the tests.
+if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
+  echo "install-deps: installing jsonschema with pip" >&2
+  python3 -m pip install --quiet jsonschema || \
+    python3 -m pip install --quiet --break-system-packages jsonschema
 fi
 if ! command -v aws >/dev/null 2>&1; then
   echo "install-deps: installing awscli with pip" >&2

@@ -13,6 +13,7 @@
 #include "common/log.hpp"
 #include "engine/engine.hpp"
 #include "engine/factory.hpp"
+#include "report/report.hpp"
 
 namespace dspm::api {
 
@@ -123,6 +124,33 @@ json::object session_params() {
             {"schema", json::object{{"type", "string"}}}};
 }
 
+// ?format=: json (the default) or a report format of report/report.hpp.
+Expected<report::Format, std::string> format_of(const net::ServerRequest& request) {
+    const auto given = request.query_param("format");
+    if (!given || given->empty()) return report::Format::json;
+    auto f = report::parse_format(*given);
+    if (!f) return unexpected("format: expected one of " + std::string(report::kFormatNames));
+    return *f;
+}
+
+// The answer in the format asked for; the session remembers the JSON, whatever the format.
+net::ServerResponse formatted(const std::string& text, report::Format format) {
+    if (format == report::Format::json) return net::ServerResponse::json(200, text);
+    auto rendered = report::render(json::parse(text), format);
+    if (!rendered) return error_response(500, "report failed: " + rendered.error());
+    net::ServerResponse response;
+    response.status = 200;
+    response.headers.emplace_back("Content-Type", std::string(report::content_type(format)));
+    response.body = std::move(*rendered);
+    return response;
+}
+
+json::object format_param() {
+    return query_param("format", "string",
+                       "json (default), html, csv, ocsf, sarif, junit or md: the answer as that "
+                       "report");
+}
+
 // One requirement's audit, for our route and the original's /audit/audit/... spelling.
 RouteHandler single_handler(std::shared_ptr<engine::Engine> engine,
                             std::shared_ptr<SessionStore> sessions) {
@@ -132,6 +160,8 @@ RouteHandler single_handler(std::shared_ptr<engine::Engine> engine,
         if (!regions) return error_response(400, regions.error());
         auto session = session_of(request, *sessions);
         if (!session) return error_response(400, session.error());
+        auto format = format_of(request);
+        if (!format) return error_response(400, format.error());
         auto plan = engine->plan(framework, params.at("req_id"));
         if (!plan) return plan_error(plan.error());
         const auto key =
@@ -145,7 +175,7 @@ RouteHandler single_handler(std::shared_ptr<engine::Engine> engine,
             if (session->refresh)
                 cache = "BYPASS";
             else if (auto hit = sessions->recall(*session->id, key))
-                return with_cache_header(net::ServerResponse::json(200, *hit), "HIT");
+                return with_cache_header(formatted(*hit, *format), "HIT");
         }
         engine::RunOptions options;
         options.regions = std::move(*regions);
@@ -155,7 +185,7 @@ RouteHandler single_handler(std::shared_ptr<engine::Engine> engine,
                 json::serialize(engine::single_response(engine->run(*plan, options))));
             if (session->id && !request.cancel.stop_requested())
                 sessions->remember(*session->id, key, text);
-            auto response = net::ServerResponse::json(200, *text);
+            auto response = formatted(*text, *format);
             return session->id ? with_cache_header(std::move(response), cache) : response;
         } catch (const std::exception& e) {
             return failed_run(framework, e);
@@ -170,7 +200,7 @@ json::object single_openapi() {
          json::array{path_param("framework", "framework code, e.g. ISMS-P (any case)"),
                      path_param("req_id", "numeric requirement id or item code (2.7.1)"),
                      query_param("region", "string", "regions to audit (comma list or repeated)"),
-                     session_params(),
+                     session_params(), format_param(),
                      query_param("refresh", "boolean",
                                  "audit again even when the session remembers an answer")}},
         {"responses",
@@ -215,7 +245,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
                          query_param("region", "string",
                                      "regions to audit (comma list or repeated); default "
                                      "AUDIT_REGIONS or AWS_REGION"),
-                         session_params(),
+                         session_params(), format_param(),
                          query_param("refresh", "boolean",
                                      "audit again even when the session remembers an answer")}},
                     {"responses",
@@ -240,8 +270,15 @@ void add_audit_routes(Router& router, ApiContext& context) {
                     if (session->id) sessions->mark(*session->id, plan->framework);
                     engine::RunOptions options;
                     options.regions = std::move(*regions);
+                    auto format = format_of(request);
+                    if (!format) return error_response(400, format.error());
                     const auto stream = request.query_param("stream");
-                    if (stream && (*stream == "true" || *stream == "1")) {
+                    const bool streamed = stream && (*stream == "true" || *stream == "1");
+                    if (streamed && *format != report::Format::json)
+                        return error_response(400,
+                                              "format: a streamed answer is NDJSON; ask "
+                                              "for a report without stream=true");
+                    if (streamed) {
                         net::ServerResponse response;
                         response.status = 200;
                         response.headers.emplace_back("Content-Type", "application/x-ndjson");
@@ -305,7 +342,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
                         if (session->refresh)
                             cache = "BYPASS";
                         else if (auto hit = sessions->recall(*session->id, key))
-                            return with_cache_header(net::ServerResponse::json(200, *hit), "HIT");
+                            return with_cache_header(formatted(*hit, *format), "HIT");
                     }
                     // A client that closes its connection cancels the run: nobody would read it.
                     options.cancel = request.cancel;
@@ -314,7 +351,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
                             engine::all_response_text(engine->run(*plan, options)));
                         if (session->id && !request.cancel.stop_requested())
                             sessions->remember(*session->id, key, text);
-                        auto response = net::ServerResponse::json(200, *text);
+                        auto response = formatted(*text, *format);
                         return session->id ? with_cache_header(std::move(response), cache)
                                            : response;
                     } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
-// `dspm-audit audit FRAMEWORK (REQ_ID | --all) [--format json|table] [--region R ...]
-// [--output FILE]`: the same audit and result as the HTTP routes, on the command line. Exit codes:
-// 0 compliant (or only skipped), 3 any NON_COMPLIANT, 1 any ERROR, 2 usage.
+// `dspm-audit audit FRAMEWORK (REQ_ID | --all) [--format json|table|html|csv|ocsf|sarif|junit|md]
+// [--region R ...] [--output FILE]`: the same audit and result as the HTTP routes, on the command
+// line. With --output the file gets the format and stdout the summary table. Exit codes: 0
+// compliant (or only skipped), 3 any NON_COMPLIANT, 1 any ERROR, 2 usage.
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include "engine/engine.hpp"
 #include "engine/factory.hpp"
 #include "net/http_client.hpp"
+#include "report/report.hpp"
 
 namespace dspm::app {
 namespace {
@@ -147,15 +149,32 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
         };
     }
     auto run = engine->run(*plan, options);
+    const bool as_table = args.format == "table";
+    // table and json render nothing; the option's check admits only known names.
+    const report::Format report_format =
+        report::parse_format(args.format).value_or(report::Format::json);
     // The JSON text is built only when printed or written: for a large account it is tens of MB.
-    const bool want_json =
-        args.format != "table" || !args.output.empty() || !settings.results_dir.empty();
+    const bool want_json = !as_table || !args.output.empty() || !settings.results_dir.empty();
     const std::string doc = !want_json ? std::string()
                             : args.all ? engine::all_response_text(run)
                                        : json::serialize(engine::single_response(run));
-    const std::string text = args.format == "table" ? table(run) : doc + "\n";
+    // A report format renders the same answer (reports know the answer, not the engine).
+    std::string rendered;
+    if (report_format != report::Format::json) {
+        auto r = report::render(json::parse(doc), report_format);
+        if (!r) {
+            std::fprintf(stderr, "dspm-audit audit: %s\n", r.error().c_str());
+            return exit_error;
+        }
+        rendered = std::move(*r);
+    } else {
+        rendered = doc + "\n";
+    }
+    // With --output, stdout keeps the summary only.
+    const std::string text = as_table || !args.output.empty() ? table(run) : rendered;
     std::string output = args.output;
-    if (output.empty() && !settings.results_dir.empty()) {
+    const bool into_results_dir = output.empty() && !settings.results_dir.empty();
+    if (into_results_dir) {
         // RESULTS_DIR keeps every run: <framework>-<requirement|all>-<UTC time>.json.
         std::error_code ec;
         std::filesystem::create_directories(settings.results_dir, ec);
@@ -166,7 +185,12 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
     }
     if (!output.empty()) {
         std::ofstream out(output, std::ios::binary | std::ios::trunc);
-        out << doc << '\n';
+        // RESULTS_DIR keeps the JSON answer, which `dspm-audit report` renders later.
+        if (into_results_dir || as_table)
+            out << doc << '\n';
+        else
+            out << rendered;
+        out.close();
         if (!out) {
             std::fprintf(stderr, "dspm-audit audit: cannot write %s\n", output.c_str());
             return exit_error;
@@ -188,12 +212,15 @@ void register_audit_command(CLI::App& app, Commands& out) {
     sub->add_option("framework", args->framework, "framework code, e.g. ISMS-P")->required();
     sub->add_option("req_id", args->requirement, "requirement id or item code (2.7.1)");
     sub->add_flag("--all", args->all, "every requirement of the framework");
-    sub->add_option("--format", args->format, "json (default) or table")
-        ->check(CLI::IsMember({"json", "table"}));
+    sub->add_option("--format", args->format,
+                    "json (default), table, html, csv, ocsf, sarif, junit or md")
+        ->check(CLI::IsMember({"json", "table", "html", "csv", "ocsf", "sarif", "junit", "md"}));
     sub->add_option(
         "--region", args->regions,
         "region to audit (repeatable; default: every enabled region, or AUDIT_REGIONS)");
-    sub->add_option("--output", args->output, "also write the full JSON result to FILE");
+    sub->add_option(
+        "--output", args->output,
+        "write the result (in --format; json for table) to FILE, the summary to stdout");
     out.push_back(Command{sub, [args](const Settings& s) { return run_audit(s, *args); }});
 }
 

@@ -33,5 +33,6 @@ void register_aws_commands(CLI::App& app, Commands& out);      // app/aws_comman
 void register_catalog_commands(CLI::App& app, Commands& out);  // app/catalog_commands.cpp
 void register_audit_command(CLI::App& app, Commands& out);     // app/audit_command.cpp
 void register_policy_command(CLI::App& app, Commands& out);    // app/policy_command.cpp
+void register_report_command(CLI::App& app, Commands& out);    // app/report_command.cpp
 
 }  // namespace dspm::app

@@ -18,6 +18,7 @@
 #include "aws/endpoints.hpp"
 #include "aws/regions.hpp"
 #include "common/embedded.hpp"
+#include "mutelist/mutelist.hpp"
 #include "net/redact.hpp"
 
 namespace dspm::app {
@@ -294,6 +295,17 @@ ParseResult parse_session_ttl(Settings& s, const std::string& v) {
     return parse_bound(s.session_ttl_s, v, 0, 86400);
 }
 
+// Read and checked here, so that a bad file stops every command at start-up naming its line; the
+// engine reads it again when it is built.
+ParseResult parse_mutelist(Settings& s, const std::string& v) {
+    if (!v.empty()) {
+        auto list = mutelist::Mutelist::load_file(v);
+        if (!list) return list.error();
+    }
+    s.audit_mutelist = v;
+    return std::nullopt;
+}
+
 ParseResult parse_results_dir(Settings& s, const std::string& v) {
     s.results_dir = v;
     return std::nullopt;
@@ -323,6 +335,8 @@ constexpr SettingSpec specs[] = {
     {"SSO_PERMISSION_SET_MAX", "20", parse_sso_max, "SSO permission sets before flagging"},
     {"SSO_ADMIN_ALLOWLIST", "", parse_sso_allowlist, "comma list of allowed SSO admins"},
     {"RESULTS_DIR", "", parse_results_dir, "where the CLI writes full results"},
+    {"AUDIT_MUTELIST", "", parse_mutelist,
+     "suppressions file (YAML or JSON): accepted findings with reason, approver, expiry"},
     {"COLLECTOR_MAX_ROWS", "50000", parse_collector_max_rows, "rows per collector list"},
     {"MAPPING_MAX_REQUIREMENTS", "5000", parse_mapping_max_requirements,
      "requirements per framework from the Mapping API"},
@@ -635,6 +649,8 @@ std::vector<SettingView> describe_settings(const Settings& s) {
             value = join(s.sso_admin_allowlist);
         else if (name == "RESULTS_DIR")
             value = s.results_dir;
+        else if (name == "AUDIT_MUTELIST")
+            value = s.audit_mutelist;
         else if (name == "COLLECTOR_MAX_ROWS")
             value = std::to_string(s.collector_max_rows);
         else if (name == "MAPPING_MAX_REQUIREMENTS")

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     dspm::app::register_catalog_commands(app, commands);
     dspm::app::register_audit_command(app, commands);
     dspm::app::register_policy_command(app, commands);
+    dspm::app::register_report_command(app, commands);
 
     try {
         app.parse(argc, argv);

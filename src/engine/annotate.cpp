@@ -128,6 +128,38 @@ std::string fill_fix(std::string_view cli_fix, std::string_view placeholder,
     return text;
 }
 
+std::size_t apply_mutes(MappingResult& result, const mutelist::Mutelist& mutes,
+                        std::string_view today) {
+    std::size_t muted = 0;
+    std::vector<Status> kept;
+    for (auto& e : result.evaluations) {
+        const auto* entry = mutes.match(e.account, e.region, result.mapping_code, e.resource_id,
+                                        e.resource_arn, today);
+        if (entry == nullptr) {
+            kept.push_back(e.status);
+            continue;
+        }
+        e.muted = true;
+        e.mute = {{"id", entry->id},
+                  {"reason", entry->reason},
+                  {"approved_by", entry->approved_by},
+                  {"expires", entry->expires.empty() ? boost::json::value(nullptr)
+                                                     : boost::json::value(entry->expires)}};
+        ++muted;
+    }
+    if (muted == 0) return 0;
+    result.muted = muted;
+    result.status_without_mutes = result.status;
+    if (kept.empty()) {
+        result.status = Status::skipped;
+        result.reason =
+            "every finding is muted (" + std::to_string(muted) + " accepted in the mutelist)";
+    } else {
+        result.status = roll_up(kept);
+    }
+    return muted;
+}
+
 void annotate(MappingResult& result, const checks::CheckInfo& info,
               const catalog::Mapping* mapping) {
     result.applicability = checks::to_string(info.applicability);

@@ -8,6 +8,7 @@
 #include "catalog/catalog.hpp"
 #include "checks/check.hpp"
 #include "engine/evaluation.hpp"
+#include "mutelist/mutelist.hpp"
 
 namespace dspm::engine {
 
@@ -15,6 +16,12 @@ namespace dspm::engine {
 // Mapping API that lacks it): severity then comes from the check, and there is no remediation.
 void annotate(MappingResult& result, const checks::CheckInfo& info,
               const catalog::Mapping* mapping);
+
+// Marks the evaluations an entry of the mutelist accepts (on `today`, YYYY-MM-DD) and rolls the
+// mapping up without them: NON_COMPLIANT only for findings nobody accepted; SKIPPED with a reason
+// when every evaluation is muted (an accepted risk is not compliance). Returns how many it muted.
+std::size_t apply_mutes(MappingResult& result, const mutelist::Mutelist& mutes,
+                        std::string_view today);
 
 // The ARN of the resource an evaluation judged, or "" when its id names no resource with one
 // (a region, the account, "*", a name whose ARN needs more than the id, such as an MSK cluster).

@@ -194,6 +194,11 @@ json::object AuditSummary::to_json() const {
         o["finished_at"] = aws::format_iso8601(finished_at);
     if (!caller_arn.empty()) o["caller_arn"] = caller_arn;
     if (!account_alias.empty()) o["account_alias"] = account_alias;
+    if (!mutelist_source.empty())
+        o["mutelist"] = {{"source", mutelist_source},
+                         {"entries", mutelist_entries},
+                         {"muted", muted},
+                         {"expired", strings(mutes_expired)}};
     // The original service's flat counts of the mapping results, which its clients read.
     for (const auto& [k, v] : mappings.to_json())
         o[k] = v;
@@ -371,6 +376,15 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     summary.catalog_version = catalog_ ? catalog_->version() : std::string{};
     summary.concurrency = settings_.audit_mode == "sequential" ? 1 : settings_.audit_concurrency;
     summary.check_timeout_ms = options_.check_timeout.count();
+    // One date for the whole run: an entry expiring at midnight mutes all of it or none.
+    const std::string today = mutelist::utc_today();
+    std::atomic<std::size_t> muted{0};
+    if (options_.mutelist) {
+        summary.mutelist_source = options_.mutelist->source();
+        summary.mutelist_entries = options_.mutelist->entries().size();
+        for (const auto* e : options_.mutelist->expired(today))
+            summary.mutes_expired.push_back(e->id + " (expired " + e->expires + ")");
+    }
     summary.catalog_source = !plan.catalog_source.empty() ? plan.catalog_source
                              : catalog_                   ? catalog_->source_name()
                                                           : "none";
@@ -544,6 +558,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                 if (regions_unlisted)
                     add_unlisted_regions(result, *check, *regions_unlisted, scope);
                 annotate(result, check->info(), mapping_of(plan, code));
+                if (options_.mutelist) muted += apply_mutes(result, *options_.mutelist, today);
                 done_checks[code] = std::make_shared<const MappingResult>(std::move(result));
                 sequential_reads += fresh->aws_reads();
             }
@@ -577,6 +592,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                     add_unlisted_regions(result, *check, *regions_unlisted, scope);
             }
             annotate(result, check->info(), mapping_of(plan, codes[i]));
+            if (options_.mutelist) muted += apply_mutes(result, *options_.mutelist, today);
             std::lock_guard lock(mutex);
             done_checks[codes[i]] = std::make_shared<const MappingResult>(std::move(result));
             publish_ready();
@@ -611,6 +627,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                               std::chrono::steady_clock::now() - started)
                               .count();
     summary.finished_at = std::chrono::system_clock::now();
+    summary.muted = muted.load();
     return run;
 }
 

@@ -25,6 +25,9 @@ class AwsClient;
 namespace dspm::inventory {
 class CollectorSource;
 }
+namespace dspm::mutelist {
+class Mutelist;
+}
 
 namespace dspm::engine {
 
@@ -72,6 +75,11 @@ struct AuditSummary {
     std::string catalog_version;  // CatalogSource::version()
     std::size_t concurrency = 0;  // AWS calls in flight at most
     std::int64_t check_timeout_ms = 0;
+    // AUDIT_MUTELIST: its file, how many entries, evaluations it muted, entries past expiry.
+    std::string mutelist_source;
+    std::size_t mutelist_entries = 0;
+    std::size_t muted = 0;
+    std::vector<std::string> mutes_expired;
 
     boost::json::object to_json() const;
 };
@@ -113,6 +121,7 @@ struct RunOptions {
 struct EngineOptions {
     std::chrono::milliseconds check_timeout{300000};
     std::size_t fanout = 8;  // parallel per-resource reads within one check
+    std::shared_ptr<const mutelist::Mutelist> mutelist;  // AUDIT_MUTELIST; null: none
 };
 
 class Engine {

@@ -248,6 +248,10 @@ json::object Evaluation::to_json() const {
                    {"extra", extra}};
     if (!resource_arn.empty()) o["resource_arn"] = resource_arn;
     if (!remediation_cli.empty()) o["remediation_cli"] = remediation_cli;
+    if (muted) {
+        o["muted"] = true;
+        o["mute"] = mute;
+    }
     return o;
 }
 
@@ -269,6 +273,11 @@ json::object MappingResult::to_json() const {
     if (reason) o["reason"] = *reason;
     if (!applicability.empty()) o["applicability"] = applicability;
     if (!severity.empty()) o["severity"] = severity;
+    if (muted > 0) {
+        o["muted"] = muted;
+        o["status_counts"].as_object()["MUTED"] = muted;
+        if (status_without_mutes) o["status_without_mutes"] = to_string(*status_without_mutes);
+    }
     if (!description.empty()) o["description"] = description;
     if (!remediation.console.empty() || !remediation.cli.empty())
         o["remediation"] = {{"console", remediation.console}, {"cli", remediation.cli}};

@@ -69,6 +69,10 @@ struct Evaluation {
     // one, and for a failing resource the catalog's CLI fix with this resource's values filled in.
     std::string resource_arn;
     std::string remediation_cli;
+    // Set when an AUDIT_MUTELIST entry accepts this finding (mutelist/mutelist.hpp): the status
+    // stays, the roll-ups leave it out.
+    bool muted = false;
+    boost::json::object mute;  // {id, reason, approved_by, expires}
 
     boost::json::object to_json() const;
 };
@@ -93,6 +97,9 @@ struct MappingResult {
     std::string severity;
     std::string description;
     Remediation remediation;
+    // Evaluations muted, and the status the mapping had before they were left out.
+    std::size_t muted = 0;
+    std::optional<Status> status_without_mutes;
 
     StatusCounts counts() const;
     boost::json::object to_json() const;

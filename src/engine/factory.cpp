@@ -3,7 +3,9 @@
 #include <cstdlib>
 
 #include "aws/client.hpp"
+#include "common/log.hpp"
 #include "inventory/http_collector.hpp"
+#include "mutelist/mutelist.hpp"
 #include "net/http_client.hpp"
 
 namespace dspm::engine {
@@ -45,8 +47,18 @@ std::shared_ptr<Engine> make_engine(Settings settings, std::shared_ptr<net::Http
                                                    std::make_shared<net::HttpClient>(sibling),
                                                    settings.collector_max_rows);
     }
+    EngineOptions options;
+    if (!settings.audit_mutelist.empty()) {
+        // Checked when the settings were read; a file that broke since then mutes nothing
+        // (every finding shows) and says so, rather than stopping the service.
+        auto list = mutelist::Mutelist::load_file(settings.audit_mutelist);
+        if (list)
+            options.mutelist = std::make_shared<const mutelist::Mutelist>(std::move(*list));
+        else
+            log::error("mutelist not applied", {{"error", list.error()}});
+    }
     return std::make_shared<Engine>(std::move(settings), std::move(aws), std::move(catalog),
-                                    std::move(collector));
+                                    std::move(collector), options);
 }
 
 }  // namespace dspm::engine

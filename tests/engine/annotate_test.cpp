@@ -110,3 +110,48 @@ TEST(CatalogVersion, IsADigestOfTheContent) {
 
 }  // namespace
 }  // namespace dspm::engine
+
+namespace dspm::engine {
+namespace {
+
+TEST(ApplyMutes, MutedFindingsLeaveTheRollUpWithTheirStatusKept) {
+    auto list = mutelist::Mutelist::parse(
+        "mutes:\n  - id: web\n    code: '2.0-01'\n    resource: web-*\n    reason: static site\n"
+        "    approved_by: ciso\n",
+        "m.yaml");
+    ASSERT_TRUE(list) << list.error();
+    MappingResult r;
+    r.mapping_code = "2.0-01";
+    r.status = Status::non_compliant;
+    r.evaluations.push_back(evaluation("S3", "kms", Status::compliant));
+    r.evaluations.push_back(evaluation("S3", "web-1", Status::non_compliant));
+    EXPECT_EQ(apply_mutes(r, *list, "2026-12-02"), 1u);
+    EXPECT_EQ(r.status, Status::compliant);
+    EXPECT_EQ(r.status_without_mutes, Status::non_compliant);
+    EXPECT_EQ(r.evaluations[1].status, Status::non_compliant);  // kept
+    EXPECT_TRUE(r.evaluations[1].muted);
+    const auto j = r.to_json();
+    EXPECT_EQ(j.at("status_counts").at("MUTED").to_number<int>(), 1);
+    EXPECT_EQ(j.at("evaluations").as_array()[1].at("mute").at("reason"), "static site");
+
+    // Every finding muted: no verdict is left, which is not compliance.
+    MappingResult only;
+    only.mapping_code = "2.0-01";
+    only.status = Status::non_compliant;
+    only.evaluations.push_back(evaluation("S3", "web-2", Status::non_compliant));
+    apply_mutes(only, *list, "2026-12-02");
+    EXPECT_EQ(only.status, Status::skipped);
+    EXPECT_NE(only.reason->find("every finding is muted"), std::string::npos);
+
+    // Nothing matches: nothing changes.
+    MappingResult other;
+    other.mapping_code = "2.0-02";
+    other.status = Status::non_compliant;
+    other.evaluations.push_back(evaluation("RDS", "web-1", Status::non_compliant));
+    EXPECT_EQ(apply_mutes(other, *list, "2026-12-02"), 0u);
+    EXPECT_EQ(other.status, Status::non_compliant);
+    EXPECT_FALSE(other.to_json().contains("muted"));
+}
+
+}  // namespace
+}  // namespace dspm::engine

@@ -1,0 +1,103 @@
+// The mutelist file: what it accepts, what it refuses (naming the line), how entries match and
+// expire.
+#include "mutelist/mutelist.hpp"
+
+#include <gtest/gtest.h>
+
+namespace dspm::mutelist {
+namespace {
+
+constexpr const char* kList = R"(# accepted risks, reviewed monthly
+mutes:
+  - id: legacy-web
+    code: "2.0-01"
+    resource: [demo-web-*, "arn:aws:s3:::archive-*"]
+    reason: static site, no personal data
+    approved_by: ciso@example.com
+    expires: 2027-01-31
+  - account: "1111*"
+    region: eu-*
+    code: ["8.0-0?"]
+    reason: lab accounts
+    approved_by: secops
+  - id: old
+    code: "9.0-04"
+    reason: replaced by backups
+    approved_by: secops
+    expires: 2026-11-30
+)";
+
+TEST(Glob, StarsAndQuestionMarks) {
+    EXPECT_TRUE(glob_match("demo-*", "demo-web"));
+    EXPECT_TRUE(glob_match("*", ""));
+    EXPECT_TRUE(glob_match("8.0-0?", "8.0-01"));
+    EXPECT_FALSE(glob_match("8.0-0?", "8.0-10"));
+    EXPECT_TRUE(glob_match("a*b*c", "aXXbYYc"));
+    EXPECT_FALSE(glob_match("a*b*c", "aXXbYY"));
+    EXPECT_FALSE(glob_match("Demo-*", "demo-web"));  // case-sensitive, as AWS ids are
+    // No exponential backtracking on a hostile pattern.
+    EXPECT_FALSE(glob_match("*a*a*a*a*a*a*a*a*a*b", std::string(5000, 'a')));
+}
+
+TEST(Mutelist, MatchesBySelectorsAndExpires) {
+    auto list = Mutelist::parse(kList, "mutes.yaml");
+    ASSERT_TRUE(list) << list.error();
+    ASSERT_EQ(list->entries().size(), 3u);
+    EXPECT_EQ(list->entries()[1].id, "line 9");
+    EXPECT_EQ(list->entries()[1].line, 9);
+    const auto* e = list->match("123", "us-east-1", "2.0-01", "demo-web-1", "", "2026-12-02");
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->id, "legacy-web");
+    // By ARN when the id does not match.
+    EXPECT_NE(
+        list->match("1", "r", "2.0-01", "archive-2019", "arn:aws:s3:::archive-2019", "2026-12-02"),
+        nullptr);
+    // The last day it mutes is its expiry date; the day after, nothing.
+    EXPECT_NE(list->match("1", "r", "2.0-01", "demo-web-1", "", "2027-01-31"), nullptr);
+    EXPECT_EQ(list->match("1", "r", "2.0-01", "demo-web-1", "", "2027-02-01"), nullptr);
+    EXPECT_EQ(list->match("1", "r", "2.0-02", "demo-web-1", "", "2026-12-02"), nullptr);
+    EXPECT_NE(list->match("111122223333", "eu-west-1", "8.0-01", "sg-1", "", "2026-12-02"),
+              nullptr);
+    EXPECT_EQ(list->match("999922223333", "eu-west-1", "8.0-01", "sg-1", "", "2026-12-02"),
+              nullptr);
+    EXPECT_EQ(list->match("1", "r", "9.0-04", "b", "", "2026-12-02"), nullptr);
+    const auto expired = list->expired("2026-12-02");
+    ASSERT_EQ(expired.size(), 1u);
+    EXPECT_EQ(expired[0]->id, "old");
+}
+
+TEST(Mutelist, JsonIsAcceptedToo) {
+    auto list = Mutelist::parse(
+        R"({"mutes": [{"code": "2.0-01", "reason": "r", "approved_by": "a"}]})", "m.json");
+    ASSERT_TRUE(list) << list.error();
+    EXPECT_NE(list->match("1", "r", "2.0-01", "x", "", "2026-01-01"), nullptr);
+}
+
+TEST(Mutelist, RefusesNamingTheLine) {
+    const std::pair<const char*, const char*> cases[] = {
+        {"mutes:\n  - code: 2.0-01\n    approved_by: a\n", "m.yaml:2: reason is required"},
+        {"mutes:\n  - code: 2.0-01\n    reason: r\n", "m.yaml:2: approved_by is required"},
+        {"mutes:\n  - code: x\n    reason: r\n    approved_by: a\n    expires: next week\n",
+         "m.yaml:5: expires: a date YYYY-MM-DD"},
+        {"mutes:\n  - code: x\n    reason: r\n    approved_by: a\n    resorce: b\n",
+         "m.yaml:5: unknown key `resorce`"},
+        {"mutes:\n  - reason: r\n    approved_by: a\n", "it would mute everything"},
+        {"mutes:\n  - code: x\n    tags: {env: dev}\n    reason: r\n    approved_by: a\n",
+         "m.yaml:3: tags: not supported yet"},
+        {"mutes:\n  - code: [x, {a: b}]\n    reason: r\n    approved_by: a\n",
+         "m.yaml:2: code: each item is a string"},
+        {"mutes: [\n", "m.yaml:"},
+        {"- just a list\n", "m.yaml:1: expected a map with a list `mutes:`"},
+    };
+    for (const auto& [text, want] : cases) {
+        auto list = Mutelist::parse(text, "m.yaml");
+        ASSERT_FALSE(list) << text;
+        EXPECT_NE(list.error().find(want), std::string::npos) << list.error();
+    }
+    auto missing = Mutelist::load_file("/nonexistent/mutes.yaml");
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().find("cannot read /nonexistent/mutes.yaml"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dspm::mutelist
