@@ -13,6 +13,8 @@
 #include "common/log.hpp"
 #include "engine/engine.hpp"
 #include "engine/factory.hpp"
+#include "net/http_client.hpp"
+#include "notify/slack.hpp"
 #include "report/report.hpp"
 
 namespace dspm::api {
@@ -151,10 +153,41 @@ json::object format_param() {
                        "report");
 }
 
+// ?notify=slack posts the answer's summary to SLACK_WEBHOOK_URL after the audit; the answer is
+// the same whether or not the post succeeds (a failure is logged).
+using Notifier = std::function<void(const std::string& answer)>;
+
+Expected<bool, std::string> notify_of(const net::ServerRequest& request, bool configured) {
+    const auto given = request.query_param("notify");
+    if (!given || given->empty()) return false;
+    if (*given != "slack") return unexpected(std::string("notify: expected slack"));
+    if (!configured) return unexpected(std::string("notify: SLACK_WEBHOOK_URL is not set"));
+    return true;
+}
+
+Notifier make_notifier(std::shared_ptr<net::HttpClient> http, std::string url) {
+    return [http = std::move(http), url = std::move(url)](const std::string& answer) {
+        auto message = report::slack_message(json::parse(answer));
+        if (!message) {
+            log::warn("notify slack failed", {{"error", message.error()}});
+            return;
+        }
+        if (auto posted = notify::post_slack(*http, url, *message); !posted)
+            log::warn("notify slack failed", {{"error", posted.error()}});
+    };
+}
+
+json::object notify_param() {
+    return query_param("notify", "string",
+                       "slack: post the summary and the worst findings to SLACK_WEBHOOK_URL");
+}
+
 // One requirement's audit, for our route and the original's /audit/audit/... spelling.
 RouteHandler single_handler(std::shared_ptr<engine::Engine> engine,
-                            std::shared_ptr<SessionStore> sessions) {
-    return [engine, sessions](const net::ServerRequest& request, const PathParams& params) {
+                            std::shared_ptr<SessionStore> sessions, Notifier notifier,
+                            bool notify_configured) {
+    return [engine, sessions, notifier, notify_configured](const net::ServerRequest& request,
+                                                           const PathParams& params) {
         const std::string framework = params.at("framework");
         auto regions = regions_of(request);
         if (!regions) return error_response(400, regions.error());
@@ -162,6 +195,8 @@ RouteHandler single_handler(std::shared_ptr<engine::Engine> engine,
         if (!session) return error_response(400, session.error());
         auto format = format_of(request);
         if (!format) return error_response(400, format.error());
+        auto notify = notify_of(request, notify_configured);
+        if (!notify) return error_response(400, notify.error());
         auto plan = engine->plan(framework, params.at("req_id"));
         if (!plan) return plan_error(plan.error());
         const auto key =
@@ -185,6 +220,7 @@ RouteHandler single_handler(std::shared_ptr<engine::Engine> engine,
                 json::serialize(engine::single_response(engine->run(*plan, options))));
             if (session->id && !request.cancel.stop_requested())
                 sessions->remember(*session->id, key, text);
+            if (*notify) notifier(*text);
             auto response = formatted(*text, *format);
             return session->id ? with_cache_header(std::move(response), cache) : response;
         } catch (const std::exception& e) {
@@ -200,7 +236,7 @@ json::object single_openapi() {
          json::array{path_param("framework", "framework code, e.g. ISMS-P (any case)"),
                      path_param("req_id", "numeric requirement id or item code (2.7.1)"),
                      query_param("region", "string", "regions to audit (comma list or repeated)"),
-                     session_params(), format_param(),
+                     session_params(), format_param(), notify_param(),
                      query_param("refresh", "boolean",
                                  "audit again even when the session remembers an answer")}},
         {"responses",
@@ -223,6 +259,10 @@ void add_audit_routes(Router& router, ApiContext& context) {
         context.sessions = std::make_shared<SessionStore>(SessionLimits{
             .ttl = std::chrono::seconds(static_cast<long long>(context.settings.session_ttl_s))});
     auto sessions = context.sessions;
+    const bool notify_configured = !context.settings.slack_webhook_url.empty();
+    Notifier notifier =
+        make_notifier(context.http ? context.http : std::make_shared<net::HttpClient>(),
+                      context.settings.slack_webhook_url);
 
     router.add(
         Route{
@@ -245,7 +285,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
                          query_param("region", "string",
                                      "regions to audit (comma list or repeated); default "
                                      "AUDIT_REGIONS or AWS_REGION"),
-                         session_params(), format_param(),
+                         session_params(), format_param(), notify_param(),
                          query_param("refresh", "boolean",
                                      "audit again even when the session remembers an answer")}},
                     {"responses",
@@ -258,7 +298,8 @@ void add_audit_routes(Router& router, ApiContext& context) {
                          {"502", json::object{{"description", "the catalog source failed"}}},
                          {"503", busy_response_doc()}}}},
             .handler =
-                [engine, sessions](const net::ServerRequest& request, const PathParams& params) {
+                [engine, sessions, notifier, notify_configured](const net::ServerRequest& request,
+                                                                const PathParams& params) {
                     const std::string framework = params.at("framework");
                     auto regions = regions_of(request);
                     if (!regions) return error_response(400, regions.error());
@@ -274,6 +315,12 @@ void add_audit_routes(Router& router, ApiContext& context) {
                     if (!format) return error_response(400, format.error());
                     const auto stream = request.query_param("stream");
                     const bool streamed = stream && (*stream == "true" || *stream == "1");
+                    auto notify = notify_of(request, notify_configured);
+                    if (!notify) return error_response(400, notify.error());
+                    if (streamed && *notify)
+                        return error_response(400,
+                                              "notify: not with stream=true (the stream "
+                                              "is the client's; audit without it)");
                     if (streamed && *format != report::Format::json)
                         return error_response(400,
                                               "format: a streamed answer is NDJSON; ask "
@@ -351,6 +398,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
                             engine::all_response_text(engine->run(*plan, options)));
                         if (session->id && !request.cancel.stop_requested())
                             sessions->remember(*session->id, key, text);
+                        if (*notify) notifier(*text);
                         auto response = formatted(*text, *format);
                         return session->id ? with_cache_header(std::move(response), cache)
                                            : response;
@@ -367,7 +415,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
         .summary = "Audit one requirement: every mapping of it, with evidence",
         .requires_token = true,
         .openapi = single_openapi(),
-        .handler = single_handler(engine, sessions),
+        .handler = single_handler(engine, sessions, notifier, notify_configured),
         .heavy = true,
     });
     // The original service's current spelling of the same route, which its dashboards call.
@@ -377,7 +425,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
         .summary = "Audit one requirement (the original service's path)",
         .requires_token = true,
         .openapi = single_openapi(),
-        .handler = single_handler(engine, sessions),
+        .handler = single_handler(engine, sessions, notifier, notify_configured),
         .heavy = true,
     });
 }

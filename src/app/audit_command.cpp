@@ -17,6 +17,7 @@
 #include "engine/engine.hpp"
 #include "engine/factory.hpp"
 #include "net/http_client.hpp"
+#include "notify/slack.hpp"
 #include "report/report.hpp"
 
 namespace dspm::app {
@@ -31,6 +32,7 @@ struct AuditArgs {
     std::string format = "json";
     std::vector<std::string> regions;
     std::string output;
+    std::string notify;  // "slack": post the summary to SLACK_WEBHOOK_URL after the run
 };
 
 int exit_code(engine::Status status) {
@@ -130,6 +132,10 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
         std::fprintf(stderr, "dspm-audit audit: --region: %s\n", regions.error().c_str());
         return exit_usage;
     }
+    if (!args.notify.empty() && settings.slack_webhook_url.empty()) {
+        std::fprintf(stderr, "dspm-audit audit: --notify slack needs SLACK_WEBHOOK_URL\n");
+        return exit_usage;
+    }
     auto http = std::make_shared<net::HttpClient>();
     auto catalog = catalog::make_catalog_source(settings, http);
     auto engine = engine::make_engine(settings, http, catalog);
@@ -154,7 +160,8 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
     const report::Format report_format =
         report::parse_format(args.format).value_or(report::Format::json);
     // The JSON text is built only when printed or written: for a large account it is tens of MB.
-    const bool want_json = !as_table || !args.output.empty() || !settings.results_dir.empty();
+    const bool want_json =
+        !as_table || !args.output.empty() || !settings.results_dir.empty() || !args.notify.empty();
     const std::string doc = !want_json ? std::string()
                             : args.all ? engine::all_response_text(run)
                                        : json::serialize(engine::single_response(run));
@@ -198,6 +205,17 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
         std::fprintf(stderr, "full result written to %s\n", output.c_str());
     }
     std::fwrite(text.data(), 1, text.size(), stdout);
+    if (!args.notify.empty()) {
+        // The audit's answer stands whatever happens to its notification.
+        auto message = report::slack_message(json::parse(doc));
+        auto posted = message ? notify::post_slack(*http, settings.slack_webhook_url, *message)
+                              : Expected<int, std::string>(unexpected(message.error()));
+        if (posted)
+            std::fprintf(stderr, "summary posted to Slack\n");
+        else
+            std::fprintf(stderr, "dspm-audit audit: notify slack failed: %s\n",
+                         posted.error().c_str());
+    }
     const engine::Status status =
         args.all ? run.summary.status
                  : (run.results.empty() ? engine::Status::skipped : run.results.front().status);
@@ -221,6 +239,9 @@ void register_audit_command(CLI::App& app, Commands& out) {
     sub->add_option(
         "--output", args->output,
         "write the result (in --format; json for table) to FILE, the summary to stdout");
+    sub->add_option("--notify", args->notify,
+                    "slack: post the summary and the worst findings to SLACK_WEBHOOK_URL")
+        ->check(CLI::IsMember({"slack"}));
     out.push_back(Command{sub, [args](const Settings& s) { return run_audit(s, *args); }});
 }
 

@@ -306,6 +306,26 @@ ParseResult parse_mutelist(Settings& s, const std::string& v) {
     return std::nullopt;
 }
 
+// https only, except plain http to this machine (tests, a local relay): the URL's path is the
+// webhook's secret and must not cross a network in clear.
+ParseResult parse_slack_webhook(Settings& s, const std::string& v) {
+    if (v.empty()) {
+        s.slack_webhook_url.clear();
+        return std::nullopt;
+    }
+    if (has_space_or_control(v)) return "expected a URL without spaces";
+    auto parsed = boost::urls::parse_absolute_uri(v);
+    if (!parsed || !parsed->has_authority() || parsed->encoded_host().empty())
+        return "expected https://hooks.slack.com/services/...";
+    const std::string scheme = lower(parsed->scheme());
+    const std::string host = lower(std::string(parsed->encoded_host()));
+    const bool loopback = host == "127.0.0.1" || host == "localhost" || host == "[::1]";
+    if (scheme != "https" && !(scheme == "http" && loopback))
+        return "expected an https:// URL (plain http only to 127.0.0.1)";
+    s.slack_webhook_url = v;
+    return std::nullopt;
+}
+
 ParseResult parse_results_dir(Settings& s, const std::string& v) {
     s.results_dir = v;
     return std::nullopt;
@@ -335,6 +355,8 @@ constexpr SettingSpec specs[] = {
     {"SSO_PERMISSION_SET_MAX", "20", parse_sso_max, "SSO permission sets before flagging"},
     {"SSO_ADMIN_ALLOWLIST", "", parse_sso_allowlist, "comma list of allowed SSO admins"},
     {"RESULTS_DIR", "", parse_results_dir, "where the CLI writes full results"},
+    {"SLACK_WEBHOOK_URL", "", parse_slack_webhook,
+     "Slack incoming webhook for --notify slack and ?notify=slack (secret)"},
     {"AUDIT_MUTELIST", "", parse_mutelist,
      "suppressions file (YAML or JSON): accepted findings with reason, approver, expiry"},
     {"COLLECTOR_MAX_ROWS", "50000", parse_collector_max_rows, "rows per collector list"},
@@ -603,7 +625,7 @@ Expected<Settings, ConfigError> load_settings(
 }
 
 bool is_secret_setting(const std::string& name) {
-    return name == "AUDIT_API_TOKEN";
+    return name == "AUDIT_API_TOKEN" || name == "SLACK_WEBHOOK_URL";
 }
 
 std::vector<SettingView> describe_settings(const Settings& s) {
@@ -651,6 +673,8 @@ std::vector<SettingView> describe_settings(const Settings& s) {
             value = s.results_dir;
         else if (name == "AUDIT_MUTELIST")
             value = s.audit_mutelist;
+        else if (name == "SLACK_WEBHOOK_URL")
+            value = s.slack_webhook_url;
         else if (name == "COLLECTOR_MAX_ROWS")
             value = std::to_string(s.collector_max_rows);
         else if (name == "MAPPING_MAX_REQUIREMENTS")

@@ -89,4 +89,11 @@ Expected<std::string, std::string> render(const boost::json::value& result, Form
     return unexpected(std::string("unknown format"));
 }
 
+Expected<std::string, std::string> slack_message(const boost::json::value& result,
+                                                 std::size_t worst) {
+    auto view = make_view(result);
+    if (!view) return unexpected(view.error());
+    return render_slack(*view, worst);
+}
+
 }  // namespace dspm::report

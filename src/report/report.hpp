@@ -28,4 +28,9 @@ struct Options {
 Expected<std::string, std::string> render(const boost::json::value& result, Format format,
                                           const Options& options = {});
 
+// The Slack message of a run (an incoming webhook's JSON: text plus blocks): the status, the
+// counts, and the `worst` failing findings, most severe first.
+Expected<std::string, std::string> slack_message(const boost::json::value& result,
+                                                 std::size_t worst = 10);
+
 }  // namespace dspm::report

@@ -13,5 +13,6 @@ std::string render_junit(const RunView& view);
 std::string render_sarif(const RunView& view);
 std::string render_ocsf(const RunView& view);
 std::string render_html(const RunView& view);
+std::string render_slack(const RunView& view, std::size_t worst);
 
 }  // namespace dspm::report

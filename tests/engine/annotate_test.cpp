@@ -88,7 +88,9 @@ TEST(Annotate, EveryFixPlaceholderOfTheCatalogOccursInItsFix) {
     auto catalog = catalog::LocalSource::embedded();
     ASSERT_TRUE(catalog);
     std::size_t with = 0;
-    for (const auto& m : *(*catalog)->mappings()) {
+    const auto maps = (*catalog)->mappings();  // kept: the loop reads into it
+    ASSERT_TRUE(maps);
+    for (const auto& m : *maps) {
         if (m.fix_placeholder.empty()) continue;
         ++with;
         auto e = evaluation("X", "resource-1", Status::non_compliant);

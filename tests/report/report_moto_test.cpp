@@ -5,6 +5,7 @@
 // screenshot is left in the build directory's test-output/ for a person to look at.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "aws/fake_server.hpp"
 #include "support/test_support.hpp"
 
 namespace {
@@ -168,6 +170,58 @@ TEST_F(DemoReports, AuditFormatAndApiFormatRenderTheSameAnswer) {
     EXPECT_EQ(json::parse(sarif.body).at("version"), "2.1.0");
     EXPECT_EQ(dspm::test::post(port, "/audit/ISMS-P/_all?format=pdf").status, 400);
     EXPECT_EQ(dspm::test::post(port, "/audit/ISMS-P/_all?format=csv&stream=true").status, 400);
+}
+
+// --notify slack and ?notify=slack post the summary and the worst findings to the webhook (a
+// loopback stand-in for Slack); a webhook that fails changes nothing about the audit's answer.
+TEST_F(DemoReports, SlackGetsTheSummaryAndAFailingWebhookChangesNothing) {
+    std::atomic<int> status{200};
+    dspm::test::FakeHttpServer slack([&status](const dspm::test::FakeRequest&) {
+        return dspm::test::FakeResponse{status.load(), status.load() == 200 ? "ok" : "no_team"};
+    });
+    auto env = env_;
+    env["SLACK_WEBHOOK_URL"] = slack.endpoint() + "/services/T000/B000/secret";
+    dspm::test::Process p({DSPM_BINARY, "audit", "ISMS-P", "--all", "--notify", "slack", "--output",
+                           (dir_ / "notified.json").string()},
+                          env, dir_.string());
+    EXPECT_EQ(p.wait(120s), 3) << p.stderr_text();
+    ASSERT_EQ(slack.requests().size(), 1u);
+    const auto req = slack.requests().front();
+    EXPECT_EQ(req.method, "POST");
+    EXPECT_EQ(req.path, "/services/T000/B000/secret");
+    auto msg = json::parse(req.body);
+    EXPECT_NE(msg.at("text").as_string().find("ISMS-P audit: NON_COMPLIANT"), std::string::npos);
+    const std::string blocks = json::serialize(msg.at("blocks"));
+    EXPECT_NE(blocks.find("Worst findings"), std::string::npos);
+    EXPECT_NE(blocks.find("critical"), std::string::npos);  // the worst come first
+    EXPECT_NE(p.stderr_text().find("summary posted to Slack"), std::string::npos);
+
+    status = 404;
+    dspm::test::Process failing({DSPM_BINARY, "audit", "ISMS-P", "2.7.1", "--notify", "slack",
+                                 "--output", (dir_ / "failing.json").string()},
+                                env, dir_.string());
+    EXPECT_EQ(failing.wait(60s), 3);  // the audit's verdict, not the notification's
+    EXPECT_NE(failing.stderr_text().find("notify slack failed: Slack webhook answered HTTP 404"),
+              std::string::npos)
+        << failing.stderr_text();
+    EXPECT_EQ(failing.stderr_text().find("secret"), std::string::npos);  // the URL stays unsaid
+    EXPECT_TRUE(json::parse(read(dir_ / "failing.json")).is_object());
+
+    // No webhook configured: refused before anything runs.
+    dspm::test::Process unset({DSPM_BINARY, "audit", "ISMS-P", "2.7.1", "--notify", "slack"}, env_,
+                              dir_.string());
+    EXPECT_EQ(unset.wait(30s), 2);
+
+    status = 200;
+    const auto port = dspm::test::free_port();
+    env["PORT"] = std::to_string(port);
+    env["HOST"] = "127.0.0.1";
+    dspm::test::Process serve({DSPM_BINARY, "serve"}, env, dir_.string());
+    ASSERT_TRUE(dspm::test::wait_for_port(port, 20s)) << serve.stderr_text();
+    EXPECT_EQ(dspm::test::post(port, "/audit/ISMS-P/2.7.1?notify=slack").status, 200);
+    EXPECT_EQ(slack.requests().size(), 3u);
+    EXPECT_EQ(dspm::test::post(port, "/audit/ISMS-P/2.7.1?notify=teams").status, 400);
+    EXPECT_EQ(dspm::test::post(port, "/audit/ISMS-P/_all?notify=slack&stream=true").status, 400);
 }
 
 TEST(ReportCommand, RefusesWhatIsNotAnAuditResult) {
