@@ -204,6 +204,11 @@ TEST(Config, InvalidValuesAreRejectedWithClearMessages) {
         {"AUDIT_MODE", "fast", "expected parallel or sequential"},
         {"AUDIT_AWS_RATE_LIMIT", "-1", "expected requests per second"},
         {"AUDIT_AWS_RATE_LIMIT", "10/s", "expected requests per second"},
+        // A webhook's path is its secret: over https only (plain http to loopback), never echoed.
+        {"SLACK_WEBHOOK_URL", "http://hooks.slack.com/services/T/B/x",
+         "invalid SLACK_WEBHOOK_URL \"***\" (from environment): expected an https:// URL"},
+        {"SLACK_WEBHOOK_URL", "hooks.slack.com", "expected https://hooks.slack.com/services/"},
+        {"AUDIT_MUTELIST", "/nonexistent/mutes.yaml", "cannot read /nonexistent/mutes.yaml"},
     };
     for (const auto& c : cases) {
         TempDir dir;
@@ -214,6 +219,16 @@ TEST(Config, InvalidValuesAreRejectedWithClearMessages) {
         EXPECT_NE(s.error().message.find(c.expected), std::string::npos)
             << c.name << "=" << c.value << " gave: " << s.error().message;
     }
+}
+
+TEST(Config, SlackWebhookIsASecretAndLoopbackHttpIsAllowed) {
+    TempDir dir;
+    FakeEnv env;
+    env.vars = {{"SLACK_WEBHOOK_URL", "http://127.0.0.1:9/services/T/B/secret"}};
+    const auto s = load_settings({}, env.lookup(), dir.missing_env());
+    ASSERT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->slack_webhook_url, "http://127.0.0.1:9/services/T/B/secret");
+    EXPECT_TRUE(dspm::app::is_secret_setting("SLACK_WEBHOOK_URL"));
 }
 
 TEST(Config, InvalidValueErrorNamesTheDotenvLineOrFlag) {
