@@ -2,17 +2,26 @@
 // [--region R ...] [--output FILE]`: the same audit and result as the HTTP routes, on the command
 // line. With --output the file gets the format and stdout the summary table. Exit codes: 0
 // compliant (or only skipped), 3 any NON_COMPLIANT, 1 any ERROR, 2 usage.
+#include <pthread.h>
+
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <boost/json.hpp>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <thread>
 
 #include "app/commands.hpp"
+#include "aws/client.hpp"
 #include "aws/regions.hpp"
+#include "catalog/local_source.hpp"  // to_lower
 #include "catalog/source.hpp"
 #include "engine/engine.hpp"
 #include "engine/factory.hpp"
@@ -33,6 +42,44 @@ struct AuditArgs {
     std::vector<std::string> regions;
     std::string output;
     std::string notify;  // "slack": post the summary to SLACK_WEBHOOK_URL after the run
+};
+
+// Ctrl-C (or SIGTERM) during a run stops it cleanly: checks not started are not started, and the
+// result of what finished is written, marked incomplete. The signals are taken by a thread of
+// this guard with sigwait (no handler, no global); a second Ctrl-C ends the process at once.
+class StopOnSignal {
+  public:
+    explicit StopOnSignal(std::atomic<bool>& stop) {
+        sigemptyset(&set_);
+        sigaddset(&set_, SIGINT);
+        sigaddset(&set_, SIGTERM);
+        sigaddset(&set_, SIGUSR1);  // the guard's own "run is over"
+        pthread_sigmask(SIG_BLOCK, &set_, &previous_);
+        watcher_ = std::thread([this, &stop] {
+            int sig = 0;
+            bool stopping = false;
+            while (sigwait(&set_, &sig) == 0 && sig != SIGUSR1) {
+                if (stopping) std::_Exit(exit_interrupted);
+                stopping = true;
+                stop.store(true);
+                std::fprintf(stderr,
+                             "\ndspm-audit: stopping after the checks in progress "
+                             "(Ctrl-C again to quit at once)\n");
+            }
+        });
+    }
+    ~StopOnSignal() {
+        pthread_kill(watcher_.native_handle(), SIGUSR1);
+        watcher_.join();
+        pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+    }
+    StopOnSignal(const StopOnSignal&) = delete;
+    StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+  private:
+    sigset_t set_{};
+    sigset_t previous_{};
+    std::thread watcher_;
 };
 
 int exit_code(engine::Status status) {
@@ -138,23 +185,67 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
     }
     auto http = std::make_shared<net::HttpClient>();
     auto catalog = catalog::make_catalog_source(settings, http);
-    auto engine = engine::make_engine(settings, http, catalog);
+    auto aws_client = engine::make_engine_aws_client(settings, http);
+    auto engine = engine::make_engine(settings, http, catalog, aws_client);
     auto plan = engine->plan(
         args.framework, args.all ? std::nullopt : std::optional<std::string>(args.requirement));
     if (!plan) {
-        std::fprintf(stderr, "dspm-audit audit: %s\n", plan.error().detail.c_str());
+        std::string hint;
+        if (plan.error().kind == catalog::CatalogErrorKind::not_found) {
+            if (auto stats = catalog->stats()) {
+                std::vector<std::string> names;
+                bool known = false;
+                for (const auto& s : *stats) {
+                    names.push_back(s.framework);
+                    known = known ||
+                            catalog::to_lower(s.framework) == catalog::to_lower(args.framework);
+                }
+                if (!known) {
+                    const auto near = closest_name(args.framework, names);
+                    hint = near.empty() ? " (dspm-audit catalog frameworks lists them)"
+                                        : " (did you mean " + near + "?)";
+                }
+            }
+        }
+        std::fprintf(stderr, "dspm-audit audit: %s%s\n", plan.error().detail.c_str(), hint.c_str());
         return plan.error().kind == catalog::CatalogErrorKind::not_found ? exit_usage : exit_error;
+    }
+    // Without any credentials every check would fail the same way: one sentence instead.
+    if (auto who = aws_client->call("sts", "GetCallerIdentity", {});
+        !who && who.error().kind == aws::ErrorKind::no_credentials) {
+        std::fprintf(stderr,
+                     "dspm-audit audit: %s. Set AWS_PROFILE, AWS_ACCESS_KEY_ID and "
+                     "AWS_SECRET_ACCESS_KEY, or run where a role provides credentials\n",
+                     who.error().message.c_str());
+        return exit_usage;
     }
     engine::RunOptions options;
     options.regions = std::move(*regions);
+    std::atomic<bool> stop{false};
+    options.stop = &stop;
     if (args.all) {
-        options.progress = [](const engine::RequirementResult& r, std::size_t done,
-                              std::size_t total) {
-            std::fprintf(stderr, "[%zu/%zu] %s %s\n", done, total, r.requirement.item_code.c_str(),
-                         std::string(engine::to_string(r.status)).c_str());
+        const auto started = std::chrono::steady_clock::now();
+        options.progress = [started](const engine::RequirementResult& r, std::size_t done,
+                                     std::size_t total) {
+            const double elapsed =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            // Requirements finish in bursts (one check serves many), so the estimate is rough.
+            const double left =
+                done > 0 ? elapsed / static_cast<double>(done) * static_cast<double>(total - done)
+                         : 0.0;
+            std::fprintf(stderr, "[%zu/%zu] %s %s  %.1f s elapsed, ~%.0f s left\n", done, total,
+                         r.requirement.item_code.c_str(),
+                         std::string(engine::to_string(r.status)).c_str(), elapsed, left);
         };
     }
-    auto run = engine->run(*plan, options);
+    auto run = [&] {
+        StopOnSignal guard(stop);
+        return engine->run(*plan, options);
+    }();
+    if (run.summary.cancelled)
+        std::fprintf(stderr,
+                     "dspm-audit audit: stopped: the result holds what finished and is "
+                     "marked incomplete (summary.cancelled)\n");
     const bool as_table = args.format == "table";
     // table and json render nothing; the option's check admits only known names.
     const report::Format report_format =
@@ -216,6 +307,7 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
             std::fprintf(stderr, "dspm-audit audit: notify slack failed: %s\n",
                          posted.error().c_str());
     }
+    if (run.summary.cancelled) return exit_interrupted;
     const engine::Status status =
         args.all ? run.summary.status
                  : (run.results.empty() ? engine::Status::skipped : run.results.front().status);
@@ -233,9 +325,10 @@ void register_audit_command(CLI::App& app, Commands& out) {
     sub->add_option("--format", args->format,
                     "json (default), table, html, csv, ocsf, sarif, junit or md")
         ->check(CLI::IsMember({"json", "table", "html", "csv", "ocsf", "sarif", "junit", "md"}));
-    sub->add_option(
-        "--region", args->regions,
-        "region to audit (repeatable; default: every enabled region, or AUDIT_REGIONS)");
+    sub->add_option("--region", args->regions,
+                    "region(s) to audit: a,b or repeated (default: every enabled region, or "
+                    "AUDIT_REGIONS)")
+        ->delimiter(',');
     sub->add_option(
         "--output", args->output,
         "write the result (in --format; json for table) to FILE, the summary to stdout");

@@ -12,6 +12,7 @@
 #include "app/commands.hpp"
 #include "catalog/json_shapes.hpp"
 #include "catalog/source.hpp"
+#include "common/utf8.hpp"
 #include "net/http_client.hpp"
 
 namespace dspm::app {
@@ -20,17 +21,20 @@ namespace {
 using Rows = std::vector<std::vector<std::string>>;
 
 std::string table(const std::vector<std::string>& head, const Rows& rows) {
+    // Columns by display width: a Korean title is two columns per syllable, and a cut never
+    // splits a character.
+    constexpr std::size_t max_cell = 60;
     std::vector<std::size_t> w(head.size());
     for (std::size_t i = 0; i < head.size(); ++i)
-        w[i] = head[i].size();
+        w[i] = display_width(head[i]);
     for (const auto& r : rows)
         for (std::size_t i = 0; i < r.size() && i < w.size(); ++i)
-            w[i] = std::max(w[i], std::min<std::size_t>(r[i].size(), 60));
+            w[i] = std::max(w[i], std::min(display_width(r[i]), max_cell));
     auto line = [&](const std::vector<std::string>& cells) {
         std::string out;
         for (std::size_t i = 0; i < cells.size(); ++i) {
-            std::string c = cells[i].size() > 60 ? cells[i].substr(0, 57) + "..." : cells[i];
-            if (i + 1 < cells.size()) c.resize(std::max(c.size(), w[i]), ' ');
+            std::string c = truncate_to_width(cells[i], max_cell);
+            if (i + 1 < cells.size()) c = pad_to_width(c, w[i]);
             out += c + (i + 1 < cells.size() ? "  " : "\n");
         }
         return out;

@@ -19,6 +19,7 @@ inline constexpr int exit_ok = 0;
 inline constexpr int exit_error = 1;
 inline constexpr int exit_usage = 2;
 inline constexpr int exit_non_compliant = 3;
+inline constexpr int exit_interrupted = 130;  // stopped by Ctrl-C or SIGTERM: the result is partial
 
 struct Command {
     CLI::App* subcommand = nullptr;
@@ -34,5 +35,10 @@ void register_catalog_commands(CLI::App& app, Commands& out);  // app/catalog_co
 void register_audit_command(CLI::App& app, Commands& out);     // app/audit_command.cpp
 void register_policy_command(CLI::App& app, Commands& out);    // app/policy_command.cpp
 void register_report_command(CLI::App& app, Commands& out);    // app/report_command.cpp
+void register_checks_command(CLI::App& app, Commands& out);    // app/checks_command.cpp
+
+// "did you mean X?" for an unknown name: the closest of `names` by edit distance (case-
+// insensitive), or "" when none is close.
+std::string closest_name(const std::string& given, const std::vector<std::string>& names);
 
 }  // namespace dspm::app

@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
     CLI::App app{"dspm-audit: audits AWS accounts against compliance frameworks, with evidence"};
     app.require_subcommand(1);
     app.set_version_flag("--version", DSPM_VERSION);
+    // Global options after the subcommand too (`serve --port 9000`, `audit ... --log-level debug`).
+    app.fallthrough();
 
     dspm::app::FlagValues flag_values;
     std::map<std::string, std::string> raw;
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
     dspm::app::register_audit_command(app, commands);
     dspm::app::register_policy_command(app, commands);
     dspm::app::register_report_command(app, commands);
+    dspm::app::register_checks_command(app, commands);
 
     try {
         app.parse(argc, argv);

@@ -31,3 +31,25 @@ TEST(Utf8, IllFormedBytesBecomeReplacementCharacters) {
 
 }  // namespace
 }  // namespace dspm
+
+namespace {
+
+TEST(DisplayWidth, HangulAndCjkAreTwoColumns) {
+    EXPECT_EQ(dspm::display_width("abc"), 3u);
+    EXPECT_EQ(dspm::display_width("암호정책"), 8u);
+    EXPECT_EQ(dspm::display_width("2.7.1 암호"), 10u);
+    EXPECT_EQ(dspm::display_width("日本"), 4u);
+    EXPECT_EQ(dspm::display_width("e\xCC\x81"), 1u);  // e + combining acute
+    EXPECT_EQ(dspm::display_width("\xFF"), 1u);       // ill-formed byte
+}
+
+TEST(DisplayWidth, TruncateNeverCutsACharacter) {
+    EXPECT_EQ(dspm::truncate_to_width("암호정책 적용", 7), "암호정…");
+    EXPECT_EQ(dspm::truncate_to_width("암호정책 적용", 6), "암호…");
+    EXPECT_EQ(dspm::truncate_to_width("short", 10), "short");
+    EXPECT_TRUE(dspm::is_valid_utf8(dspm::truncate_to_width("가나다라마바사", 5)));
+    EXPECT_EQ(dspm::pad_to_width("암호", 6), "암호  ");
+    EXPECT_EQ(dspm::pad_to_width("toolong", 3), "toolong");
+}
+
+}  // namespace
