@@ -18,7 +18,7 @@ cmake --build "$build" --target dspm_fuzz -j "$(nproc)"
 
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
-  targets=(aws_response aws_error ini env catalog router collector_rows)
+  targets=(aws_response aws_error ini env catalog router collector_rows mutelist report)
 fi
 work="$build/fuzz-work"
 mkdir -p "$work"
