@@ -2,13 +2,14 @@
 // list or a sentence naming a line, never a crash; a parsed list must answer match and expired
 // for any selector text. Input: the file, then after a line "=== match" five lines (account,
 // region, code, resource id, resource ARN) matched on two dates.
+#include "mutelist/mutelist.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "fuzz_input.hpp"
-#include "mutelist/mutelist.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view text = dspm::fuzz::as_text(data, size);

@@ -1,10 +1,12 @@
 // `dspm-audit audit FRAMEWORK (REQ_ID | --all) [--format json|table|html|csv|ocsf|sarif|junit|md]
 // [--region R ...] [--output FILE]`: the same audit and result as the HTTP routes, on the command
-// line. With --output the file gets the format and stdout the summary table. Exit codes: 0
-// compliant (or only skipped), 3 any NON_COMPLIANT, 1 any ERROR, 2 usage.
+// line. With --output the file gets the format and stdout the summary table. Exit codes (README,
+// "Exit codes"): 0 compliant or only skipped, 3 any NON_COMPLIANT (even beside ERRORs: a finding
+// outranks a gap), 1 ERROR without NON_COMPLIANT, 2 usage, 130 interrupted.
 #include <pthread.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
@@ -25,6 +27,7 @@
 #include "catalog/source.hpp"
 #include "engine/engine.hpp"
 #include "engine/factory.hpp"
+#include "engine/filter.hpp"
 #include "net/http_client.hpp"
 #include "notify/slack.hpp"
 #include "report/report.hpp"
@@ -42,7 +45,42 @@ struct AuditArgs {
     std::vector<std::string> regions;
     std::string output;
     std::string notify;  // "slack": post the summary to SLACK_WEBHOOK_URL after the run
+    engine::PlanFilter filter;
 };
+
+// --check/--service/--severity: every value must name something known (a typo would otherwise
+// audit nothing and look clean), and the filtered plan must keep at least one requirement.
+Expected<std::size_t, std::string> filter(engine::AuditPlan& plan, const AuditArgs& args) {
+    if (args.filter.empty()) return plan.requirements.size();
+    const auto vocabulary = engine::filter_vocabulary(plan);
+    const auto check = [](const std::vector<std::string>& given,
+                          const std::vector<std::string>& known,
+                          const char* option) -> Expected<bool, std::string> {
+        for (const auto& g : given) {
+            const bool found = std::any_of(known.begin(), known.end(), [&](const std::string& k) {
+                return catalog::to_lower(k) == catalog::to_lower(g);
+            });
+            if (found) continue;
+            const auto near = closest_name(g, known);
+            return unexpected(std::string(option) + ": unknown value '" + g + "'" +
+                              (near.empty() ? "" : " (did you mean " + near + "?)"));
+        }
+        return true;
+    };
+    if (auto ok = check(args.filter.checks, vocabulary.checks, "--check"); !ok)
+        return unexpected(ok.error());
+    if (auto ok = check(args.filter.services, vocabulary.services, "--service"); !ok)
+        return unexpected(ok.error());
+    if (auto ok = check(args.filter.severities, vocabulary.severities, "--severity"); !ok)
+        return unexpected(ok.error());
+    const std::string scope = plan.framework + (args.all ? std::string() : " " + args.requirement);
+    const std::size_t kept = engine::apply_filter(plan, args.filter);
+    if (kept == 0)
+        return unexpected("no requirement of " + scope +
+                          " is checked by the selected checks (dspm-audit catalog mappings " +
+                          plan.framework + " REQ lists a requirement's codes)");
+    return kept;
+}
 
 // Ctrl-C (or SIGTERM) during a run stops it cleanly: checks not started are not started, and the
 // result of what finished is written, marked incomplete. The signals are taken by a thread of
@@ -189,26 +227,13 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
     auto engine = engine::make_engine(settings, http, catalog, aws_client);
     auto plan = engine->plan(
         args.framework, args.all ? std::nullopt : std::optional<std::string>(args.requirement));
-    if (!plan) {
-        std::string hint;
-        if (plan.error().kind == catalog::CatalogErrorKind::not_found) {
-            if (auto stats = catalog->stats()) {
-                std::vector<std::string> names;
-                bool known = false;
-                for (const auto& s : *stats) {
-                    names.push_back(s.framework);
-                    known = known ||
-                            catalog::to_lower(s.framework) == catalog::to_lower(args.framework);
-                }
-                if (!known) {
-                    const auto near = closest_name(args.framework, names);
-                    hint = near.empty() ? " (dspm-audit catalog frameworks lists them)"
-                                        : " (did you mean " + near + "?)";
-                }
-            }
-        }
-        std::fprintf(stderr, "dspm-audit audit: %s%s\n", plan.error().detail.c_str(), hint.c_str());
-        return plan.error().kind == catalog::CatalogErrorKind::not_found ? exit_usage : exit_error;
+    if (!plan)
+        return catalog_failure(
+            "audit", plan.error(), *catalog, args.framework,
+            args.all ? std::nullopt : std::optional<std::string>(args.requirement));
+    if (auto kept = filter(*plan, args); !kept) {
+        std::fprintf(stderr, "dspm-audit audit: %s\n", kept.error().c_str());
+        return exit_usage;
     }
     // Without any credentials every check would fail the same way: one sentence instead.
     if (auto who = aws_client->call("sts", "GetCallerIdentity", {});
@@ -332,6 +357,16 @@ void register_audit_command(CLI::App& app, Commands& out) {
     sub->add_option(
         "--output", args->output,
         "write the result (in --format; json for table) to FILE, the summary to stdout");
+    sub->add_option("--check", args->filter.checks,
+                    "only these mapping codes: a,b or repeated (dspm-audit checks lists them)")
+        ->delimiter(',');
+    sub->add_option("--service", args->filter.services,
+                    "only the checks of these services: an IAM namespace (s3, kms) or the "
+                    "catalog's service name; a,b or repeated")
+        ->delimiter(',');
+    sub->add_option("--severity", args->filter.severities,
+                    "only checks of these severities: critical, high, medium, low; a,b or repeated")
+        ->delimiter(',');
     sub->add_option("--notify", args->notify,
                     "slack: post the summary and the worst findings to SLACK_WEBHOOK_URL")
         ->check(CLI::IsMember({"slack"}));

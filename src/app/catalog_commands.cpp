@@ -94,8 +94,11 @@ void register_catalog_commands(CLI::App& app, Commands& out) {
     requirements->add_option("framework", *fw, "framework code, e.g. ISMS-P")->required();
     out.push_back(Command{
         requirements, [format, fw, source](const Settings& s) {
-            auto list = source(s)->requirements(*fw);
-            if (!list) return fail(list.error());
+            auto src = source(s);
+            auto list = src->requirements(*fw);
+            if (!list)
+                return catalog_failure("catalog requirements", list.error(), *src, *fw,
+                                       std::nullopt);
             if (*format == "json")
                 return print(boost::json::serialize(catalog::requirements_json(*list)) + "\n");
             Rows rows;
@@ -111,8 +114,9 @@ void register_catalog_commands(CLI::App& app, Commands& out) {
     mappings->add_option("requirement", *req, "numeric id or item code, e.g. 2.7.1")->required();
     out.push_back(
         Command{mappings, [format, fw, req, source](const Settings& s) {
-                    auto d = source(s)->requirement(*fw, *req);
-                    if (!d) return fail(d.error());
+                    auto src = source(s);
+                    auto d = src->requirement(*fw, *req);
+                    if (!d) return catalog_failure("catalog mappings", d.error(), *src, *fw, *req);
                     if (*format == "json")
                         return print(boost::json::serialize(catalog::detail_json(*d)) + "\n");
                     std::string head = d->framework + " " + d->requirement.item_code + " (id " +

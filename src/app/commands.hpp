@@ -3,6 +3,7 @@
 // A command runs after the effective Settings are loaded (flags > environment > .env > defaults).
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,10 @@
 namespace CLI {
 class App;
 }
+namespace dspm::catalog {
+class CatalogSource;
+struct CatalogError;
+}  // namespace dspm::catalog
 
 namespace dspm::app {
 
@@ -40,5 +45,17 @@ void register_checks_command(CLI::App& app, Commands& out);    // app/checks_com
 // "did you mean X?" for an unknown name: the closest of `names` by edit distance (case-
 // insensitive), or "" when none is close.
 std::string closest_name(const std::string& given, const std::vector<std::string>& names);
+
+// What to add to a not_found answer about FRAMEWORK [REQUIREMENT]: " (did you mean X?)" with the
+// closest framework when the framework is unknown, else the closest requirement (item code or id)
+// of that framework, else where to list them.
+std::string not_found_hint(catalog::CatalogSource& source, const std::string& framework,
+                           const std::optional<std::string>& requirement);
+
+// Prints "dspm-audit COMMAND: <detail><hint>" and answers the exit code every subcommand uses for
+// it: exit_usage for an unknown framework or requirement, exit_error for a catalog that failed.
+int catalog_failure(const std::string& command, const catalog::CatalogError& error,
+                    catalog::CatalogSource& source, const std::string& framework,
+                    const std::optional<std::string>& requirement);
 
 }  // namespace dspm::app

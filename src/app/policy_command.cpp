@@ -37,11 +37,11 @@ int run_policy(const PolicyArgs& args, const Settings& settings) {
         auto found = policy::codes_of(
             *source, args.framework,
             args.requirement.empty() ? std::nullopt : std::optional<std::string>(args.requirement));
-        if (!found) {
-            std::fprintf(stderr, "dspm-audit policy: %s\n", found.error().detail.c_str());
-            return found.error().kind == catalog::CatalogErrorKind::not_found ? exit_usage
-                                                                              : exit_error;
-        }
+        if (!found)
+            return catalog_failure("policy", found.error(), *source, args.framework,
+                                   args.requirement.empty()
+                                       ? std::nullopt
+                                       : std::optional<std::string>(args.requirement));
         codes.insert(codes.end(), found->begin(), found->end());
         if (codes.empty()) {
             std::fprintf(stderr, "dspm-audit policy: %s has no auditable mapping code\n",

@@ -2,10 +2,13 @@
 // at iso-27001 instead of only saying no.
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "app/commands.hpp"
+#include "catalog/catalog.hpp"
+#include "catalog/local_source.hpp"  // to_lower
 
 namespace dspm::app {
 
@@ -56,6 +59,45 @@ std::string closest_name(const std::string& given, const std::vector<std::string
     }
     // At most a third of the name wrong, and at least one edit allowed.
     return best_d <= std::max<std::size_t>(1, g.size() / 3) ? best : std::string{};
+}
+
+std::string not_found_hint(catalog::CatalogSource& source, const std::string& framework,
+                           const std::optional<std::string>& requirement) {
+    auto stats = source.stats();
+    if (!stats) return {};
+    std::vector<std::string> names;
+    std::string canonical;
+    for (const auto& s : *stats) {
+        names.push_back(s.framework);
+        if (catalog::to_lower(s.framework) == catalog::to_lower(framework)) canonical = s.framework;
+    }
+    if (canonical.empty()) {
+        const auto near = closest_name(framework, names);
+        return near.empty() ? " (dspm-audit catalog frameworks lists them)"
+                            : " (did you mean " + near + "?)";
+    }
+    if (!requirement) return {};
+    auto reqs = source.requirements(canonical);
+    if (!reqs) return {};
+    std::vector<std::string> codes;
+    for (const auto& r : *reqs) {
+        codes.push_back(r.item_code);
+        for (const auto& a : r.aliases)
+            codes.push_back(a);
+    }
+    const auto near = closest_name(*requirement, codes);
+    return near.empty() ? " (dspm-audit catalog requirements " + canonical + " lists them)"
+                        : " (did you mean " + near + "?)";
+}
+
+int catalog_failure(const std::string& command, const catalog::CatalogError& error,
+                    catalog::CatalogSource& source, const std::string& framework,
+                    const std::optional<std::string>& requirement) {
+    const bool unknown = error.kind == catalog::CatalogErrorKind::not_found;
+    const std::string hint = unknown ? not_found_hint(source, framework, requirement) : "";
+    std::fprintf(stderr, "dspm-audit %s: %s%s\n", command.c_str(), error.detail.c_str(),
+                 hint.c_str());
+    return unknown ? exit_usage : exit_error;
 }
 
 }  // namespace dspm::app

@@ -36,8 +36,8 @@ struct Settings {
     std::vector<std::string> audit_regions;  // empty or {"all"}: every enabled region
     int sso_permission_set_max = 20;
     std::vector<std::string> sso_admin_allowlist;
-    std::string results_dir;     // where the CLI writes full results; empty: not written
-    std::string audit_mutelist;  // AUDIT_MUTELIST: the suppressions file; empty: none
+    std::string results_dir;        // where the CLI writes full results; empty: not written
+    std::string audit_mutelist;     // AUDIT_MUTELIST: the suppressions file; empty: none
     std::string slack_webhook_url;  // SLACK_WEBHOOK_URL (secret): where --notify slack posts
     // Bounds on what the sibling services may send: past them the answer is an error naming the
     // source, never an unbounded audit (one collector list once made 1.7 million evaluations).

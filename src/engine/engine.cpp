@@ -194,6 +194,12 @@ json::object AuditSummary::to_json() const {
         o["finished_at"] = aws::format_iso8601(finished_at);
     if (!caller_arn.empty()) o["caller_arn"] = caller_arn;
     if (!account_alias.empty()) o["account_alias"] = account_alias;
+    if (!filter.empty()) {
+        // A partial audit says so wherever its summary goes.
+        o["settings"].as_object()["filter"] = {{"checks", strings(filter.checks)},
+                                               {"services", strings(filter.services)},
+                                               {"severities", strings(filter.severities)}};
+    }
     if (!mutelist_source.empty())
         o["mutelist"] = {{"source", mutelist_source},
                          {"entries", mutelist_entries},
@@ -376,6 +382,11 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     summary.catalog_version = catalog_ ? catalog_->version() : std::string{};
     summary.concurrency = settings_.audit_mode == "sequential" ? 1 : settings_.audit_concurrency;
     summary.check_timeout_ms = options_.check_timeout.count();
+    summary.filter = plan.filter;
+    if (!plan.filter.empty())
+        summary.warnings.push_back(
+            "filtered audit (--check/--service/--severity): only the selected checks were run, "
+            "and each requirement's status reflects those checks alone");
     // One date for the whole run: an entry expiring at midnight mutes all of it or none.
     const std::string today = mutelist::utc_today();
     std::atomic<std::size_t> muted{0};

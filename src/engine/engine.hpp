@@ -18,6 +18,7 @@
 #include "common/expected.hpp"
 #include "common/settings.hpp"
 #include "engine/evaluation.hpp"
+#include "engine/filter.hpp"
 
 namespace dspm::aws {
 class AwsClient;
@@ -80,6 +81,7 @@ struct AuditSummary {
     std::size_t mutelist_entries = 0;
     std::size_t muted = 0;
     std::vector<std::string> mutes_expired;
+    PlanFilter filter;  // --check/--service/--severity: the run judged only these
 
     boost::json::object to_json() const;
 };
@@ -98,6 +100,7 @@ struct AuditPlan {
     // Which catalog source answered the plan's reads: "embedded" when a remote Mapping API failed
     // and MAPPING_FALLBACK=embedded answered instead, whatever the configured source is.
     std::string catalog_source;
+    PlanFilter filter;  // set by apply_filter: the plan holds only the selected codes
 };
 
 struct AuditRun {

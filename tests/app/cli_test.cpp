@@ -8,8 +8,10 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "support/test_support.hpp"
 
@@ -96,6 +98,109 @@ TEST(Cli, KoreanTitlesKeepTheirColumnsInTables) {
             i += n - 1;
         }
     }
+}
+
+// An unknown requirement is exit 2 with the closest item code on every subcommand that takes one;
+// an unknown framework likewise.
+TEST(Cli, UnknownRequirementSuggestsTheClosestOnEverySubcommand) {
+    const std::vector<std::vector<std::string>> calls = {
+        {DSPM_BINARY, "audit", "ISMS-P", "2.5.1x"},
+        {DSPM_BINARY, "catalog", "mappings", "ISMS-P", "2.5.1x"},
+        {DSPM_BINARY, "policy", "ISMS-P", "2.5.1x"}};
+    for (const auto& args : calls) {
+        dspm::test::Process p(args, no_credentials());
+        EXPECT_EQ(p.wait(20s), 2) << args[1];
+        EXPECT_NE(p.stderr_text().find("did you mean 2.5.1?"), std::string::npos)
+            << args[1] << ": " << p.stderr_text();
+    }
+    dspm::test::Process p({DSPM_BINARY, "catalog", "requirements", "iso27017"}, no_credentials());
+    EXPECT_EQ(p.wait(20s), 2);
+    EXPECT_NE(p.stderr_text().find("did you mean iso-27017?"), std::string::npos)
+        << p.stderr_text();
+}
+
+// A filter value that names nothing would audit nothing and look clean: exit 2 with the closest
+// name, before credentials are even looked for.
+TEST(Cli, FilterValuesNameSomethingKnown) {
+    for (const auto& [option, given, near] : {std::tuple{"--check", "2.0-1", "2.0-01"},
+                                              {"--service", "s33", "s3"},
+                                              {"--severity", "hihg", "high"}}) {
+        dspm::test::Process p({DSPM_BINARY, "audit", "ISMS-P", "--all", option, given},
+                              no_credentials());
+        EXPECT_EQ(p.wait(20s), 2) << option;
+        EXPECT_NE(p.stderr_text().find(std::string("did you mean ") + near + "?"),
+                  std::string::npos)
+            << p.stderr_text();
+    }
+    // Known, but no requirement in scope uses it.
+    dspm::test::Process p({DSPM_BINARY, "audit", "ISMS-P", "1.1.1", "--check", "2.0-01"},
+                          no_credentials());
+    EXPECT_EQ(p.wait(20s), 2);
+    EXPECT_NE(p.stderr_text().find("is checked by the selected checks"), std::string::npos)
+        << p.stderr_text();
+}
+
+// On moto: a filtered audit runs only the selected checks, reports only the rows they serve and
+// says in its summary that it is partial.
+TEST(Cli, FilteredAuditRunsOnlyTheSelectedChecks) {
+    auto& moto = dspm::test::Moto::instance();
+    moto.reset();
+    const fs::path dir = fs::temp_directory_path() / ("dspm-filter-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    auto env = dspm::test::moto_env(moto.endpoint());
+    env["LOG_LEVEL"] = "error";
+    env["AUDIT_MUTELIST"] = "";
+    // What the checks list says of each code: the expected selection, computed apart.
+    dspm::test::Process list({DSPM_BINARY, "checks", "--format", "json"});
+    ASSERT_EQ(list.wait(20s), 0);
+    std::set<std::string> s3_high;
+    const auto listed = json::parse(list.stdout_text());
+    for (const auto& c : listed.as_array()) {
+        bool s3 = c.at("service").as_string() == "S3";
+        for (const auto& a : c.at("iam_actions").as_array())
+            s3 = s3 || std::string(a.as_string()).rfind("s3:", 0) == 0;
+        if (s3 && c.at("severity").as_string() == "high")
+            s3_high.insert(std::string(c.at("code").as_string()));
+    }
+    ASSERT_FALSE(s3_high.empty());
+
+    const auto run = [&](std::vector<std::string> filter) {
+        std::vector<std::string> args = {
+            DSPM_BINARY, "audit",     "ISMS-P",   "--all",
+            "--region",  "us-east-1", "--output", (dir / "r.json").string()};
+        args.insert(args.end(), filter.begin(), filter.end());
+        dspm::test::Process p(args, env, dir.string());
+        const int rc = p.wait(120s);
+        EXPECT_TRUE(rc == 0 || rc == 1 || rc == 3) << rc << p.stderr_text();
+        std::ifstream in(dir / "r.json");
+        std::stringstream ss;
+        ss << in.rdbuf();
+        return json::parse(ss.str()).as_object();
+    };
+    const auto codes_of = [](const json::object& doc) {
+        std::set<std::string> codes;
+        for (const auto& r : doc.at("results").as_array())
+            for (const auto& m : r.at("results").as_array())
+                codes.insert(std::string(m.at("mapping_code").as_string()));
+        return codes;
+    };
+
+    auto one = run({"--check", "2.0-01"});
+    EXPECT_EQ(codes_of(one), std::set<std::string>{"2.0-01"});
+    EXPECT_EQ(one.at("summary").at("checks_run").to_number<int>(), 1);
+    EXPECT_EQ(one.at("summary").at("settings").at("filter").at("checks").as_array().size(), 1u);
+    bool warned = false;
+    for (const auto& w : one.at("summary").at("warnings").as_array())
+        warned = warned || std::string(w.as_string()).find("filtered audit") == 0;
+    EXPECT_TRUE(warned);
+    EXPECT_LT(one.at("results").as_array().size(), 217u);  // rows without 2.0-01 left out
+
+    auto s3 = run({"--service", "s3", "--severity", "high"});
+    const auto got = codes_of(s3);
+    EXPECT_FALSE(got.empty());
+    for (const auto& c : got)
+        EXPECT_TRUE(s3_high.contains(c)) << c;
+    fs::remove_all(dir);
 }
 
 // Ctrl-C during a whole-framework audit on moto: exit 130, the file holds what finished and says
