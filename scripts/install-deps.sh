@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git curl python3 python3-pip
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcurl4-openssl-dev libssl-dev libpugixml-dev libsqlite3-dev
+  libpq-dev postgresql  # the run store's PostgreSQL engine; its tests start a real server
   libcli11-dev libspdlog-dev libfmt-dev
   libkainjow-mustache-dev libyaml-cpp-dev  # the HTML report's templates; the mutelist's YAML
   chromium  # the HTML report's test loads the page in a real headless browser

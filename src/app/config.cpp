@@ -20,6 +20,7 @@
 #include "common/embedded.hpp"
 #include "mutelist/mutelist.hpp"
 #include "net/redact.hpp"
+#include "store/store.hpp"
 
 namespace dspm::app {
 namespace {
@@ -331,6 +332,34 @@ ParseResult parse_results_dir(Settings& s, const std::string& v) {
     return std::nullopt;
 }
 
+ParseResult parse_data_dir(Settings& s, const std::string& v) {
+    if (std::any_of(v.begin(), v.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+        return "expected a directory path without control characters";
+    s.data_dir = v.empty() ? std::string("data") : v;
+    return std::nullopt;
+}
+
+// A libpq URL only (postgresql:// or postgres://): a key=value string could smuggle options.
+ParseResult parse_database_url(Settings& s, const std::string& v) {
+    if (v.empty()) {
+        s.database_url.clear();
+        return std::nullopt;
+    }
+    if (has_space_or_control(v)) return "expected a URL without spaces";
+    const std::string l = lower(v);
+    if (l.rfind("postgresql://", 0) != 0 && l.rfind("postgres://", 0) != 0)
+        return "expected postgresql://user:password@host:port/database";
+    if (v.size() > 2048) return "expected at most 2048 characters";
+    s.database_url = v;
+    return std::nullopt;
+}
+
+ParseResult parse_runs_keep(Settings& s, const std::string& v) {
+    if (auto r = store::parse_retention(v); !r) return r.error();
+    s.runs_keep = v == "0" ? std::string() : v;
+    return std::nullopt;
+}
+
 constexpr SettingSpec specs[] = {
     {"AWS_REGION", "ap-northeast-2", parse_aws_region, "default AWS region"},
     {"MAPPING_BASE_URL", "", parse_mapping_base_url, "Compliance Mapping API; empty: embedded"},
@@ -355,6 +384,12 @@ constexpr SettingSpec specs[] = {
     {"SSO_PERMISSION_SET_MAX", "20", parse_sso_max, "SSO permission sets before flagging"},
     {"SSO_ADMIN_ALLOWLIST", "", parse_sso_allowlist, "comma list of allowed SSO admins"},
     {"RESULTS_DIR", "", parse_results_dir, "where the CLI writes full results"},
+    {"DATA_DIR", "data", parse_data_dir,
+     "the SQLite run store's folder (runs.sqlite3), unless DATABASE_URL is set"},
+    {"DATABASE_URL", "", parse_database_url,
+     "PostgreSQL run store, postgresql://user:pass@host:port/db (secret); empty: SQLite"},
+    {"RUNS_KEEP", "", parse_runs_keep,
+     "runs the store keeps: a count (500) or days (90d); empty or 0: every run"},
     {"SLACK_WEBHOOK_URL", "", parse_slack_webhook,
      "Slack incoming webhook for --notify slack and ?notify=slack (secret)"},
     {"AUDIT_MUTELIST", "", parse_mutelist,
@@ -625,7 +660,7 @@ Expected<Settings, ConfigError> load_settings(
 }
 
 bool is_secret_setting(const std::string& name) {
-    return name == "AUDIT_API_TOKEN" || name == "SLACK_WEBHOOK_URL";
+    return name == "AUDIT_API_TOKEN" || name == "SLACK_WEBHOOK_URL" || name == "DATABASE_URL";
 }
 
 std::vector<SettingView> describe_settings(const Settings& s) {
@@ -673,6 +708,12 @@ std::vector<SettingView> describe_settings(const Settings& s) {
             value = s.results_dir;
         else if (name == "AUDIT_MUTELIST")
             value = s.audit_mutelist;
+        else if (name == "DATA_DIR")
+            value = s.data_dir;
+        else if (name == "DATABASE_URL")
+            value = s.database_url;
+        else if (name == "RUNS_KEEP")
+            value = s.runs_keep;
         else if (name == "SLACK_WEBHOOK_URL")
             value = s.slack_webhook_url;
         else if (name == "COLLECTOR_MAX_ROWS")

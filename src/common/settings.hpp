@@ -37,6 +37,11 @@ struct Settings {
     int sso_permission_set_max = 20;
     std::vector<std::string> sso_admin_allowlist;
     std::string results_dir;        // where the CLI writes full results; empty: not written
+    // The run store (store/store.hpp): SQLite in data_dir unless database_url (a secret: it may
+    // carry a password) names PostgreSQL; runs_keep is RUNS_KEEP ("500", "90d"; empty: all).
+    std::string data_dir = "data";
+    std::string database_url;
+    std::string runs_keep;
     std::string audit_mutelist;     // AUDIT_MUTELIST: the suppressions file; empty: none
     std::string slack_webhook_url;  // SLACK_WEBHOOK_URL (secret): where --notify slack posts
     // Bounds on what the sibling services may send: past them the answer is an error naming the
