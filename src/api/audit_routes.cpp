@@ -16,6 +16,8 @@
 #include "net/http_client.hpp"
 #include "notify/slack.hpp"
 #include "report/report.hpp"
+#include "store/record.hpp"
+#include "store/store.hpp"
 
 namespace dspm::api {
 
@@ -182,12 +184,32 @@ json::object notify_param() {
                        "slack: post the summary and the worst findings to SLACK_WEBHOOK_URL");
 }
 
+// The answer with its run_id, stored in the run store. A store that fails keeps the answer whole
+// and says so in it (run_stored: false, store_error): the audit is never lost to the history.
+struct Kept {
+    std::string answer;
+    std::optional<std::string> run_id;  // none: not stored
+    std::string error;
+};
+
+Kept kept(const std::shared_ptr<store::RunStore>& runs, const engine::AuditRun& run,
+          std::string text) {
+    if (!runs) return {std::move(text), std::nullopt, {}};
+    const auto id = store::new_run_id(run.summary.started_at);
+    std::string answer = store::with_run_id(text, id);
+    auto saved = runs->save(store::make_record(run, id, answer));
+    if (saved) return {std::move(answer), id, {}};
+    log::warn("audit answered but not stored",
+              {{"engine", runs->engine()}, {"error", saved.error()}});
+    return {store::with_store_failure(text, saved.error()), std::nullopt, saved.error()};
+}
+
 // One requirement's audit, for our route and the original's /audit/audit/... spelling.
 RouteHandler single_handler(std::shared_ptr<engine::Engine> engine,
                             std::shared_ptr<SessionStore> sessions, Notifier notifier,
-                            bool notify_configured) {
-    return [engine, sessions, notifier, notify_configured](const net::ServerRequest& request,
-                                                           const PathParams& params) {
+                            bool notify_configured, std::shared_ptr<store::RunStore> runs) {
+    return [engine, sessions, notifier, notify_configured, runs](const net::ServerRequest& request,
+                                                                 const PathParams& params) {
         const std::string framework = params.at("framework");
         auto regions = regions_of(request);
         if (!regions) return error_response(400, regions.error());
@@ -216,8 +238,9 @@ RouteHandler single_handler(std::shared_ptr<engine::Engine> engine,
         options.regions = std::move(*regions);
         options.cancel = request.cancel;
         try {
+            const auto run = engine->run(*plan, options);
             auto text = std::make_shared<const std::string>(
-                json::serialize(engine::single_response(engine->run(*plan, options))));
+                kept(runs, run, json::serialize(engine::single_response(run))).answer);
             if (session->id && !request.cancel.stop_requested())
                 sessions->remember(*session->id, key, text);
             if (*notify) notifier(*text);
@@ -259,6 +282,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
         context.sessions = std::make_shared<SessionStore>(SessionLimits{
             .ttl = std::chrono::seconds(static_cast<long long>(context.settings.session_ttl_s))});
     auto sessions = context.sessions;
+    auto runs = context.runs;
     const bool notify_configured = !context.settings.slack_webhook_url.empty();
     Notifier notifier =
         make_notifier(context.http ? context.http : std::make_shared<net::HttpClient>(),
@@ -298,8 +322,8 @@ void add_audit_routes(Router& router, ApiContext& context) {
                          {"502", json::object{{"description", "the catalog source failed"}}},
                          {"503", busy_response_doc()}}}},
             .handler =
-                [engine, sessions, notifier, notify_configured](const net::ServerRequest& request,
-                                                                const PathParams& params) {
+                [engine, sessions, notifier, notify_configured, runs](
+                    const net::ServerRequest& request, const PathParams& params) {
                     const std::string framework = params.at("framework");
                     auto regions = regions_of(request);
                     if (!regions) return error_response(400, regions.error());
@@ -332,7 +356,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
                         // The server cancels the token when the client leaves, even while no
                         // line is being written; a failed write stops the run as well.
                         options.cancel = request.cancel;
-                        response.stream = [engine, sessions, session = *session, key,
+                        response.stream = [engine, sessions, runs, session = *session, key,
                                            plan = std::move(*plan),
                                            options](net::ChunkSink& sink) mutable {
                             auto stop = std::make_shared<std::atomic<bool>>(false);
@@ -362,19 +386,26 @@ void add_audit_routes(Router& router, ApiContext& context) {
                                               {{"framework", plan.framework}});
                                     return;
                                 }
-                                sink.write(line(
-                                    json::object{{"type", "summary"},
-                                                 {"framework", plan.framework},
-                                                 {"total", plan.requirements.size()},
-                                                 {"total_requirements", plan.requirements.size()},
-                                                 {"executed", run.results.size()},
-                                                 {"summary", run.summary.to_json()}}));
+                                // Stored as the whole _all answer, which GET /runs/{id} returns.
+                                auto whole = kept(runs, run, engine::all_response_text(run));
+                                json::object last{{"type", "summary"},
+                                                  {"framework", plan.framework},
+                                                  {"total", plan.requirements.size()},
+                                                  {"total_requirements", plan.requirements.size()},
+                                                  {"executed", run.results.size()},
+                                                  {"summary", run.summary.to_json()}};
+                                if (whole.run_id) last["run_id"] = *whole.run_id;
+                                if (runs && !whole.run_id) {
+                                    last["run_stored"] = false;
+                                    last["store_error"] = whole.error;
+                                }
+                                sink.write(line(last));
                                 // The page that streamed asks the same session for the whole
                                 // answer when it is reloaded.
                                 if (session.id)
                                     sessions->remember(*session.id, key,
                                                        std::make_shared<const std::string>(
-                                                           engine::all_response_text(run)));
+                                                           std::move(whole.answer)));
                             } catch (const std::exception& e) {
                                 log::error("audit stream failed", {{"error", e.what()}});
                                 sink.write(line(json::object{{"type", "error"},
@@ -394,8 +425,9 @@ void add_audit_routes(Router& router, ApiContext& context) {
                     // A client that closes its connection cancels the run: nobody would read it.
                     options.cancel = request.cancel;
                     try {
+                        const auto run = engine->run(*plan, options);
                         auto text = std::make_shared<const std::string>(
-                            engine::all_response_text(engine->run(*plan, options)));
+                            kept(runs, run, engine::all_response_text(run)).answer);
                         if (session->id && !request.cancel.stop_requested())
                             sessions->remember(*session->id, key, text);
                         if (*notify) notifier(*text);
@@ -415,7 +447,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
         .summary = "Audit one requirement: every mapping of it, with evidence",
         .requires_token = true,
         .openapi = single_openapi(),
-        .handler = single_handler(engine, sessions, notifier, notify_configured),
+        .handler = single_handler(engine, sessions, notifier, notify_configured, runs),
         .heavy = true,
     });
     // The original service's current spelling of the same route, which its dashboards call.
@@ -425,7 +457,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
         .summary = "Audit one requirement (the original service's path)",
         .requires_token = true,
         .openapi = single_openapi(),
-        .handler = single_handler(engine, sessions, notifier, notify_configured),
+        .handler = single_handler(engine, sessions, notifier, notify_configured, runs),
         .heavy = true,
     });
 }

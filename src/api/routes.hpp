@@ -18,6 +18,9 @@ class AwsClient;
 namespace dspm::api {
 class SessionStore;
 }
+namespace dspm::store {
+class RunStore;
+}
 
 namespace dspm::api {
 
@@ -30,6 +33,9 @@ struct ApiContext {
     std::shared_ptr<aws::AwsClient> aws;
     // The clients' sessions (api/sessions.hpp); null: built from the settings by add_audit_routes.
     std::shared_ptr<SessionStore> sessions;
+    // The run store (store/store.hpp), opened by `serve`; null: answers carry no run_id and the
+    // /runs routes answer 503.
+    std::shared_ptr<store::RunStore> runs;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
@@ -38,6 +44,7 @@ void add_compliance_routes(Router& router, ApiContext& context);  // api/complia
 void add_audit_routes(Router& router, ApiContext& context);       // api/audit_routes.cpp
 void add_session_routes(Router& router, ApiContext& context);     // api/session_routes.cpp
 void add_policy_routes(Router& router, ApiContext& context);      // api/policy_routes.cpp
+void add_run_routes(Router& router, ApiContext& context);         // api/run_routes.cpp
 
 // Every route of the service, /openapi.json included.
 Router build_router(ApiContext& context);

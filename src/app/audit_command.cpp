@@ -31,6 +31,8 @@
 #include "net/http_client.hpp"
 #include "notify/slack.hpp"
 #include "report/report.hpp"
+#include "store/record.hpp"
+#include "store/store.hpp"
 
 namespace dspm::app {
 namespace {
@@ -46,6 +48,7 @@ struct AuditArgs {
     std::string output;
     std::string notify;  // "slack": post the summary to SLACK_WEBHOOK_URL after the run
     engine::PlanFilter filter;
+    bool no_store = false;  // --no-store: leave the run out of the history
 };
 
 // --check/--service/--severity: every value must name something known (a typo would otherwise
@@ -275,12 +278,24 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
     // table and json render nothing; the option's check admits only known names.
     const report::Format report_format =
         report::parse_format(args.format).value_or(report::Format::json);
-    // The JSON text is built only when printed or written: for a large account it is tens of MB.
-    const bool want_json =
-        !as_table || !args.output.empty() || !settings.results_dir.empty() || !args.notify.empty();
-    const std::string doc = !want_json ? std::string()
-                            : args.all ? engine::all_response_text(run)
-                                       : json::serialize(engine::single_response(run));
+    // Every run goes to the run store (DATA_DIR or DATABASE_URL) with its run_id in the answer;
+    // a store that fails is said on stderr and in the answer, never loses it.
+    std::string doc =
+        args.all ? engine::all_response_text(run) : json::serialize(engine::single_response(run));
+    if (!args.no_store) {
+        auto runs = store::open_store(settings);
+        const auto id = store::new_run_id(run.summary.started_at);
+        std::string answer = store::with_run_id(doc, id);
+        if (auto saved = runs->save(store::make_record(run, id, answer)); saved) {
+            doc = std::move(answer);
+            std::fprintf(stderr, "run %s stored (%s %s)\n", id.c_str(), runs->engine().c_str(),
+                         runs->location().c_str());
+        } else {
+            std::fprintf(stderr, "dspm-audit audit: the run was not stored: %s\n",
+                         saved.error().c_str());
+            doc = store::with_store_failure(doc, saved.error());
+        }
+    }
     // A report format renders the same answer (reports know the answer, not the engine).
     std::string rendered;
     if (report_format != report::Format::json) {
@@ -367,6 +382,8 @@ void register_audit_command(CLI::App& app, Commands& out) {
     sub->add_option("--severity", args->filter.severities,
                     "only checks of these severities: critical, high, medium, low; a,b or repeated")
         ->delimiter(',');
+    sub->add_flag("--no-store", args->no_store,
+                  "do not keep the run in the run store (DATA_DIR or DATABASE_URL)");
     sub->add_option("--notify", args->notify,
                     "slack: post the summary and the worst findings to SLACK_WEBHOOK_URL")
         ->check(CLI::IsMember({"slack"}));

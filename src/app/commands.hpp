@@ -41,6 +41,7 @@ void register_audit_command(CLI::App& app, Commands& out);     // app/audit_comm
 void register_policy_command(CLI::App& app, Commands& out);    // app/policy_command.cpp
 void register_report_command(CLI::App& app, Commands& out);    // app/report_command.cpp
 void register_checks_command(CLI::App& app, Commands& out);    // app/checks_command.cpp
+void register_runs_command(CLI::App& app, Commands& out);      // app/runs_command.cpp
 
 // "did you mean X?" for an unknown name: the closest of `names` by edit distance (case-
 // insensitive), or "" when none is close.

@@ -17,6 +17,7 @@
 #include "common/log.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
+#include "store/store.hpp"
 
 namespace dspm::app {
 namespace {
@@ -54,6 +55,16 @@ int run_serve(const Settings& settings) {
     context.settings = settings;
     context.http = std::make_shared<net::HttpClient>();
     context.catalog = catalog::make_catalog_source(settings, context.http);
+    // Opened now, connected on first use: a database that is down at start-up only means the
+    // first audits say they were not stored, and the store reconnects when it is back.
+    context.runs = store::open_store(settings);
+    if (auto v = context.runs->schema_version(); v)
+        log::info("run store", {{"engine", context.runs->engine()},
+                                {"location", context.runs->location()},
+                                {"schema_version", std::to_string(*v)}});
+    else
+        log::warn("run store unavailable: audits are answered but not stored until it is back",
+                  {{"engine", context.runs->engine()}, {"error", v.error()}});
     auto router = std::make_shared<api::Router>(api::build_router(context));
 
     net::HttpServer server(
