@@ -13,10 +13,12 @@ import argparse
 import json
 import math
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -97,6 +99,7 @@ SIZES_N = dict(SIZES)
 
 def run_one(binary, size_key, framework, mode, args):
     sim_port, svc_port = free_port(), free_port()
+    store_dir = tempfile.mkdtemp(prefix="dspm-bench-store-")
     sim = subprocess.Popen([sys.executable, os.path.join(ROOT, "bench", "awssim.py"),
                             "--port", str(sim_port), "--size", str(SIZES[size_key]),
                             "--latency-ms", str(args.latency_ms), "--rate", str(args.rate)],
@@ -110,12 +113,16 @@ def run_one(binary, size_key, framework, mode, args):
         "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
         "PORT": str(svc_port), "HOST": "127.0.0.1", "LOG_LEVEL": "warning",
         "AUDIT_CONCURRENCY": str(args.concurrency if mode == "engine" else 1),
+        # Every audit is stored (the store's write is part of what a client waits for); in a
+        # folder of its own, never the repository's data/.
+        "DATA_DIR": store_dir,
     })
     if mode == "sequential":
         env["AUDIT_MODE"] = "sequential"
     if args.client_rate > 0:
         env["AUDIT_AWS_RATE_LIMIT"] = str(args.client_rate)
-    for k in ("MAPPING_BASE_URL", "COLLECTOR_BASE_URL", "AUDIT_API_TOKEN", "AUDIT_REGIONS"):
+    for k in ("MAPPING_BASE_URL", "COLLECTOR_BASE_URL", "AUDIT_API_TOKEN", "AUDIT_REGIONS",
+              "DATABASE_URL"):
         env.pop(k, None)
     svc = subprocess.Popen([binary, "serve"], env=env, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
@@ -135,6 +142,7 @@ def run_one(binary, size_key, framework, mode, args):
                 p.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 p.kill()
+        shutil.rmtree(store_dir, ignore_errors=True)
     summary = result.get("summary", {})
     # Evaluations by status over the distinct mapping results (a result is repeated under every
     # requirement naming its code): an ERROR evaluation can hide under a NON_COMPLIANT roll-up.
