@@ -36,7 +36,7 @@ struct Settings {
     std::vector<std::string> audit_regions;  // empty or {"all"}: every enabled region
     int sso_permission_set_max = 20;
     std::vector<std::string> sso_admin_allowlist;
-    std::string results_dir;        // where the CLI writes full results; empty: not written
+    std::string results_dir;  // where the CLI writes full results; empty: not written
     // The run store (store/store.hpp): SQLite in data_dir unless database_url (a secret: it may
     // carry a password) names PostgreSQL; runs_keep is RUNS_KEEP ("500", "90d"; empty: all).
     std::string data_dir = "data";
