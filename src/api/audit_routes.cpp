@@ -274,6 +274,11 @@ json::object single_openapi() {
 
 }  // namespace
 
+Expected<std::vector<std::string>, std::string> requested_regions(
+    const net::ServerRequest& request) {
+    return regions_of(request);
+}
+
 void add_audit_routes(Router& router, ApiContext& context) {
     if (!context.aws) context.aws = engine::make_engine_aws_client(context.settings, context.http);
     std::shared_ptr<engine::Engine> engine =

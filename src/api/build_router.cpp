@@ -34,6 +34,7 @@ Router build_router(ApiContext& context) {
     add_session_routes(router, context);
     add_policy_routes(router, context);
     add_run_routes(router, context);
+    add_fix_routes(router, context);
     add_openapi_route(router);
     return router;
 }

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "api/router.hpp"
+#include "common/expected.hpp"
 #include "common/settings.hpp"
 
 namespace dspm::net {
@@ -45,6 +46,11 @@ void add_audit_routes(Router& router, ApiContext& context);       // api/audit_r
 void add_session_routes(Router& router, ApiContext& context);     // api/session_routes.cpp
 void add_policy_routes(Router& router, ApiContext& context);      // api/policy_routes.cpp
 void add_run_routes(Router& router, ApiContext& context);         // api/run_routes.cpp
+void add_fix_routes(Router& router, ApiContext& context);         // api/fix_routes.cpp
+
+// ?region=a,b or repeated, validated as AWS region names (api/audit_routes.cpp).
+Expected<std::vector<std::string>, std::string> requested_regions(
+    const net::ServerRequest& request);
 
 // Every route of the service, /openapi.json included.
 Router build_router(ApiContext& context);

@@ -360,6 +360,24 @@ ParseResult parse_runs_keep(Settings& s, const std::string& v) {
     return std::nullopt;
 }
 
+// Writes to AWS are off unless asked for in so many words.
+ParseResult parse_fix_enabled(Settings& s, const std::string& v) {
+    const std::string l = lower(v);
+    if (l.empty() || l == "0" || l == "false" || l == "no") {
+        s.fix_enabled = false;
+        return std::nullopt;
+    }
+    if (l == "1" || l == "true" || l == "yes") {
+        s.fix_enabled = true;
+        return std::nullopt;
+    }
+    return "expected 1 or 0 (true or false)";
+}
+
+ParseResult parse_fix_plan_ttl(Settings& s, const std::string& v) {
+    return parse_bound(s.fix_plan_ttl_s, v, 60, 7 * 86400);
+}
+
 constexpr SettingSpec specs[] = {
     {"AWS_REGION", "ap-northeast-2", parse_aws_region, "default AWS region"},
     {"MAPPING_BASE_URL", "", parse_mapping_base_url, "Compliance Mapping API; empty: embedded"},
@@ -390,6 +408,10 @@ constexpr SettingSpec specs[] = {
      "PostgreSQL run store, postgresql://user:pass@host:port/db (secret); empty: SQLite"},
     {"RUNS_KEEP", "", parse_runs_keep,
      "runs the store keeps: a count (500) or days (90d); empty or 0: every run"},
+    {"FIX_ENABLED", "0", parse_fix_enabled,
+     "1: the API may apply remediation plans (POST /fix with apply; needs AUDIT_API_TOKEN)"},
+    {"FIX_PLAN_TTL", "3600", parse_fix_plan_ttl,
+     "seconds a remediation plan can be applied after it was made"},
     {"SLACK_WEBHOOK_URL", "", parse_slack_webhook,
      "Slack incoming webhook for --notify slack and ?notify=slack (secret)"},
     {"AUDIT_MUTELIST", "", parse_mutelist,
@@ -714,6 +736,10 @@ std::vector<SettingView> describe_settings(const Settings& s) {
             value = s.database_url;
         else if (name == "RUNS_KEEP")
             value = s.runs_keep;
+        else if (name == "FIX_ENABLED")
+            value = s.fix_enabled ? "1" : "0";
+        else if (name == "FIX_PLAN_TTL")
+            value = std::to_string(s.fix_plan_ttl_s);
         else if (name == "SLACK_WEBHOOK_URL")
             value = s.slack_webhook_url;
         else if (name == "COLLECTOR_MAX_ROWS")

@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
     dspm::app::register_report_command(app, commands);
     dspm::app::register_checks_command(app, commands);
     dspm::app::register_runs_command(app, commands);
+    dspm::app::register_fix_command(app, commands);
 
     try {
         app.parse(argc, argv);

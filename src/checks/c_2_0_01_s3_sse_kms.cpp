@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "checks/all.hpp"
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 #include "checks/storage_helpers.hpp"
 
@@ -24,8 +25,52 @@ struct Bucket {
     bool from_collector = false;
 };
 
+// The fix: default encryption SSE-KMS with the account's AWS managed key (aws/s3), which needs no
+// key policy; a customer managed key is the operator's choice afterwards. Bucket keys on, so the
+// KMS request cost does not grow with the object count. Undo puts back the configuration read just
+// before (or deletes it when there was none).
+class S3SseKmsFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        FixPlan p;
+        p.calls.push_back(
+            {"s3",
+             "PutBucketEncryption",
+             {{"Bucket", failing.resource_id},
+              {"ServerSideEncryptionConfiguration",
+               {{"Rules", json::array{json::object{
+                              {"ApplyServerSideEncryptionByDefault", {{"SSEAlgorithm", "aws:kms"}}},
+                              {"BucketKeyEnabled", true}}}}}}}});
+        p.iam_actions = {"s3:PutEncryptionConfiguration", "s3:GetEncryptionConfiguration"};
+        p.risk =
+            "new objects are encrypted with the aws/s3 KMS key; readers need kms:Decrypt on it "
+            "(granted to the account by default), existing objects keep their encryption";
+        p.expected_after = "aws:kms";
+        return p;
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        const json::object bucket{{"Bucket", failing.resource_id}};
+        auto doc = aws.call("s3", "GetBucketEncryption", bucket, {fix_region(failing, aws)});
+        if (!doc) {
+            if (is_error_code(doc.error(), "ServerSideEncryptionConfigurationNotFoundError"))
+                return std::vector<FixCall>{{"s3", "DeleteBucketEncryption", bucket}};
+            return unexpected(doc.error());
+        }
+        json::object params = bucket;
+        if (const auto* c = at_path(*doc, "ServerSideEncryptionConfiguration"))
+            params["ServerSideEncryptionConfiguration"] = *c;
+        return std::vector<FixCall>{{"s3", "PutBucketEncryption", std::move(params)}};
+    }
+};
+
 class S3SseKms final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const S3SseKmsFixer f;
+        return &f;
+    }
+
     const CheckInfo& info() const override {
         static const CheckInfo i{
             "2.0-01",

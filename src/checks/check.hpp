@@ -11,6 +11,8 @@
 
 namespace dspm::checks {
 
+class Fixer;
+
 // Where a check's reads live. A regional check reads each audited region, so a run that could not
 // list the account's regions has not seen all of it; a global one reads a global service (IAM,
 // Organizations, CloudFront, Shield, the S3 bucket list whose buckets are then read in their own
@@ -52,6 +54,8 @@ class Check {
     virtual const CheckInfo& info() const = 0;
     // Never throws for AWS failures: they become ERROR evaluations.
     virtual engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const = 0;
+    // The automatic fix of a failing resource (checks/fix.hpp); none: the fix is manual.
+    virtual const Fixer* fixer() const { return nullptr; }
 };
 
 // nullptr when no check implements the code.

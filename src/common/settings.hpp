@@ -42,6 +42,10 @@ struct Settings {
     std::string data_dir = "data";
     std::string database_url;
     std::string runs_keep;
+    // Remediation (src/fix): the API applies plans only with fix_enabled (and a token); a plan can
+    // be applied for fix_plan_ttl_s seconds after it was made.
+    bool fix_enabled = false;
+    std::size_t fix_plan_ttl_s = 3600;
     std::string audit_mutelist;     // AUDIT_MUTELIST: the suppressions file; empty: none
     std::string slack_webhook_url;  // SLACK_WEBHOOK_URL (secret): where --notify slack posts
     // Bounds on what the sibling services may send: past them the answer is an error naming the

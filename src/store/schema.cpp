@@ -41,6 +41,17 @@ CREATE TABLE evaluations (
 );
 CREATE INDEX evaluations_by_status ON evaluations (run_id, status)
 )sql",
+        // 2: records other rooms keep by kind and id (remediation plans and fixes: a JSON body).
+        R"sql(
+CREATE TABLE records (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+)
+)sql",
     };
     return all;
 }

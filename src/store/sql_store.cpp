@@ -256,6 +256,33 @@ class SqlStore final : public RunStore {
                    : std::stoi(text(rows->front(), 0).empty() ? "0" : text(rows->front(), 0));
     }
 
+    Expected<bool, std::string> put_record(const std::string& kind, const std::string& id,
+                                           const std::string& expires_at,
+                                           const std::string& body) override {
+        std::lock_guard lock(mutex_);
+        auto c = ready();
+        if (!c) return unexpected(c.error());
+        auto r = run(
+            **c,
+            "INSERT INTO records (kind, id, created_at, expires_at, body) VALUES ($1, $2, "
+            "$3, $4, $5) ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, "
+            "expires_at = excluded.expires_at",
+            {kind, id, aws::format_iso8601(std::chrono::system_clock::now()), expires_at, body});
+        if (!r) return unexpected(r.error());
+        return true;
+    }
+
+    Expected<std::optional<std::string>, std::string> get_record(const std::string& kind,
+                                                                 const std::string& id) override {
+        std::lock_guard lock(mutex_);
+        auto c = ready();
+        if (!c) return unexpected(c.error());
+        auto rows = run(**c, "SELECT body FROM records WHERE kind = $1 AND id = $2", {kind, id});
+        if (!rows) return unexpected(rows.error());
+        if (rows->empty()) return std::optional<std::string>{};
+        return std::optional<std::string>(text(rows->front(), 0));
+    }
+
   private:
     // The connection, connected and migrated; a lost one is replaced. Called under mutex_.
     Expected<Connection*, std::string> ready() {

@@ -115,6 +115,13 @@ class RunStore {
     virtual Expected<std::size_t, std::string> prune(const Retention& keep) = 0;
     // Applied schema version (migrations run on first use).
     virtual Expected<int, std::string> schema_version() = 0;
+    // Records of other rooms (remediation plans and fixes), a JSON body under (kind, id); a second
+    // put of one key replaces the body. expires_at: RFC 3339, empty when it does not expire.
+    virtual Expected<bool, std::string> put_record(const std::string& kind, const std::string& id,
+                                                   const std::string& expires_at,
+                                                   const std::string& body) = 0;
+    virtual Expected<std::optional<std::string>, std::string> get_record(const std::string& kind,
+                                                                         const std::string& id) = 0;
 };
 
 // DATABASE_URL set → PostgreSQL, else SQLite at DATA_DIR/runs.sqlite3. Nothing is opened yet: the

@@ -1,0 +1,51 @@
+#pragma once
+// A check's fixer: what it would write to make one failing resource compliant, the IAM actions
+// that needs, whether and how it can be undone. It lives in the check's own file, next to the
+// logic it repairs (Check::fixer()); the flow around it (plan, apply, verify, undo, records) is
+// src/fix/. A fixer never decides on its own to write: it answers calls, the flow makes them.
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <string>
+#include <vector>
+
+#include "aws/client.hpp"
+#include "common/expected.hpp"
+#include "engine/evaluation.hpp"
+
+namespace dspm::checks {
+
+// One AWS write, as botocore names it, made in the failing evaluation's region.
+struct FixCall {
+    std::string service;    // "s3"
+    std::string operation;  // "PutBucketEncryption"
+    boost::json::object params;
+};
+
+struct FixPlan {
+    std::vector<FixCall> calls;
+    std::vector<std::string> iam_actions;  // what the calls need ("s3:PutEncryptionConfiguration")
+    bool reversible = true;
+    // High risk (closing an open port may cut live sessions): applied only when its action is
+    // listed by id, never under "all".
+    bool high_risk = false;
+    std::string risk;                   // what may change for the resource's users
+    boost::json::value expected_after;  // the checked field once fixed
+};
+
+class Fixer {
+  public:
+    virtual ~Fixer() = default;
+    // The action for one NON_COMPLIANT evaluation. An error is the reason it stays manual (a value
+    // the operator must choose, a cost, a change that cannot be undone).
+    virtual Expected<FixPlan, std::string> plan(const engine::Evaluation& failing) const = 0;
+    // Reads the state the plan's calls will change and answers the calls that put it back. Run
+    // right before the calls; a failed read stops the action before anything is written.
+    virtual Expected<std::vector<FixCall>, aws::AwsError> undo(
+        aws::AwsClient& aws, const engine::Evaluation& failing) const = 0;
+};
+
+// The region a fix call goes to: the evaluation's, or the client's default for global services
+// whose evaluations say "global".
+std::string fix_region(const engine::Evaluation& e, const aws::AwsClient& aws);
+
+}  // namespace dspm::checks

@@ -1,0 +1,152 @@
+#pragma once
+// One fixer, end to end on moto through the CLI: seed a non-compliant resource, plan (moto's state
+// must not change), apply (the re-read says COMPLIANT and the state changed), apply again
+// (nothing to do: skipped, state unchanged), undo (the state is the seeded one again).
+//
+// A case names the code, the failing resource as the check names it, Python that seeds it and
+// Python that prints the state the fix changes (as JSON). Both run with boto3 and a helper
+// c(service, region="us-east-1") that makes a client pointed at moto.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "support/test_support.hpp"
+
+namespace dspm::test {
+
+struct FixCase {
+    std::string code;
+    std::string resource;
+    std::string seed;
+    std::string state;
+    std::string region = "us-east-1";
+};
+
+inline std::string run_python(const std::string& endpoint, const std::string& body) {
+    namespace fs = std::filesystem;
+    static int counter = 0;
+    const fs::path script = fs::temp_directory_path() / ("dspm-fix-" + std::to_string(::getpid()) +
+                                                         "-" + std::to_string(counter++) + ".py");
+    std::ofstream(script) << "import boto3, json, sys\n"
+                             "E = '"
+                          << endpoint
+                          << "'\n"
+                             "def c(service, region='us-east-1'):\n"
+                             "    return boto3.client(service, region_name=region, "
+                             "endpoint_url=E, aws_access_key_id='testing', "
+                             "aws_secret_access_key='testing')\n"
+                          << body << "\n";
+    std::string out;
+    const int rc = run_shell("python3 " + script.string() + " 2>&1", &out);
+    fs::remove(script);
+    EXPECT_EQ(rc, 0) << out;
+    return out;
+}
+
+class FixCli {
+  public:
+    FixCli() {
+        auto& moto = Moto::instance();
+        endpoint_ = moto.endpoint();
+        dir_ =
+            std::filesystem::temp_directory_path() / ("dspm-fix-cli-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(dir_);
+        env_ = moto_env(endpoint_);
+        env_["LOG_LEVEL"] = "error";
+        env_["AUDIT_MUTELIST"] = "";
+        env_["DATABASE_URL"] = "";
+        env_["DATA_DIR"] = (dir_ / "data").string();
+    }
+    ~FixCli() {
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+    }
+    const std::string& endpoint() const { return endpoint_; }
+
+    // dspm-audit fix ISMS-P --all --only CODE --region R ... --format json: the parsed answer.
+    boost::json::object fix(const FixCase& c, std::vector<std::string> extra, int want_rc = 0) {
+        std::vector<std::string> args = {DSPM_BINARY, "fix",      "ISMS-P", "--all",    "--only",
+                                         c.code,      "--region", c.region, "--format", "json"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        return call(args, want_rc);
+    }
+    boost::json::object undo(const std::string& fix_id) {
+        return call({DSPM_BINARY, "fix", "--undo", fix_id, "--format", "json"}, 0);
+    }
+
+  private:
+    boost::json::object call(const std::vector<std::string>& args, int want_rc) {
+        Process p(args, env_, dir_.string());
+        const int rc = p.wait(std::chrono::seconds(180));
+        EXPECT_EQ(rc, want_rc) << p.stderr_text() << p.stdout_text();
+        boost::system::error_code ec;
+        auto v = boost::json::parse(p.stdout_text(), ec);
+        EXPECT_FALSE(ec) << p.stdout_text() << p.stderr_text();
+        return !ec && v.is_object() ? v.as_object() : boost::json::object{};
+    }
+
+    std::string endpoint_;
+    std::filesystem::path dir_;
+    std::map<std::string, std::string> env_;
+};
+
+inline const boost::json::object* action_for(const boost::json::object& plan,
+                                             const std::string& resource) {
+    if (!plan.contains("actions")) return nullptr;
+    for (const auto& a : plan.at("actions").as_array())
+        if (a.at("resource_id").as_string() == resource) return &a.as_object();
+    return nullptr;
+}
+
+inline const boost::json::object* result_for(const boost::json::object& record,
+                                             const std::string& resource) {
+    if (!record.contains("results")) return nullptr;
+    for (const auto& r : record.at("results").as_array())
+        if (r.at("resource_id").as_string() == resource) return &r.as_object();
+    return nullptr;
+}
+
+// The whole flow for one case; failures name the case's code.
+inline void check_fix_case(const FixCase& c) {
+    SCOPED_TRACE(c.code + " " + c.resource);
+    Moto::instance().reset();
+    FixCli cli;
+    run_python(cli.endpoint(), c.seed);
+    const std::string seeded = run_python(cli.endpoint(), c.state);
+
+    const auto plan = cli.fix(c, {});
+    const auto* action = action_for(plan, c.resource);
+    ASSERT_NE(action, nullptr) << boost::json::serialize(plan);
+    EXPECT_EQ(action->at("kind").as_string(), "auto") << boost::json::serialize(*action);
+    EXPECT_EQ(action->at("mapping_code").as_string(), c.code);
+    EXPECT_FALSE(action->at("calls").as_array().empty());
+    EXPECT_FALSE(action->at("iam_actions").as_array().empty());
+    EXPECT_EQ(run_python(cli.endpoint(), c.state), seeded) << "a plan must not change anything";
+
+    const auto applied = cli.fix(c, {"--apply", "--yes", "--resource", c.resource});
+    const auto* result = result_for(applied, c.resource);
+    ASSERT_NE(result, nullptr) << boost::json::serialize(applied);
+    EXPECT_EQ(result->at("status").as_string(), "applied") << boost::json::serialize(*result);
+    EXPECT_EQ(result->at("evaluation").at("status").as_string(), "COMPLIANT")
+        << boost::json::serialize(*result);
+    EXPECT_EQ(result->at("before").at("status").as_string(), "NON_COMPLIANT");
+    const std::string fixed = run_python(cli.endpoint(), c.state);
+    EXPECT_NE(fixed, seeded) << "the fix changed nothing";
+
+    // A second apply finds the resource compliant and writes nothing.
+    const auto again = cli.fix(c, {"--apply", "--yes", "--resource", c.resource});
+    EXPECT_EQ(result_for(again, c.resource), nullptr) << boost::json::serialize(again);
+    EXPECT_EQ(run_python(cli.endpoint(), c.state), fixed);
+
+    const auto undone = cli.undo(std::string(applied.at("fix_id").as_string()));
+    const auto* back = result_for(undone, c.resource);
+    ASSERT_NE(back, nullptr) << boost::json::serialize(undone);
+    EXPECT_EQ(back->at("status").as_string(), "applied") << boost::json::serialize(*back);
+    EXPECT_EQ(back->at("evaluation").at("status").as_string(), "NON_COMPLIANT");
+    EXPECT_EQ(run_python(cli.endpoint(), c.state), seeded) << "undo did not restore the state";
+}
+
+}  // namespace dspm::test
