@@ -101,10 +101,10 @@ Plan make_plan(const engine::AuditRun& run, const std::string& plan_id,
                const PlanOptions& options = {});
 
 struct ApplyRequest {
-    std::vector<std::string> action_ids;  // the listed ones
-    bool all = false;                     // every automatic action except high-risk ones
+    std::vector<std::string> action_ids{};  // the listed ones
+    bool all = false;                       // every automatic action except high-risk ones
     // Asked before each write (the CLI's prompt); false skips the action. Empty: yes.
-    std::function<bool(const Action&)> confirm;
+    std::function<bool(const Action&)> confirm{};
 };
 
 class Runner {
