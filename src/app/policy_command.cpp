@@ -25,12 +25,6 @@ struct PolicyArgs {
 };
 
 int run_policy(const PolicyArgs& args, const Settings& settings) {
-    if (args.write) {
-        std::fprintf(stderr,
-                     "dspm-audit policy: --write: no fixer exists yet, so there are no write "
-                     "actions to add; the policy below would be read-only\n");
-        return exit_usage;
-    }
     std::vector<std::string> codes = args.codes;
     if (!args.framework.empty()) {
         auto source = catalog::make_catalog_source(settings, std::make_shared<net::HttpClient>());
@@ -49,7 +43,7 @@ int run_policy(const PolicyArgs& args, const Settings& settings) {
             return exit_usage;
         }
     }
-    const auto set = policy::read_policy(codes);
+    const auto set = policy::read_policy(codes, policy::kManagedPolicyChars, args.write);
     for (const auto& c : set.not_implemented)
         std::fprintf(stderr, "dspm-audit policy: %s is not implemented: nothing to read for it\n",
                      c.c_str());
@@ -87,7 +81,8 @@ void register_policy_command(CLI::App& app, Commands& out) {
     sub->add_option("requirement", args->requirement, "one requirement: numeric id or item code");
     sub->add_option("--code", args->codes, "mapping codes to add (repeatable, or CODE,CODE)")
         ->delimiter(',');
-    sub->add_flag("--write", args->write, "add the fixers' write actions (none exist yet)");
+    sub->add_flag("--write", args->write,
+                  "add the write actions of the checks' automatic fixes (dspm-audit fix --apply)");
     sub->add_flag("--details", args->all,
                   "print {codes, actions, documents, document_chars} instead of the documents");
     out.push_back(Command{sub, [args](const Settings& s) { return run_policy(*args, s); }});

@@ -6,7 +6,9 @@
 #include <map>
 #include <set>
 
+#include "aws/iam_actions.hpp"
 #include "checks/check.hpp"
+#include "checks/fix.hpp"
 
 namespace dspm::policy {
 namespace json = boost::json;
@@ -56,7 +58,7 @@ std::size_t chars(const json::value& v) {
 
 }  // namespace
 
-PolicySet read_policy(const std::vector<std::string>& codes, std::size_t limit) {
+PolicySet read_policy(const std::vector<std::string>& codes, std::size_t limit, bool with_writes) {
     PolicySet set;
     std::set<std::string> actions(std::begin(kRunActions), std::end(kRunActions));
     std::set<std::string> seen;
@@ -65,6 +67,17 @@ PolicySet read_policy(const std::vector<std::string>& codes, std::size_t limit) 
         set.codes.push_back(check.info().code);
         for (const auto& a : check.info().iam_actions)
             actions.insert(a);
+        if (!with_writes || check.fixer() == nullptr) return;
+        // A fix's calls depend on the resource only in their parameters: planning one for a
+        // placeholder resource names the operations, hence the actions.
+        engine::Evaluation any;
+        any.resource_id = "*";
+        auto fix = check.fixer()->plan(any);
+        if (!fix) return;  // manual: it writes nothing
+        for (const auto& a : fix->iam_actions)
+            actions.insert(a);
+        for (const auto& c : fix->calls)
+            actions.insert(aws::iam_action(c.service, c.operation));
     };
     if (codes.empty()) {
         for (const auto* check : checks::all_checks())

@@ -25,9 +25,10 @@ struct PolicySet {
     std::vector<boost::json::object> documents;
 };
 
-// codes empty: every implemented check.
+// codes empty: every implemented check. with_writes adds what their fixers write (checks/fix.hpp:
+// the actions of each fix's calls and those the fixer declares), for `policy --write`.
 PolicySet read_policy(const std::vector<std::string>& codes,
-                      std::size_t limit = kManagedPolicyChars);
+                      std::size_t limit = kManagedPolicyChars, bool with_writes = false);
 
 // The mapping codes an audit of the framework (or of one requirement: id or item code) reads:
 // those of its auditable requirements, in catalog order.

@@ -55,9 +55,16 @@ TEST(PolicyCommand, PrintsTheDocumentOrTheDocumentsAndRefusesWhatItCannotDo) {
     EXPECT_EQ(unknown.code, 2);
     EXPECT_NE(unknown.err.find("NOPE"), std::string::npos);
     EXPECT_TRUE(unknown.out.empty());
-    const auto write = policy({"ISMS-P", "--write"});
-    EXPECT_EQ(write.code, 2);
-    EXPECT_NE(write.err.find("no fixer"), std::string::npos);
+    // --write adds the fixers' writes to the reads: 2.0-01's PutBucketEncryption is authorised
+    // by s3:PutEncryptionConfiguration, and the plain policy has no write at all.
+    const auto write = policy({"--code", "2.0-01", "--write", "--details"});
+    ASSERT_EQ(write.code, 0) << write.err;
+    const auto with = json::serialize(json::parse(write.out).at("actions"));
+    EXPECT_NE(with.find("s3:PutEncryptionConfiguration"), std::string::npos) << with;
+    EXPECT_NE(with.find("s3:GetEncryptionConfiguration"), std::string::npos) << with;
+    const auto read_only = policy({"--code", "2.0-01", "--details"});
+    EXPECT_EQ(json::serialize(json::parse(read_only.out).at("actions")).find("Put"),
+              std::string::npos);
     const auto missing = policy({"--code", "99.0-01"});
     EXPECT_EQ(missing.code, 0);
     EXPECT_NE(missing.err.find("99.0-01 is not implemented"), std::string::npos);
