@@ -287,6 +287,20 @@ TEST_P(StoreTest, RunsKeepDropsTheOldestRunsWithTheirEvaluations) {
     EXPECT_FALSE(*store->head(old.head.run_id));
 }
 
+// The records other rooms keep (remediation plans and fixes): a body per (kind, id), replaced by a
+// second put of the same key, absent for an unknown one.
+TEST_P(StoreTest, KeepsRecordsByKindAndId) {
+    auto store = open();
+    ASSERT_TRUE(store->put_record("fix-plan", "p1", "2030-01-01T00:00:00Z", R"({"a":1})"));
+    ASSERT_TRUE(store->put_record("fix", "p1", "", R"({"b":2})"));
+    EXPECT_EQ(**store->get_record("fix-plan", "p1"), R"({"a":1})");
+    EXPECT_EQ(**store->get_record("fix", "p1"), R"({"b":2})");
+    ASSERT_TRUE(store->put_record("fix", "p1", "", R"({"b":3})"));
+    EXPECT_EQ(**store->get_record("fix", "p1"), R"({"b":3})");
+    EXPECT_FALSE(*store->get_record("fix", "p2"));
+    EXPECT_EQ(count("SELECT COUNT(*) FROM records"), 2u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
