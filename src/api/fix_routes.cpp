@@ -128,6 +128,17 @@ void add_fix_routes(Router& router, ApiContext& context) {
                     if (!regions) return error_response(400, regions.error());
                     fix::PlanOptions options;
                     options.ttl = std::chrono::seconds(settings.fix_plan_ttl_s);
+                    if (const auto* given = body.if_contains("params")) {
+                        if (!given->is_object())
+                            return error_response(400, "params: expected an object of strings");
+                        for (const auto& [k, v] : given->as_object()) {
+                            if (!v.is_string())
+                                return error_response(400, "params: expected string values");
+                            options.params[std::string(k)] = std::string(v.as_string());
+                        }
+                        if (auto ok = fix::validate_params(options.params); !ok)
+                            return error_response(400, ok.error());
+                    }
                     if (auto only = request.query_param("only"); only && !only->empty()) {
                         std::size_t start = 0;
                         while (start <= only->size()) {

@@ -34,6 +34,7 @@ struct FixArgs {
     std::vector<std::string> regions;
     std::string undo;
     std::string format = "table";
+    std::vector<std::string> params;  // KEY=VALUE
 };
 
 int exit_for(const fix::Failure& f) {
@@ -120,6 +121,19 @@ int run_fix(const Settings& settings, const FixArgs& args) {
         return exit_usage;
     }
     fix::PlanOptions options;
+    for (const auto& p : args.params) {
+        const auto eq = p.find('=');
+        if (eq == std::string::npos || eq == 0) {
+            std::fprintf(stderr, "dspm-audit fix: --param: expected KEY=VALUE, got '%s'\n",
+                         p.c_str());
+            return exit_usage;
+        }
+        options.params[p.substr(0, eq)] = p.substr(eq + 1);
+    }
+    if (auto ok = fix::validate_params(options.params); !ok) {
+        std::fprintf(stderr, "dspm-audit fix: --%s\n", ok.error().c_str());
+        return exit_usage;
+    }
     options.only_codes = args.only;
     options.resource = args.resource;
     options.ttl = std::chrono::seconds(settings.fix_plan_ttl_s);
@@ -188,6 +202,9 @@ void register_fix_command(CLI::App& app, Commands& out) {
                     "only this resource (id or ARN); its high-risk actions count as listed");
     sub->add_option("--region", args->regions, "region(s) to audit: a,b or repeated")
         ->delimiter(',');
+    sub->add_option("--param", args->params,
+                    "KEY=VALUE for fixes that need a value the operator chooses (log_bucket=NAME "
+                    "for access logs, trail_bucket=NAME for CloudTrail); repeated");
     sub->add_option("--undo", args->undo, "restore an applied fix (its fix id)");
     sub->add_option("--format", args->format, "table (default) or json")
         ->check(CLI::IsMember({"table", "json"}));

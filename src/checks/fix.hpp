@@ -5,6 +5,7 @@
 // src/fix/. A fixer never decides on its own to write: it answers calls, the flow makes them.
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,9 +33,21 @@ struct FixPlan {
     boost::json::value expected_after;  // the checked field once fixed
 };
 
+// Values the operator chooses for fixes that need one ("log_bucket", "trail_bucket"): CLI
+// --param KEY=VALUE, API {"params": {...}} with the plan request. Bounded and free of control
+// characters when they arrive here; each fixer checks the grammar of what it uses.
+using FixParams = std::map<std::string, std::string>;
+
 class Fixer {
   public:
     virtual ~Fixer() = default;
+    // The same with the operator's values. Fixers that need one override this and answer from
+    // plan() which parameter is missing; the others ignore the values.
+    virtual Expected<FixPlan, std::string> plan_with(const engine::Evaluation& failing,
+                                                     const FixParams& params) const {
+        (void)params;
+        return plan(failing);
+    }
     // The action for one NON_COMPLIANT evaluation. An error is the reason it stays manual (a value
     // the operator must choose, a cost, a change that cannot be undone).
     virtual Expected<FixPlan, std::string> plan(const engine::Evaluation& failing) const = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -172,6 +173,23 @@ engine::Status worse(engine::Status a, engine::Status b) {
 
 }  // namespace
 
+Expected<checks::FixParams, std::string> validate_params(const checks::FixParams& given) {
+    if (given.size() > 16) return unexpected(std::string("params: at most 16"));
+    for (const auto& [k, v] : given) {
+        const bool key_ok =
+            !k.empty() && k.size() <= 64 && std::all_of(k.begin(), k.end(), [](unsigned char c) {
+                return std::isalnum(c) != 0 || c == '_';
+            });
+        if (!key_ok) return unexpected("params: '" + k.substr(0, 64) + "' is not a parameter name");
+        const bool value_ok =
+            !v.empty() && v.size() <= 1024 &&
+            std::none_of(v.begin(), v.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+        if (!value_ok)
+            return unexpected("params: " + k + ": expected 1 to 1024 printable characters");
+    }
+    return given;
+}
+
 std::string action_id(const std::string& code, const std::string& resource,
                       const std::string& region, const std::string& account) {
     return "a-" +
@@ -199,6 +217,9 @@ Expected<Plan, std::string> Plan::from_json(const json::value& v) {
     p.requirement_id = str(o, "requirement_id");
     p.account = str(o, "account");
     p.caller_arn = str(o, "caller_arn");
+    if (const auto* g = o.if_contains("params"); g && g->is_object())
+        for (const auto& [k, v] : g->as_object())
+            if (v.is_string()) p.params[std::string(k)] = std::string(v.as_string());
     if (const auto* a = o.if_contains("actions"); a && a->is_array())
         for (const auto& item : a->as_array())
             if (item.is_object()) p.actions.push_back(action_of(item.as_object()));
@@ -251,6 +272,7 @@ Plan make_plan(const engine::AuditRun& run, const std::string& plan_id,
                               : run.plan.requirements.front().item_code;
     plan.account = run.summary.account;
     plan.caller_arn = run.summary.caller_arn;
+    plan.params = options.params;
     std::set<const engine::MappingResult*> seen_results;
     std::set<std::string> seen_actions;
     for (const auto& r : run.results) {
@@ -279,7 +301,7 @@ Plan make_plan(const engine::AuditRun& run, const std::string& plan_id,
                 a.console_fix = m->remediation.console;
                 a.cli_fix = e.remediation_cli;
                 a.evaluation = e.to_json();
-                auto planned = fixer ? fixer->plan(e)
+                auto planned = fixer ? fixer->plan_with(e, options.params)
                                      : Expected<checks::FixPlan, std::string>(unexpected(
                                            std::string("no automatic fix for this check: the "
                                                        "console and CLI fix say what to do")));

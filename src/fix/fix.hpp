@@ -52,6 +52,7 @@ struct Plan {
     std::string requirement_id;  // "_all" for a whole framework
     std::string account;
     std::string caller_arn;
+    checks::FixParams params;  // what the operator chose when planning
     std::vector<Action> actions;
 
     boost::json::object to_json() const;
@@ -93,6 +94,7 @@ struct PlanOptions {
     std::vector<std::string> only_codes;  // empty: every code
     std::string resource;                 // empty: every resource
     std::chrono::seconds ttl{3600};
+    checks::FixParams params;  // the operator's values for fixes that need one
 };
 
 // One action per (code, resource, region, account) whose evaluation is NON_COMPLIANT and not
@@ -130,6 +132,10 @@ class Runner {
     std::shared_ptr<aws::AwsClient> aws_;
     checks::CheckScope scope_;
 };
+
+// --param / {"params"}: at most 16, keys [A-Za-z0-9_]{1,64}, values 1-1024 characters without
+// control characters.
+Expected<checks::FixParams, std::string> validate_params(const checks::FixParams& given);
 
 // A stable id for an action: "a-" and 12 hex digits of a hash of code, resource, region, account.
 std::string action_id(const std::string& code, const std::string& resource,
