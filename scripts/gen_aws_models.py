@@ -110,6 +110,38 @@ OPERATIONS = {
     "codedeploy": ["ListApplications", "ListDeploymentGroups", "GetDeploymentGroup"],
 }
 
+# The writes of the checks' fixers (checks/fix.hpp: dspm-audit fix --apply), and their undo.
+FIX_OPERATIONS = {
+    "s3": ["PutBucketEncryption", "DeleteBucketEncryption", "PutPublicAccessBlock",
+           "DeletePublicAccessBlock", "PutBucketVersioning", "PutBucketLogging"],
+    "s3control": ["PutPublicAccessBlock", "DeletePublicAccessBlock"],
+    "iam": ["UpdateAccountPasswordPolicy", "DeleteAccountPasswordPolicy"],
+    "kms": ["EnableKeyRotation", "DisableKeyRotation", "GetKeyRotationStatus"],
+    "sqs": ["SetQueueAttributes", "GetQueueAttributes"],
+    "sns": ["SetTopicAttributes", "GetTopicAttributes"],
+    "kinesis": ["StartStreamEncryption", "StopStreamEncryption", "DescribeStreamSummary"],
+    "logs": ["PutRetentionPolicy", "DeleteRetentionPolicy"],
+    "ecr": ["PutImageScanningConfiguration", "PutImageTagMutability", "DescribeRepositories"],
+    "dynamodb": ["UpdateContinuousBackups", "DescribeContinuousBackups"],
+    "efs": ["PutBackupPolicy", "DescribeBackupPolicy"],
+    "rds": ["ModifyDBInstance", "ModifyDBCluster"],
+    "guardduty": ["CreateDetector", "DeleteDetector", "UpdateDetector", "ListDetectors",
+                  "GetDetector"],
+    "accessanalyzer": ["CreateAnalyzer", "DeleteAnalyzer"],
+    "securityhub": ["EnableSecurityHub", "DisableSecurityHub", "BatchEnableStandards",
+                    "BatchDisableStandards", "DescribeStandards", "GetEnabledStandards",
+                    "DescribeHub"],
+    "ec2": ["RevokeSecurityGroupIngress", "AuthorizeSecurityGroupIngress", "CreateFlowLogs",
+            "DeleteFlowLogs", "DescribeFlowLogs", "DescribeSecurityGroups",
+            "DescribeSecurityGroupRules"],
+    "elbv2": ["ModifyLoadBalancerAttributes"],
+    "cloudfront": ["GetDistributionConfig", "UpdateDistribution"],
+    "cloudtrail": ["CreateTrail", "DeleteTrail", "StartLogging", "StopLogging", "UpdateTrail"],
+}
+for _service, _ops in FIX_OPERATIONS.items():
+    _have = OPERATIONS.setdefault(_service, [])
+    _have.extend(op for op in _ops if op not in _have)
+
 # Operations that page by a token although botocore ships no paginator for them: the input and
 # the output shapes both carry the token member (checked when the model is generated). Without an
 # entry the client would read their first page as the whole list.

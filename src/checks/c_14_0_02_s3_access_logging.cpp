@@ -2,6 +2,7 @@
 // touched the labelling data is recorded).
 #include <boost/json.hpp>
 
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 #include "checks/storage_helpers.hpp"
 
@@ -14,8 +15,33 @@ namespace {
 
 constexpr const char* kField = "Server access logging";
 
+// Manual: the evaluation does not name where the logs should go, and the target bucket is a
+// choice with consequences (its region and account, who may read it, its retention and cost).
+class S3AccessLoggingFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        (void)failing;
+        return unexpected(std::string(
+            "server access logs need a target bucket the operator chooses: one in the same "
+            "region and account, not the bucket itself (logging into itself loops), whose bucket "
+            "policy lets logging.s3.amazonaws.com put objects, with a retention that bounds the "
+            "storage cost; then put-bucket-logging with that TargetBucket and a TargetPrefix"));
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        (void)aws;
+        (void)failing;
+        return std::vector<FixCall>{};
+    }
+};
+
 class S3AccessLogging final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const S3AccessLoggingFixer f;
+        return &f;
+    }
+
     const CheckInfo& info() const override {
         static const CheckInfo i{
             "14.0-02",

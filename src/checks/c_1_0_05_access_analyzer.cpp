@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "checks/detection_helpers.hpp"
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 #include "checks/org_helpers.hpp"
 
@@ -38,8 +39,45 @@ bool external_access(std::string_view type) {
     return type == "ACCOUNT" || type == "ORGANIZATION";
 }
 
+// A fixed name makes the undo known before the write: CreateAnalyzer either makes a new analyzer
+// of that name (so there was none, and deleting it restores the region) or fails and writes
+// nothing. ACCOUNT, not ORGANIZATION: it needs no management or delegated-administrator account
+// and covers exactly what this account's audit judges. Analyzers of external access are free.
+constexpr const char* kAnalyzerName = "dspm-audit-account";
+
+class AccessAnalyzerFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        (void)failing;
+        FixPlan p;
+        p.calls.push_back({"accessanalyzer",
+                           "CreateAnalyzer",
+                           {{"analyzerName", kAnalyzerName}, {"type", "ACCOUNT"}}});
+        p.iam_actions = {"access-analyzer:CreateAnalyzer", "access-analyzer:DeleteAnalyzer",
+                         "iam:CreateServiceLinkedRole"};
+        p.risk =
+            "an ACCOUNT analyzer starts listing the region's resources shared outside the "
+            "account as findings; nothing is blocked or changed for their users. It creates the "
+            "AWSServiceRoleForAccessAnalyzer role on first use";
+        p.expected_after = 1;
+        return p;
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        (void)aws;
+        (void)failing;
+        return std::vector<FixCall>{
+            {"accessanalyzer", "DeleteAnalyzer", {{"analyzerName", kAnalyzerName}}}};
+    }
+};
+
 class Check1005AccessAnalyzer final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const AccessAnalyzerFixer f;
+        return &f;
+    }
+
     const CheckInfo& info() const override {
         static const CheckInfo i{
             "1.0-05",

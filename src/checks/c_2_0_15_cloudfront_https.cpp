@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "checks/all.hpp"
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 
 namespace dspm::checks {
@@ -13,8 +14,83 @@ using engine::Evaluation;
 
 namespace {
 
+// The fix: every behaviour that allows plain HTTP redirects it to HTTPS (viewers keep working;
+// https-only would break links written with http://). CloudFront takes a whole configuration with
+// the ETag of the version it replaces, so the call is completed from GetDistributionConfig right
+// before it is made, and the undo puts back the configuration read then, with the ETag current at
+// undo time.
+class CloudFrontHttpsFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        FixPlan p;
+        p.calls.push_back({"cloudfront", "UpdateDistribution", {{"Id", failing.resource_id}}});
+        p.iam_actions = {"cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution"};
+        p.risk =
+            "viewers asking over http:// get a redirect to https://; the change deploys to every "
+            "edge location in minutes";
+        p.expected_after = "redirect-to-https";
+        return p;
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        auto doc = read(aws, failing);
+        if (!doc) return unexpected(doc.error());
+        const auto* config = at_path(*doc, "DistributionConfig");
+        if (config == nullptr) return std::vector<FixCall>{};
+        return std::vector<FixCall>{
+            {"cloudfront",
+             "UpdateDistribution",
+             {{"Id", failing.resource_id}, {"DistributionConfig", *config}}}};
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> prepare(
+        aws::AwsClient& aws, const Evaluation& failing,
+        std::vector<FixCall> planned) const override {
+        auto doc = read(aws, failing);
+        if (!doc) return unexpected(doc.error());
+        const std::string etag = string_at(*doc, "ETag");
+        for (auto& c : planned) {
+            if (c.operation != "UpdateDistribution") continue;
+            c.params["IfMatch"] = etag;
+            // The fix's call is completed here; an undo's call carries its configuration.
+            if (c.params.contains("DistributionConfig")) continue;
+            json::value config = at_path(*doc, "DistributionConfig")
+                                     ? *at_path(*doc, "DistributionConfig")
+                                     : json::value(json::object{});
+            if (auto* d = config.is_object()
+                              ? config.as_object().if_contains("DefaultCacheBehavior")
+                              : nullptr;
+                d && d->is_object())
+                redirect(d->as_object());
+            if (const auto* items = at_path(config, "CacheBehaviors.Items");
+                items && items->is_array())
+                for (auto& cb :
+                     config.as_object()["CacheBehaviors"].as_object()["Items"].as_array())
+                    if (cb.is_object()) redirect(cb.as_object());
+            c.params["DistributionConfig"] = std::move(config);
+        }
+        return planned;
+    }
+
+  private:
+    static Expected<json::value, aws::AwsError> read(aws::AwsClient& aws,
+                                                     const Evaluation& failing) {
+        return aws.call("cloudfront", "GetDistributionConfig", {{"Id", failing.resource_id}},
+                        {fix_region(failing, aws)});
+    }
+    static void redirect(json::object& behaviour) {
+        const auto* v = behaviour.if_contains("ViewerProtocolPolicy");
+        if (!v || !v->is_string() || v->as_string() == "allow-all")
+            behaviour["ViewerProtocolPolicy"] = "redirect-to-https";
+    }
+};
+
 class CloudFrontHttps final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const CloudFrontHttpsFixer f;
+        return &f;
+    }
+
     const CheckInfo& info() const override {
         static const CheckInfo i{
             "2.0-15",

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 
 namespace dspm::checks {
@@ -15,8 +16,31 @@ using engine::Evaluation;
 
 namespace {
 
+// Manual: a recorder needs parts only the operator can name.
+class ConfigRecorderFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        (void)failing;
+        return unexpected(std::string(
+            "a Config recorder needs an IAM role Config assumes and a delivery channel to an "
+            "S3 bucket (optionally an SNS topic) that the operator chooses, and recording "
+            "costs per configuration item: create the role and bucket, then "
+            "PutConfigurationRecorder, PutDeliveryChannel and StartConfigurationRecorder"));
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        (void)aws;
+        (void)failing;
+        return std::vector<FixCall>{};
+    }
+};
+
 class ConfigRecorder final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const ConfigRecorderFixer f;
+        return &f;
+    }
     const CheckInfo& info() const override {
         static const CheckInfo i{"3.0-03",
                                  "AWS Config",

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 
 namespace dspm::checks {
@@ -19,9 +20,64 @@ namespace {
 
 constexpr const char* kField = "Retention (days)";
 constexpr std::int64_t kMinDays = 30;
+// One year: what log-keeping rules most often ask of access and audit logs (ISMS-P among them),
+// well above the check's floor; the fix only runs on groups below 30 days, so it never shortens a
+// retention and deletes nothing.
+constexpr std::int64_t kFixDays = 365;
+static_assert(kFixDays >= kMinDays);
+
+// The fix: the group's retention raised to 365 days. Nothing is deleted by it (the group kept
+// less before); storage grows with the longer retention. Undo puts back the retention read just
+// before, which deletes again the events older than it, or removes the policy when there was none.
+class LogRetentionFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        FixPlan p;
+        p.calls.push_back({"logs",
+                           "PutRetentionPolicy",
+                           {{"logGroupName", failing.resource_id}, {"retentionInDays", kFixDays}}});
+        p.iam_actions = {"logs:PutRetentionPolicy", "logs:DescribeLogGroups"};
+        p.risk =
+            "events are kept 365 days, so storage (billed per GB-month) grows; nothing is deleted "
+            "now, but undo restores the shorter retention and deletes the events older than it";
+        p.expected_after = kFixDays;
+        return p;
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        const std::string& name = failing.resource_id;
+        auto doc = aws.call_all_pages("logs", "DescribeLogGroups", {{"logGroupNamePrefix", name}},
+                                      {fix_region(failing, aws)});
+        if (!doc) return unexpected(doc.error());
+        for (const auto& g : detection::array_at(*doc, "logGroups")) {
+            if (string_at(g, "logGroupName") != name) continue;
+            const auto* days = at_path(g, "retentionInDays");
+            if (days == nullptr || days->is_null())
+                return std::vector<FixCall>{
+                    {"logs", "DeleteRetentionPolicy", {{"logGroupName", name}}}};
+            return std::vector<FixCall>{{"logs",
+                                         "PutRetentionPolicy",
+                                         {{"logGroupName", name}, {"retentionInDays", *days}}}};
+        }
+        aws::AwsError e;
+        e.kind = aws::ErrorKind::not_found;
+        e.service = "logs";
+        e.operation = "DescribeLogGroups";
+        e.code = "ResourceNotFoundException";
+        e.message = "log group " + name + " not found";
+        e.iam_action = "logs:DescribeLogGroups";
+        e.region = fix_region(failing, aws);
+        return unexpected(std::move(e));
+    }
+};
 
 class LogRetention final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const LogRetentionFixer f;
+        return &f;
+    }
+
     const CheckInfo& info() const override {
         static const CheckInfo i{
             "3.0-04", "CloudWatch Logs", "CloudWatchLogs", "medium", {"logs:DescribeLogGroups"}};

@@ -1,8 +1,10 @@
 // 3.0-07 ELB access logs: per region, every application/network load balancer has the attribute
 // access_logs.s3.enabled == "true" (ELBv2 attributes are strings). Gateway load balancers have no
 // access logs and are out of scope.
+#include <algorithm>
 #include <boost/json.hpp>
 
+#include "checks/fix.hpp"
 #include "checks/network_helpers.hpp"
 
 namespace dspm::checks {
@@ -60,16 +62,74 @@ engine::MappingResult run(const CheckInfo& info, inventory::Facts& facts, const 
                        "no load balancers in the audited regions");
 }
 
+// The fix turns access logs on into the bucket the operator names (log_bucket, optional
+// log_prefix): where an auditor's logs go is not ours to choose, and the bucket needs a policy
+// that lets the region's ELB account write. Undo puts back the three attributes read before.
+class ElbAccessLogsFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const engine::Evaluation&) const override {
+        return unexpected(std::string(
+            "needs the bucket the logs go to: --param log_bucket=NAME (the bucket policy must let "
+            "Elastic Load Balancing write to it)"));
+    }
+    Expected<FixPlan, std::string> plan_with(const engine::Evaluation& failing,
+                                             const FixParams& params) const override {
+        const auto bucket = params.find("log_bucket");
+        if (bucket == params.end()) return plan(failing);
+        const auto prefix = params.find("log_prefix");
+        const std::string arn = string_at(json::value(failing.extra), "LoadBalancerArn");
+        if (arn.empty())
+            return unexpected(std::string("the evaluation names no load balancer ARN"));
+        json::array attributes{
+            json::object{{"Key", "access_logs.s3.enabled"}, {"Value", "true"}},
+            json::object{{"Key", "access_logs.s3.bucket"}, {"Value", bucket->second}},
+            json::object{{"Key", "access_logs.s3.prefix"},
+                         {"Value", prefix != params.end() ? prefix->second : std::string()}}};
+        FixPlan p;
+        p.calls.push_back({"elbv2",
+                           "ModifyLoadBalancerAttributes",
+                           {{"LoadBalancerArn", arn}, {"Attributes", std::move(attributes)}}});
+        p.iam_actions = {"elasticloadbalancing:DescribeLoadBalancerAttributes"};
+        p.risk =
+            "log objects accrue in " + bucket->second + " (storage cost); traffic is unchanged";
+        p.expected_after = "true";
+        return p;
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(
+        aws::AwsClient& aws, const engine::Evaluation& failing) const override {
+        const std::string arn = string_at(json::value(failing.extra), "LoadBalancerArn");
+        auto doc = aws.call("elbv2", "DescribeLoadBalancerAttributes", {{"LoadBalancerArn", arn}},
+                            {fix_region(failing, aws)});
+        if (!doc) return unexpected(doc.error());
+        json::array back;
+        if (const auto* attrs = at_path(*doc, "Attributes"); attrs && attrs->is_array())
+            for (const auto& a : attrs->as_array())
+                if (string_at(a, "Key").rfind("access_logs.s3.", 0) == 0)
+                    back.push_back(json::object{{"Key", string_at(a, "Key")},
+                                                {"Value", string_at(a, "Value")}});
+        // An attribute the answer left out is off (moto leaves it out until it is first set).
+        const bool has_enabled = std::any_of(back.begin(), back.end(), [](const json::value& a) {
+            return string_at(a, "Key") == "access_logs.s3.enabled";
+        });
+        if (!has_enabled)
+            back.push_back(json::object{{"Key", "access_logs.s3.enabled"}, {"Value", "false"}});
+        return std::vector<FixCall>{{"elbv2",
+                                     "ModifyLoadBalancerAttributes",
+                                     {{"LoadBalancerArn", arn}, {"Attributes", std::move(back)}}}};
+    }
+};
+
 }  // namespace
 
 const Check& check_3_0_07_elb_access_logs() {
+    static const ElbAccessLogsFixer fixer;
     static const net::FnCheck check({"3.0-07",
                                      "ELB/NLB Access Logs",
                                      "ELBv2",
                                      "low",
                                      {"elasticloadbalancing:DescribeLoadBalancers",
                                       "elasticloadbalancing:DescribeLoadBalancerAttributes"}},
-                                    run);
+                                    run, &fixer);
     return check;
 }
 

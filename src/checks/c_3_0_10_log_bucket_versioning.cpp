@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "checks/detection_helpers.hpp"
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 #include "checks/network_helpers.hpp"
 #include "checks/storage_helpers.hpp"
@@ -229,8 +230,55 @@ Evaluation judge(inventory::Facts& facts, const CheckScope& scope, const storage
                      std::move(extra)});
 }
 
+// The fix: versioning Enabled, so an overwritten or deleted log object keeps its earlier versions.
+// Noncurrent versions are kept until a lifecycle rule expires them (storage cost; the rule is the
+// operator's). S3 has no way back to "never enabled": the undo of a bucket that never had
+// versioning suspends it, which keeps the versions written meanwhile; a suspended bucket goes back
+// to Suspended. A bucket with MFA Delete on needs the root user's MFA code for the write: manual.
+class LogBucketVersioningFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        if (const auto* mfa = failing.extra.if_contains("MFADelete");
+            mfa != nullptr && mfa->is_string() && mfa->get_string() == "Enabled")
+            return unexpected(std::string(
+                "MFA Delete is on for the bucket: changing its versioning needs the root user's "
+                "MFA device serial and a current code with the request, which only the operator "
+                "can give (aws s3api put-bucket-versioning --mfa)"));
+        FixPlan p;
+        p.calls.push_back({"s3",
+                           "PutBucketVersioning",
+                           {{"Bucket", failing.resource_id},
+                            {"VersioningConfiguration", {{"Status", "Enabled"}}}}});
+        p.iam_actions = {"s3:PutBucketVersioning", "s3:GetBucketVersioning"};
+        p.risk =
+            "overwritten and deleted log objects are kept as noncurrent versions (storage cost "
+            "until a lifecycle rule expires them); undo suspends versioning, it cannot return a "
+            "bucket to never-versioned, and the versions written meanwhile stay";
+        p.expected_after = "Enabled";
+        return p;
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        auto doc = aws.call("s3", "GetBucketVersioning", {{"Bucket", failing.resource_id}},
+                            {fix_region(failing, aws)});
+        if (!doc) return unexpected(doc.error());
+        // Enabled already: nothing to put back. Suspended, or never enabled (no Status):
+        // Suspended, the nearest S3 allows.
+        if (string_at(*doc, "Status") == "Enabled") return std::vector<FixCall>{};
+        return std::vector<FixCall>{{"s3",
+                                     "PutBucketVersioning",
+                                     {{"Bucket", failing.resource_id},
+                                      {"VersioningConfiguration", {{"Status", "Suspended"}}}}}};
+    }
+};
+
 class LogBucketVersioning final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const LogBucketVersioningFixer f;
+        return &f;
+    }
+
     const CheckInfo& info() const override {
         static const CheckInfo i{
             "3.0-10",

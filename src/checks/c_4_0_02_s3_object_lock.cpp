@@ -2,6 +2,7 @@
 // (write-once retention). A bucket without an Object Lock configuration fails.
 #include <boost/json.hpp>
 
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 #include "checks/storage_helpers.hpp"
 
@@ -15,8 +16,36 @@ namespace {
 constexpr const char* kPath = "ObjectLockConfiguration.ObjectLockEnabled";
 constexpr const char* kField = "Object Lock enabled";
 
+// Manual: Object Lock, once on, can never be turned off for the bucket, so no undo exists; it
+// needs versioning on (for good), and the default retention (GOVERNANCE or COMPLIANCE, and how
+// long) decides who can ever delete an object: the operator's decision, not a default.
+class S3ObjectLockFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        (void)failing;
+        return unexpected(std::string(
+            "Object Lock cannot be undone: once on, it stays on for the bucket, and a "
+            "COMPLIANCE-mode retention keeps objects undeletable even by the root user until it "
+            "ends. It needs versioning enabled (for good) and a retention mode and period only the "
+            "operator can choose; buckets created without it get it with "
+            "put-object-lock-configuration, or data is copied to a new bucket created with "
+            "--object-lock-enabled-for-bucket"));
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        (void)aws;
+        (void)failing;
+        return std::vector<FixCall>{};
+    }
+};
+
 class S3ObjectLock final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const S3ObjectLockFixer f;
+        return &f;
+    }
+
     const CheckInfo& info() const override {
         static const CheckInfo i{
             "4.0-02",

@@ -15,9 +15,11 @@
 // (DescribeDBInstances of that instance) for that; if that read fails the instance is an ERROR,
 // since it cannot be known where its retention is to be judged.
 #include <boost/json.hpp>
+#include <cstdint>
 #include <map>
 #include <optional>
 
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 #include "checks/storage_helpers.hpp"
 
@@ -34,8 +36,99 @@ constexpr int kMinDays = 7;
 // One cluster's members as listed (their own values serve the fallback).
 using ClusterMembers = std::vector<storage::RdsValue>;
 
+// A retention period as read (the collector may give it as any JSON number); empty when absent.
+std::optional<std::int64_t> days_of(const json::value* v) {
+    if (v == nullptr) return std::nullopt;
+    if (v->is_int64()) return v->get_int64();
+    if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
+    if (v->is_double()) return static_cast<std::int64_t>(v->get_double());
+    return std::nullopt;
+}
+
+// Where the failing evaluation's retention lives: the cluster's (evidence from DescribeDBClusters)
+// or the stand-alone instance's.
+bool judged_on_cluster(const Evaluation& e) {
+    return e.evidence_path.rfind("DBClusters", 0) == 0;
+}
+
+// The fix: the retention raised to the check's minimum (7 days), no more, since each extra day is
+// more backup storage; a longer period is the operator's choice. ApplyImmediately, because without
+// it a change from 0 waits for the maintenance window and the re-read would still fail. From 0 it
+// turns automated backups on, which AWS says can cause an outage: high risk then. Undo puts back
+// the period read just before; back to 0 turns automated backups off and deletes them.
+class RdsBackupRetentionFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        if (const auto* c = failing.extra.if_contains("DBClusterIdentifier");
+            c != nullptr && c->is_string())
+            return unexpected("the instance is a member of cluster " + std::string(c->as_string()) +
+                              ", whose retention is the cluster's, and the cluster was missing "
+                              "from DescribeDBClusters' answer: audit again and fix the cluster");
+        const bool cluster = judged_on_cluster(failing);
+        FixPlan p;
+        p.calls.push_back(modify(cluster, failing.resource_id, kMinDays));
+        p.iam_actions = {cluster ? "rds:ModifyDBCluster" : "rds:ModifyDBInstance",
+                         cluster ? "rds:DescribeDBClusters" : "rds:DescribeDBInstances"};
+        // An evaluation that does not say where it was judged (policy --write plans for a
+        // placeholder resource) may need either write.
+        if (failing.evidence_path.empty())
+            p.iam_actions.insert(p.iam_actions.end(),
+                                 {"rds:ModifyDBCluster", "rds:DescribeDBClusters"});
+        const auto before = days_of(&failing.observed_value);
+        p.high_risk = !cluster && before.value_or(0) == 0;
+        p.risk =
+            "automated backups are kept 7 days (backup storage beyond the allocated size is "
+            "billed); ApplyImmediately also applies any modification pending for the maintenance "
+            "window";
+        if (p.high_risk)
+            p.risk +=
+                "; automated backups are off now and turning them on can cause an outage of the "
+                "instance";
+        p.risk +=
+            "; undo sets the period read before the fix (0 turns backups off and deletes "
+            "them)";
+        p.expected_after = kMinDays;
+        return p;
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        const bool cluster = judged_on_cluster(failing);
+        auto doc = cluster ? aws.call("rds", "DescribeDBClusters",
+                                      {{"DBClusterIdentifier", failing.resource_id}},
+                                      {fix_region(failing, aws)})
+                           : aws.call("rds", "DescribeDBInstances",
+                                      {{"DBInstanceIdentifier", failing.resource_id}},
+                                      {fix_region(failing, aws)});
+        if (!doc) return unexpected(doc.error());
+        const auto days = days_of(at_path(*doc, cluster ? "DBClusters[0].BackupRetentionPeriod"
+                                                        : "DBInstances[0].BackupRetentionPeriod"));
+        if (!days || *days >= kMinDays) return std::vector<FixCall>{};
+        return std::vector<FixCall>{modify(cluster, failing.resource_id, *days)};
+    }
+
+  private:
+    static FixCall modify(bool cluster, const std::string& id, std::int64_t days) {
+        if (cluster)
+            return {"rds",
+                    "ModifyDBCluster",
+                    {{"DBClusterIdentifier", id},
+                     {"BackupRetentionPeriod", days},
+                     {"ApplyImmediately", true}}};
+        return {"rds",
+                "ModifyDBInstance",
+                {{"DBInstanceIdentifier", id},
+                 {"BackupRetentionPeriod", days},
+                 {"ApplyImmediately", true}}};
+    }
+};
+
 class RdsBackupRetention final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const RdsBackupRetentionFixer f;
+        return &f;
+    }
+
     const CheckInfo& info() const override {
         static const CheckInfo i{"4.0-06",
                                  "RDS backup retention",

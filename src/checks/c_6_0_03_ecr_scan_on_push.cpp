@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "checks/fix.hpp"
 #include "checks/network_helpers.hpp"
 
 namespace dspm::checks {
@@ -255,9 +256,55 @@ net::Evals judge_region(inventory::Facts& facts, const CheckScope& scope,
     return evals;
 }
 
+json::object scan_on_push(const engine::Evaluation& failing, bool on) {
+    return {{"repositoryName", failing.resource_id},
+            {"imageScanningConfiguration", {{"scanOnPush", on}}}};
+}
+
+// The fix: the repository's own scan-on-push flag on (basic scanning, free of charge), which a
+// BASIC registry without rules of its own applies to the repository. The registry's scanning
+// configuration is the lasting place for it, but a registry-wide change (every repository, and
+// Inspector's cost for ENHANCED) is the operator's to make, so an ENHANCED registry, which ignores
+// the repository flag, stays manual; where BASIC registry rules override the flag, the re-read
+// after the write says so. Undo puts back the flag read just before.
+class EcrScanOnPushFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const engine::Evaluation& failing) const override {
+        if (const auto* t = failing.extra.if_contains("scanType");
+            t != nullptr && t->is_string() && t->get_string() == "ENHANCED")
+            return unexpected(std::string(
+                "the registry uses ENHANCED scanning, which ignores the repository's scan-on-push "
+                "flag: a continuous or scan-on-push rule whose filter matches the repository "
+                "must be added to the registry's scanning configuration "
+                "(PutRegistryScanningConfiguration), a change for every repository of the region "
+                "and billed by Amazon Inspector, so it is the operator's to make"));
+        FixPlan p;
+        p.calls.push_back({"ecr", "PutImageScanningConfiguration", scan_on_push(failing, true)});
+        p.iam_actions = {"ecr:PutImageScanningConfiguration", "ecr:DescribeRepositories"};
+        p.risk =
+            "images pushed from now on are scanned for CVEs (basic scanning, no charge); pushes "
+            "and pulls are not affected. Registry scanning rules, where there are any, override "
+            "this repository setting";
+        p.expected_after = "SCAN_ON_PUSH";
+        return p;
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(
+        aws::AwsClient& aws, const engine::Evaluation& failing) const override {
+        auto doc = aws.call("ecr", "DescribeRepositories",
+                            {{"repositoryNames", json::array{json::string(failing.resource_id)}}},
+                            {fix_region(failing, aws)});
+        if (!doc) return unexpected(doc.error());
+        const auto* on = at_path(*doc, "repositories[0].imageScanningConfiguration.scanOnPush");
+        return std::vector<FixCall>{
+            {"ecr", "PutImageScanningConfiguration",
+             scan_on_push(failing, on != nullptr && on->is_bool() && on->get_bool())}};
+    }
+};
+
 }  // namespace
 
 const Check& check_6_0_03_ecr_scan_on_push() {
+    static const EcrScanOnPushFixer fixer;
     static const net::FnCheck check(
         {"6.0-03",
          "ECR Scan on push",
@@ -272,7 +319,8 @@ const Check& check_6_0_03_ecr_scan_on_push() {
                     evals.push_back(std::move(e));
             return net::result(info, std::move(evals), "totalRepositories", "scanned",
                                "no ECR repositories in the audited regions");
-        });
+        },
+        &fixer);
     return check;
 }
 

@@ -8,6 +8,7 @@
 // extra.adminPort), ICMP, UDP.
 #include <boost/json.hpp>
 
+#include "checks/fix.hpp"
 #include "checks/network_helpers.hpp"
 
 namespace dspm::checks {
@@ -96,6 +97,105 @@ void judge_group(const json::value& sg, std::size_t i, json::array& offending, j
     }
 }
 
+// One world-open range of a rule as EC2 takes it back: the same protocol, ports and CIDR, the
+// range's description when `description` is given (a revoke matches without it).
+json::object permission(const json::value& rule, const json::value* description) {
+    const std::string cidr = string_at(rule, "cidr");
+    const bool v6 = cidr.find(':') != std::string::npos;
+    json::object range{{v6 ? "CidrIpv6" : "CidrIp", cidr}};
+    if (description != nullptr && description->is_string() && !description->as_string().empty())
+        range["Description"] = *description;
+    json::object p{{"IpProtocol", string_at(rule, "IpProtocol")},
+                   {v6 ? "Ipv6Ranges" : "IpRanges", json::array{std::move(range)}}};
+    for (const char* key : {"FromPort", "ToPort"})
+        if (auto n = port(rule, key)) p[key] = *n;
+    return p;
+}
+
+const json::array* offending_rules(const engine::Evaluation& failing) {
+    const auto* r = failing.extra.if_contains("offendingRules");
+    return r != nullptr && r->is_array() && !r->as_array().empty() ? &r->as_array() : nullptr;
+}
+
+// The rule's range in the group as it is now (nullptr: gone since the audit).
+const json::value* current_range(const json::value& sg, const json::value& rule) {
+    const auto* perms = at_path(sg, "IpPermissions");
+    if (perms == nullptr || !perms->is_array()) return nullptr;
+    const std::string cidr = string_at(rule, "cidr");
+    const bool v6 = cidr.find(':') != std::string::npos;
+    for (const auto& perm : perms->as_array()) {
+        if (string_at(perm, "IpProtocol") != string_at(rule, "IpProtocol") ||
+            port(perm, "FromPort") != port(rule, "FromPort") ||
+            port(perm, "ToPort") != port(rule, "ToPort"))
+            continue;
+        const auto* ranges = at_path(perm, v6 ? "Ipv6Ranges" : "IpRanges");
+        if (ranges == nullptr || !ranges->is_array()) continue;
+        for (const auto& r : ranges->as_array())
+            if (string_at(r, v6 ? "CidrIpv6" : "CidrIp") == cidr) return &r;
+    }
+    return nullptr;
+}
+
+// Revokes exactly the rules the evaluation names (extra.offendingRules), each world-open range
+// alone: a rule's other CIDRs and the allowed web rules stay. High risk: sessions on those ports
+// (SSH, RDP, a database) from outside end. Undo authorizes the same ranges again with the
+// descriptions read just before, and only those still there, so it never opens what was closed.
+class SgOpenIngressFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const engine::Evaluation& failing) const override {
+        const auto* rules = offending_rules(failing);
+        if (rules == nullptr)
+            return unexpected(std::string(
+                "the evaluation does not list the open rules (extra.offendingRules): audit again "
+                "with this version so that the fix revokes exactly those"));
+        json::array perms;
+        std::string listed;
+        for (const auto& r : *rules) {
+            perms.push_back(permission(r, nullptr));
+            if (!listed.empty()) listed += ", ";
+            listed += string_at(r, "rule");
+        }
+        FixPlan p;
+        p.calls.push_back(
+            {"ec2",
+             "RevokeSecurityGroupIngress",
+             {{"GroupId", failing.resource_id}, {"IpPermissions", std::move(perms)}}});
+        p.iam_actions = {"ec2:RevokeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupIngress",
+                         "ec2:DescribeSecurityGroups"};
+        p.high_risk = true;
+        p.risk = "inbound " + listed +
+                 " is closed: clients reaching the group's instances or databases from the "
+                 "internet on those ports are cut off, open sessions included";
+        p.expected_after = json::array{};
+        return p;
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(
+        aws::AwsClient& aws, const engine::Evaluation& failing) const override {
+        const auto* rules = offending_rules(failing);
+        if (rules == nullptr) return std::vector<FixCall>{};
+        auto doc = aws.call("ec2", "DescribeSecurityGroups",
+                            {{"GroupIds", json::array{json::string(failing.resource_id)}}},
+                            {fix_region(failing, aws)});
+        if (!doc) return unexpected(doc.error());
+        const auto* groups = at_path(*doc, "SecurityGroups");
+        if (groups == nullptr || !groups->is_array() || groups->as_array().empty())
+            return std::vector<FixCall>{};
+        const auto& sg = groups->as_array().front();
+        json::array perms;
+        for (const auto& r : *rules)
+            if (const auto* now = current_range(sg, r)) {
+                const auto* d =
+                    now->is_object() ? now->as_object().if_contains("Description") : nullptr;
+                perms.push_back(permission(r, d));
+            }
+        if (perms.empty()) return std::vector<FixCall>{};
+        return std::vector<FixCall>{
+            {"ec2",
+             "AuthorizeSecurityGroupIngress",
+             {{"GroupId", failing.resource_id}, {"IpPermissions", std::move(perms)}}}};
+    }
+};
+
 engine::MappingResult run(const CheckInfo& info, inventory::Facts& facts, const CheckScope& scope) {
     net::Evals evals;
     for (const auto& region : scope.regions) {
@@ -133,8 +233,10 @@ engine::MappingResult run(const CheckInfo& info, inventory::Facts& facts, const 
 }  // namespace
 
 const Check& check_8_0_01_sg_open_ingress() {
+    static const SgOpenIngressFixer fixer;
     static const net::FnCheck check(
-        {"8.0-01", "EC2 Security Group", "EC2", "critical", {"ec2:DescribeSecurityGroups"}}, run);
+        {"8.0-01", "EC2 Security Group", "EC2", "critical", {"ec2:DescribeSecurityGroups"}}, run,
+        &fixer);
     return check;
 }
 

@@ -16,6 +16,7 @@
 #include <boost/json.hpp>
 #include <optional>
 
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 #include "checks/storage_helpers.hpp"
 
@@ -71,8 +72,59 @@ inventory::AwsResult read_account(inventory::Facts& facts, const CheckScope& sco
                      scope.global_region);
 }
 
+// The fix: all four flags on the bucket itself. The check passes on either level; the bucket level
+// changes only the failing bucket, where the account level would change every bucket of the
+// account at once (and what their users rely on) for one finding. High risk: a bucket that serves
+// a public website or public downloads stops being public. Undo puts back the bucket's own
+// configuration read just before, or deletes it when the bucket had none.
+class S3PublicAccessBlockFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        json::object config;
+        for (const char* flag : kFlags)
+            config[flag] = true;
+        FixPlan p;
+        p.calls.push_back({"s3",
+                           "PutPublicAccessBlock",
+                           {{"Bucket", failing.resource_id},
+                            {"PublicAccessBlockConfiguration", std::move(config)}}});
+        // The undo's read, and DeletePublicAccessBlock's action when it deletes.
+        p.iam_actions = {"s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"};
+        p.high_risk = true;
+        p.risk =
+            "the bucket stops being public: public ACLs are ignored and refused, a public bucket "
+            "policy stops granting access and can no longer be set; a public website or public "
+            "download served from the bucket stops working";
+        p.expected_after = true;
+        return p;
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        const json::object bucket{{"Bucket", failing.resource_id}};
+        auto doc = aws.call("s3", "GetPublicAccessBlock", bucket, {fix_region(failing, aws)});
+        if (!doc) {
+            if (is_error_code(doc.error(), kNone))
+                return std::vector<FixCall>{{"s3", "DeletePublicAccessBlock", bucket}};
+            return unexpected(doc.error());
+        }
+        json::object params = bucket;
+        json::object config;
+        for (const char* flag : kFlags) {
+            const auto* v = at_path(*doc, std::string("PublicAccessBlockConfiguration.") + flag);
+            config[flag] = v != nullptr && v->is_bool() && v->get_bool();
+        }
+        params["PublicAccessBlockConfiguration"] = std::move(config);
+        return std::vector<FixCall>{{"s3", "PutPublicAccessBlock", std::move(params)}};
+    }
+};
+
 class S3PublicAccessBlock final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const S3PublicAccessBlockFixer f;
+        return &f;
+    }
+
     const CheckInfo& info() const override {
         static const CheckInfo i{
             "8.0-02",

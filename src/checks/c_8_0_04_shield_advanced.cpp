@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "checks/detection_helpers.hpp"
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 
 namespace dspm::checks {
@@ -12,8 +13,31 @@ using engine::Evaluation;
 
 namespace {
 
+// Manual: subscribing is a purchase, not a setting.
+class ShieldAdvancedFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        (void)failing;
+        return unexpected(std::string(
+            "Shield Advanced costs USD 3,000 a month per organization with a one-year "
+            "commitment, and a subscription cannot be cancelled before that year ends: "
+            "subscribing is a purchase the account owner decides (CreateSubscription), not a "
+            "setting to apply and undo"));
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        (void)aws;
+        (void)failing;
+        return std::vector<FixCall>{};
+    }
+};
+
 class ShieldAdvanced final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const ShieldAdvancedFixer f;
+        return &f;
+    }
     const CheckInfo& info() const override {
         static const CheckInfo i{
             "8.0-04",      "Shield Advanced",     "Shield", "low", {"shield:DescribeSubscription"},

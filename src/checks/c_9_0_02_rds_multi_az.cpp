@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <map>
 
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 #include "checks/storage_helpers.hpp"
 
@@ -16,8 +17,31 @@ namespace {
 
 constexpr const char* kField = "Multi-AZ";
 
+// Manual: the change doubles the instance's cost and moves it through a failover window.
+class RdsMultiAzFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        (void)failing;
+        return unexpected(std::string(
+            "turning on Multi-AZ provisions a standby replica, which doubles the instance's "
+            "cost, and the conversion takes a snapshot and can cause a brief I/O pause or "
+            "failover: the owner of the database picks the window (ModifyDBInstance MultiAZ "
+            "true, ApplyImmediately or the next maintenance window)"));
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        (void)aws;
+        (void)failing;
+        return std::vector<FixCall>{};
+    }
+};
+
 class RdsMultiAz final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const RdsMultiAzFixer f;
+        return &f;
+    }
     const CheckInfo& info() const override {
         static const CheckInfo i{"9.0-02",
                                  "RDS Multi-AZ",

@@ -5,6 +5,7 @@
 // vaults are optional storage, not the control itself).
 #include <boost/json.hpp>
 
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 #include "checks/storage_helpers.hpp"
 
@@ -17,8 +18,33 @@ namespace {
 
 constexpr const char* kField = "Vault Lock state";
 
+// Manual: a completed vault lock makes the vault's lock policy immutable for good (no undo), and
+// that policy (who may delete archives, after how long) is the operator's to write.
+class GlacierVaultLockFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        (void)failing;
+        return unexpected(std::string(
+            "a Glacier Vault Lock cannot be undone: once CompleteVaultLock runs, the lock "
+            "policy can never be changed or removed. The policy (which deletions it denies, the "
+            "retention it enforces) is the operator's to write; InitiateVaultLock gives 24 hours "
+            "to test it and abort before completing"));
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        (void)aws;
+        (void)failing;
+        return std::vector<FixCall>{};
+    }
+};
+
 class GlacierVaultLock final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const GlacierVaultLockFixer f;
+        return &f;
+    }
+
     const CheckInfo& info() const override {
         static const CheckInfo i{"9.0-05",
                                  "Glacier Vault Lock",

@@ -2,6 +2,7 @@
 // (BackupPolicy.Status ENABLED). No backup policy (PolicyNotFound) fails; ENABLING is not yet on.
 #include <boost/json.hpp>
 
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 #include "checks/storage_helpers.hpp"
 
@@ -15,8 +16,51 @@ namespace {
 constexpr const char* kPath = "BackupPolicy.Status";
 constexpr const char* kField = "Backup policy status";
 
+// The fix: the file system's automatic backups on. AWS Backup then backs it up daily into the
+// account's default EFS vault (aws/efs/automatic-backup-vault, 35-day retention), billed as backup
+// storage; the file system's clients see nothing. EFS has no call that removes a backup policy, so
+// the undo of a file system that had none sets DISABLED (still failing, as before); one that was
+// DISABLED goes back to DISABLED. Recovery points taken meanwhile stay in the vault.
+class EfsBackupPolicyFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        FixPlan p;
+        p.calls.push_back(
+            {"efs",
+             "PutBackupPolicy",
+             {{"FileSystemId", failing.resource_id}, {"BackupPolicy", {{"Status", "ENABLED"}}}}});
+        p.iam_actions = {"elasticfilesystem:PutBackupPolicy",
+                         "elasticfilesystem:DescribeBackupPolicy"};
+        p.risk =
+            "AWS Backup backs the file system up daily into aws/efs/automatic-backup-vault (35-day "
+            "retention), billed as backup storage; clients are not affected; undo sets the policy "
+            "DISABLED and leaves the recovery points taken meanwhile";
+        p.expected_after = "ENABLED";
+        return p;
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        auto doc = aws.call("efs", "DescribeBackupPolicy", {{"FileSystemId", failing.resource_id}},
+                            {fix_region(failing, aws)});
+        if (!doc && !is_error_code(doc.error(), "PolicyNotFound")) return unexpected(doc.error());
+        if (doc) {
+            const auto status = string_at(*doc, kPath);
+            if (status == "ENABLED" || status == "ENABLING") return std::vector<FixCall>{};
+        }
+        return std::vector<FixCall>{
+            {"efs",
+             "PutBackupPolicy",
+             {{"FileSystemId", failing.resource_id}, {"BackupPolicy", {{"Status", "DISABLED"}}}}}};
+    }
+};
+
 class EfsBackupPolicy final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const EfsBackupPolicyFixer f;
+        return &f;
+    }
+
     const CheckInfo& info() const override {
         static const CheckInfo i{
             "9.0-06",

@@ -55,6 +55,16 @@ class Fixer {
     // right before the calls; a failed read stops the action before anything is written.
     virtual Expected<std::vector<FixCall>, aws::AwsError> undo(
         aws::AwsClient& aws, const engine::Evaluation& failing) const = 0;
+    // The plan's calls as they must be made now, right after undo(): a write that carries the
+    // resource's current document or version tag (CloudFront's ETag) reads it here. The plan
+    // shows the calls with what was known when it was made.
+    virtual Expected<std::vector<FixCall>, aws::AwsError> prepare(
+        aws::AwsClient& aws, const engine::Evaluation& failing,
+        std::vector<FixCall> planned) const {
+        (void)aws;
+        (void)failing;
+        return planned;
+    }
 };
 
 // The region a fix call goes to: the evaluation's, or the client's default for global services

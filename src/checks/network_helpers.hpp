@@ -90,15 +90,20 @@ class FnCheck final : public Check {
   public:
     using Run = std::function<engine::MappingResult(const CheckInfo&, inventory::Facts&,
                                                     const CheckScope&)>;
-    FnCheck(CheckInfo info, Run run) : info_(std::move(info)), run_(std::move(run)) {}
+    // fixer: the check's automatic fix (checks/fix.hpp), a static of the check's file; none:
+    // manual.
+    FnCheck(CheckInfo info, Run run, const Fixer* fixer = nullptr)
+        : info_(std::move(info)), run_(std::move(run)), fixer_(fixer) {}
     const CheckInfo& info() const override { return info_; }
     engine::MappingResult run(inventory::Facts& facts, const CheckScope& scope) const override {
         return run_(info_, facts, scope);
     }
+    const Fixer* fixer() const override { return fixer_; }
 
   private:
     CheckInfo info_;
     Run run_;
+    const Fixer* fixer_ = nullptr;
 };
 
 // ---- shared reads ----

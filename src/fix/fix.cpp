@@ -351,6 +351,16 @@ Runner::Verdict Runner::verify(const std::string& code, const std::string& resou
         }
         v.seen = true;
     }
+    // A region-wide control (GuardDuty) is named by its region while it is missing and by its
+    // own id once it exists: the region's evaluations of the code judge it then.
+    if (!v.seen && !region.empty() && resource == region) {
+        for (const auto& e : result.evaluations) {
+            if (e.region != region) continue;
+            v.status = v.seen ? worse(e.status, v.status) : e.status;
+            if (!v.seen || v.status == e.status) v.evaluation = e.to_json();
+            v.seen = true;
+        }
+    }
     return v;
 }
 
@@ -431,9 +441,18 @@ std::vector<Result> Runner::apply(const Plan& plan, const ApplyRequest& request)
             continue;
         }
         r.undo_calls = std::move(*undo);
+        auto calls = fixer->prepare(*aws_, failing, a.calls);
+        if (!calls) {
+            r.status = "failed";
+            r.detail = "reading the resource before the write failed, nothing written: " +
+                       sentence(calls.error());
+            r.error = error_json(calls.error());
+            results.push_back(std::move(r));
+            continue;
+        }
         const std::string region = checks::fix_region(failing, *aws_);
         bool written = true;
-        for (const auto& c : a.calls) {
+        for (const auto& c : *calls) {
             auto done = aws_->call(c.service, c.operation, c.params, {region});
             if (!done) {
                 r.status = "failed";
@@ -481,9 +500,24 @@ std::vector<Result> Runner::undo(const FixRecord& applied) {
         }
         engine::Evaluation where;
         where.region = prior.region;
+        where.resource_id = prior.resource_id;
         const std::string region = checks::fix_region(where, *aws_);
+        // Writes that carry a version tag (CloudFront's ETag) take the current one.
+        std::vector<checks::FixCall> calls = prior.undo_calls;
+        if (const auto* check = checks::find_check(prior.mapping_code); check && check->fixer()) {
+            auto prepared = check->fixer()->prepare(*aws_, where, calls);
+            if (!prepared) {
+                r.status = "failed";
+                r.detail = "reading the resource before the undo failed, nothing written: " +
+                           sentence(prepared.error());
+                r.error = error_json(prepared.error());
+                results.push_back(std::move(r));
+                continue;
+            }
+            calls = std::move(*prepared);
+        }
         bool done = true;
-        for (const auto& c : prior.undo_calls) {
+        for (const auto& c : calls) {
             auto made = aws_->call(c.service, c.operation, c.params, {region});
             if (!made) {
                 r.status = "failed";

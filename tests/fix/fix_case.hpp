@@ -23,6 +23,7 @@ struct FixCase {
     std::string seed;
     std::string state;
     std::string region = "us-east-1";
+    std::vector<std::string> args{};  // more fix options, e.g. {"--param", "log_bucket=logs"}
 };
 
 inline std::string run_python(const std::string& endpoint, const std::string& body) {
@@ -109,15 +110,19 @@ inline const boost::json::object* result_for(const boost::json::object& record,
     return nullptr;
 }
 
-// The whole flow for one case; failures name the case's code.
-inline void check_fix_case(const FixCase& c) {
-    SCOPED_TRACE(c.code + " " + c.resource);
+// The whole flow for one case; failures name the case's code. An empty resource means the one
+// the plan finds (a CloudFront distribution's id is the service's choice).
+inline void check_fix_case(const FixCase& given) {
+    SCOPED_TRACE(given.code + " " + given.resource);
     Moto::instance().reset();
     FixCli cli;
-    run_python(cli.endpoint(), c.seed);
-    const std::string seeded = run_python(cli.endpoint(), c.state);
+    run_python(cli.endpoint(), given.seed);
+    const std::string seeded = run_python(cli.endpoint(), given.state);
 
-    const auto plan = cli.fix(c, {});
+    const auto plan = cli.fix(given, given.args);
+    FixCase c = given;
+    if (c.resource.empty() && plan.contains("actions") && plan.at("actions").as_array().size() == 1)
+        c.resource = std::string(plan.at("actions").at(0).at("resource_id").as_string());
     const auto* action = action_for(plan, c.resource);
     ASSERT_NE(action, nullptr) << boost::json::serialize(plan);
     EXPECT_EQ(action->at("kind").as_string(), "auto") << boost::json::serialize(*action);
@@ -126,7 +131,9 @@ inline void check_fix_case(const FixCase& c) {
     EXPECT_FALSE(action->at("iam_actions").as_array().empty());
     EXPECT_EQ(run_python(cli.endpoint(), c.state), seeded) << "a plan must not change anything";
 
-    const auto applied = cli.fix(c, {"--apply", "--yes", "--resource", c.resource});
+    auto apply_args = c.args;
+    apply_args.insert(apply_args.end(), {"--apply", "--yes", "--resource", c.resource});
+    const auto applied = cli.fix(c, apply_args);
     const auto* result = result_for(applied, c.resource);
     ASSERT_NE(result, nullptr) << boost::json::serialize(applied);
     EXPECT_EQ(result->at("status").as_string(), "applied") << boost::json::serialize(*result);
@@ -137,7 +144,7 @@ inline void check_fix_case(const FixCase& c) {
     EXPECT_NE(fixed, seeded) << "the fix changed nothing";
 
     // A second apply finds the resource compliant and writes nothing.
-    const auto again = cli.fix(c, {"--apply", "--yes", "--resource", c.resource});
+    const auto again = cli.fix(c, apply_args);
     EXPECT_EQ(result_for(again, c.resource), nullptr) << boost::json::serialize(again);
     EXPECT_EQ(run_python(cli.endpoint(), c.state), fixed);
 
