@@ -225,12 +225,14 @@ TEST(Router, HeavyRoutesAreThoseMarkedAndOnlyWhenAllowed) {
     EXPECT_FALSE(router.is_heavy(request("GET", "/nope")));
 }
 
-// The real table: audits are heavy, everything else (the session lookups included) is cheap.
+// The real table: audits (and fixes, which audit first) are heavy, everything else (the session
+// lookups included) is cheap.
 TEST(Router, BuiltRouterMarksTheAuditRoutesHeavy) {
     dspm::api::ApiContext context;
     const auto router = dspm::api::build_router(context);
     for (const auto& r : router.routes())
-        EXPECT_EQ(r.heavy, r.method == "POST" && r.pattern.rfind("/audit/", 0) == 0)
+        EXPECT_EQ(r.heavy, r.method == "POST" && (r.pattern.rfind("/audit/", 0) == 0 ||
+                                                  r.pattern.rfind("/fix/", 0) == 0))
             << r.method << " " << r.pattern;
     const auto doc = router.openapi_document("1");
     EXPECT_TRUE(doc.at("paths")
