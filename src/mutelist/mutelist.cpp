@@ -103,6 +103,9 @@ Expected<Mutelist, std::string> Mutelist::parse(std::string_view text, std::stri
         const std::string where = at_line(source, node.Mark());
         if (!node.IsMap()) return unexpected(where + ": each entry is a map");
         for (const auto& kv : node) {
+            // A key may itself be a map or a list in YAML ({a: 1}: x); names are scalars.
+            if (!kv.first.IsScalar())
+                return unexpected(at_line(source, kv.first.Mark()) + ": a key must be a name");
             const auto key = kv.first.as<std::string>();
             if (!known.contains(key))
                 return unexpected(at_line(source, kv.first.Mark()) + ": unknown key `" + key +

@@ -101,3 +101,12 @@ TEST(Mutelist, RefusesNamingTheLine) {
 
 }  // namespace
 }  // namespace dspm::mutelist
+
+// Found by fuzz_mutelist: a key that is itself a map was read as a name and threw.
+TEST(Mutelist, AKeyThatIsNotANameIsRefusedWithItsLine) {
+    auto list = dspm::mutelist::Mutelist::parse(
+        R"({"mutes":[{"account":"0*","region":"eu-?","reason":"r","approved_by"}:"y"]})",
+        "mutes.json");
+    ASSERT_FALSE(list);
+    EXPECT_NE(list.error().find("mutes.json:1"), std::string::npos) << list.error();
+}
