@@ -136,7 +136,10 @@ FIX_OPERATIONS = {
             "DescribeSecurityGroupRules"],
     "elbv2": ["ModifyLoadBalancerAttributes"],
     "cloudfront": ["GetDistributionConfig", "UpdateDistribution"],
-    "cloudtrail": ["CreateTrail", "DeleteTrail", "StartLogging", "StopLogging", "UpdateTrail"],
+    "cloudtrail": ["CreateTrail", "DeleteTrail", "StartLogging", "StopLogging", "UpdateTrail",
+                   "PutEventSelectors", "GetTrail", "AddTags"],
+    "config": ["PutConfigurationRecorder", "PutDeliveryChannel", "StartConfigurationRecorder",
+               "StopConfigurationRecorder", "DeleteConfigurationRecorder", "DeleteDeliveryChannel"],
 }
 for _service, _ops in FIX_OPERATIONS.items():
     _have = OPERATIONS.setdefault(_service, [])

@@ -456,7 +456,7 @@ class Client final : public AwsClient {
         // DBInstanceIdentifier= lists every instance): a per-resource read never goes out without
         // its resource's name.
         for (const auto& [name, value] : params) {
-            if (value.is_string() && value.get_string().empty())
+            if (!options.allow_empty_values && value.is_string() && value.get_string().empty())
                 return fail(ErrorKind::invalid_request,
                             "empty " + std::string(name) + ": not sent (an empty identifier " +
                                 "would read every resource instead of one)");

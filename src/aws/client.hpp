@@ -22,6 +22,9 @@ namespace dspm::aws {
 
 struct CallOptions {
     std::string region;  // empty: the client's default region
+    // Empty top-level strings are refused by default: AWS reads an empty identifier as "no
+    // filter". A fixer's write may need one on purpose (SNS AttributeValue "" turns SSE off).
+    bool allow_empty_values = false;
 };
 
 struct CallStats {

@@ -330,6 +330,18 @@ Plan make_plan(const engine::AuditRun& run, const std::string& plan_id,
     return plan;
 }
 
+namespace {
+
+// A write says what it means: an empty value in it is the value (see CallOptions).
+aws::CallOptions write_options(const std::string& region) {
+    aws::CallOptions o;
+    o.region = region;
+    o.allow_empty_values = true;
+    return o;
+}
+
+}  // namespace
+
 Runner::Runner(std::shared_ptr<aws::AwsClient> aws, checks::CheckScope scope)
     : aws_(std::move(aws)), scope_(std::move(scope)) {}
 
@@ -453,7 +465,7 @@ std::vector<Result> Runner::apply(const Plan& plan, const ApplyRequest& request)
         const std::string region = checks::fix_region(failing, *aws_);
         bool written = true;
         for (const auto& c : *calls) {
-            auto done = aws_->call(c.service, c.operation, c.params, {region});
+            auto done = aws_->call(c.service, c.operation, c.params, write_options(region));
             if (!done) {
                 r.status = "failed";
                 r.detail = sentence(done.error());
@@ -518,7 +530,7 @@ std::vector<Result> Runner::undo(const FixRecord& applied) {
         }
         bool done = true;
         for (const auto& c : calls) {
-            auto made = aws_->call(c.service, c.operation, c.params, {region});
+            auto made = aws_->call(c.service, c.operation, c.params, write_options(region));
             if (!made) {
                 r.status = "failed";
                 r.detail = sentence(made.error());
