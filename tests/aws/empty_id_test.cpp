@@ -68,7 +68,7 @@ TEST(ClientEmptyId, AWriteThatMeansAnEmptyValueSendsIt) {
     write.allow_empty_values = true;
     ASSERT_TRUE(client->call("sns", "SetTopicAttributes", off, write));
     ASSERT_EQ(sns.requests().size(), 1u);
-    const std::string& body = sns.requests()[0].body;
+    const std::string body = sns.requests()[0].body;
     const auto at = body.find("AttributeValue=");
     ASSERT_NE(at, std::string::npos) << body;
     const auto after = at + std::string("AttributeValue=").size();
