@@ -15,23 +15,59 @@ namespace {
 
 constexpr const char* kField = "Server access logging";
 
-// Manual: the evaluation does not name where the logs should go, and the target bucket is a
-// choice with consequences (its region and account, who may read it, its retention and cost).
+// The fix turns logging on into the bucket the operator names (log_bucket, optional log_prefix,
+// default "<bucket>/"): where an auditor's logs go is a choice with consequences (its region and
+// account, who may read it, its retention and cost), so there is no default bucket. Undo puts
+// back the LoggingEnabled read just before, or an empty BucketLoggingStatus (logging off).
 class S3AccessLoggingFixer final : public Fixer {
   public:
     Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
         (void)failing;
         return unexpected(std::string(
-            "server access logs need a target bucket the operator chooses: one in the same "
-            "region and account, not the bucket itself (logging into itself loops), whose bucket "
-            "policy lets logging.s3.amazonaws.com put objects, with a retention that bounds the "
-            "storage cost; then put-bucket-logging with that TargetBucket and a TargetPrefix"));
+            "needs the bucket the logs go to: --param log_bucket=NAME (same region and account, "
+            "not the bucket itself, a bucket policy letting logging.s3.amazonaws.com put "
+            "objects; optional log_prefix, default BUCKET/)"));
+    }
+    Expected<FixPlan, std::string> plan_with(const Evaluation& failing,
+                                             const FixParams& params) const override {
+        const auto target = params.find("log_bucket");
+        if (target == params.end()) return plan(failing);
+        if (auto problem = bucket_name_problem(target->second); !problem.empty())
+            return unexpected("log_bucket: " + problem);
+        // S3 accepts a bucket logging into itself, and every log object then makes another.
+        if (target->second == failing.resource_id)
+            return unexpected(std::string(
+                "log_bucket is the audited bucket itself: each log object would be logged "
+                "again; name another bucket"));
+        const auto given_prefix = params.find("log_prefix");
+        const std::string prefix =
+            given_prefix != params.end() ? given_prefix->second : failing.resource_id + "/";
+        json::object enabled{{"TargetBucket", target->second}, {"TargetPrefix", prefix}};
+        FixPlan p;
+        p.calls.push_back({"s3",
+                           "PutBucketLogging",
+                           {{"Bucket", failing.resource_id},
+                            {"BucketLoggingStatus", {{"LoggingEnabled", enabled}}}}});
+        p.iam_actions = {"s3:PutBucketLogging", "s3:GetBucketLogging"};
+        p.risk = "access log objects accrue in " + target->second + " under " + prefix +
+                 " (storage cost, delivered best-effort within hours); nothing arrives unless "
+                 "that bucket lets logging.s3.amazonaws.com put objects";
+        p.expected_after = std::move(enabled);
+        return p;
     }
     Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
                                                        const Evaluation& failing) const override {
-        (void)aws;
-        (void)failing;
-        return std::vector<FixCall>{};
+        auto doc = aws.call("s3", "GetBucketLogging", {{"Bucket", failing.resource_id}},
+                            {fix_region(failing, aws)});
+        if (!doc) return unexpected(doc.error());
+        json::object status;
+        if (const auto* enabled = at_path(*doc, "LoggingEnabled");
+            enabled != nullptr && enabled->is_object())
+            status["LoggingEnabled"] = *enabled;
+        return std::vector<FixCall>{
+            {"s3",
+             "PutBucketLogging",
+             {{"Bucket", failing.resource_id}, {"BucketLoggingStatus", std::move(status)}}}};
     }
 };
 

@@ -71,4 +71,9 @@ class Fixer {
 // whose evaluations say "global".
 std::string fix_region(const engine::Evaluation& e, const aws::AwsClient& aws);
 
+// An operator's bucket name (log_bucket, trail_bucket) before it goes into a write: S3's rules
+// for names of buckets created since 2018 (3-63 of a-z 0-9 . -, a letter or digit at each end,
+// no "..", not an IP address). The answer is the reason it is refused, empty when it is fine.
+std::string bucket_name_problem(const std::string& name);
+
 }  // namespace dspm::checks

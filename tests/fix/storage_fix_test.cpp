@@ -2,7 +2,7 @@
 // versioning of log buckets, 9.0-01 DynamoDB PITR, 9.0-06 EFS backup policy, 4.0-06 RDS backup
 // retention (the requests they build and the undo they read), end to end on moto where moto and the
 // embedded models carry the calls; and the manual ones (4.0-02 Object Lock, 9.0-05 Glacier Vault
-// Lock, 14.0-02 S3 access logging), whose plan names why.
+// Lock), whose plan names why.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -395,14 +395,9 @@ TEST(StorageFixManual, GlacierVaultLockCannotBeUndone) {
     EXPECT_NE(reason.find("cannot be undone"), std::string::npos) << reason;
 }
 
-TEST(StorageFixManual, AccessLoggingNeedsTheOperatorsTargetBucket) {
-    const auto reason = reason_of("14.0-02");
-    EXPECT_NE(reason.find("target bucket"), std::string::npos) << reason;
-}
-
 TEST(StorageFixManual, ManualFixersUndoNothing) {
     FakeAwsClient aws;
-    for (const char* code : {"4.0-02", "9.0-05", "14.0-02"}) {
+    for (const char* code : {"4.0-02", "9.0-05"}) {
         const auto undo = fixer_of(code).undo(aws, failing("thing", "eu-west-1"));
         ASSERT_TRUE(undo) << code;
         EXPECT_TRUE(undo->empty()) << code;
