@@ -5,6 +5,7 @@
 #include <map>
 
 #include "checks/detection_helpers.hpp"
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 
 namespace dspm::checks {
@@ -16,8 +17,126 @@ namespace {
 
 constexpr const char* kField = "Flow log";
 
+// The tag on the flow log a fix creates: the undo deletes that flow log and no other.
+constexpr const char* kFixTag = "dspm-audit:fix";
+// The undo's flow log id before prepare() finds it: the flow log does not exist yet when undo()
+// runs (right before the write). Not a valid id (fl- and hex digits): a call made without that
+// step is refused by EC2 and deletes nothing.
+constexpr const char* kCreatedFlowLog = "fl-created-by-this-fix";
+
+// The fix creates a flow log of all traffic of the VPC into the S3 bucket the operator names
+// (log_bucket, optional log_prefix): S3 needs no IAM role for delivery (a CloudWatch Logs group
+// does, and which group and role is the operator's choice), and where network logs go is not ours
+// to choose. Undo deletes the flow log this fix created, found by its tag.
+class FlowLogsFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        (void)failing;
+        return unexpected(std::string(
+            "needs the bucket the flow logs go to: --param log_bucket=NAME (optional "
+            "log_prefix); its bucket policy must let delivery.logs.amazonaws.com put objects "
+            "(EC2 adds that statement when the caller may change the policy). A CloudWatch Logs "
+            "destination needs a log group and a delivery role: create-flow-logs by hand"));
+    }
+    Expected<FixPlan, std::string> plan_with(const Evaluation& failing,
+                                             const FixParams& params) const override {
+        const auto bucket = params.find("log_bucket");
+        if (bucket == params.end()) return plan(failing);
+        if (auto problem = bucket_name_problem(bucket->second); !problem.empty())
+            return unexpected("log_bucket: " + problem);
+        std::string destination = "arn:aws:s3:::" + bucket->second;
+        if (const auto prefix = params.find("log_prefix"); prefix != params.end()) {
+            // AWS refuses a prefix with "AWSLogs" or starting with "/"; the trailing "/" makes it
+            // a folder.
+            if (prefix->second.empty() || prefix->second.front() == '/' ||
+                prefix->second.find("AWSLogs") != std::string::npos)
+                return unexpected(std::string(
+                    "log_prefix: not empty, not starting with '/', without \"AWSLogs\""));
+            destination += "/" + prefix->second;
+            if (destination.back() != '/') destination += '/';
+        }
+        FixPlan p;
+        p.calls.push_back(
+            {"ec2",
+             "CreateFlowLogs",
+             {{"ResourceIds", json::array{failing.resource_id}},
+              {"ResourceType", "VPC"},
+              {"TrafficType", "ALL"},
+              {"LogDestinationType", "s3"},
+              {"LogDestination", destination},
+              {"TagSpecifications",
+               json::array{json::object{
+                   {"ResourceType", "vpc-flow-log"},
+                   {"Tags", json::array{json::object{{"Key", kFixTag}, {"Value", "3.0-05"}}}}}}}}});
+        // S3 delivery is set up through CloudWatch Logs' log delivery (AWS: "IAM permissions for
+        // IAM principals that publish flow logs to Amazon S3"); the undo finds and deletes.
+        p.iam_actions = {"ec2:CreateFlowLogs",   "ec2:CreateTags",     "logs:CreateLogDelivery",
+                         "ec2:DescribeFlowLogs", "ec2:DeleteFlowLogs", "logs:DeleteLogDelivery",
+                         "s3:GetBucketPolicy",   "s3:PutBucketPolicy"};
+        p.risk = "flow log records of all the VPC's traffic accrue in " + bucket->second +
+                 " (ingestion and storage cost by volume); traffic is unchanged";
+        p.expected_after = "a flow log id";
+        return p;
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        (void)aws;
+        (void)failing;
+        return std::vector<FixCall>{
+            {"ec2", "DeleteFlowLogs", {{"FlowLogIds", json::array{kCreatedFlowLog}}}}};
+    }
+    // At undo time: the flow logs this fix created are the VPC's flow logs carrying the tag.
+    Expected<std::vector<FixCall>, aws::AwsError> prepare(
+        aws::AwsClient& aws, const Evaluation& failing,
+        std::vector<FixCall> planned) const override {
+        for (auto& c : planned) {
+            if (c.operation != "DeleteFlowLogs" || !names_placeholder(c.params)) continue;
+            const std::string region = fix_region(failing, aws);
+            const json::object filters{
+                {"Filter",
+                 json::array{json::object{{"Name", "resource-id"},
+                                          {"Values", json::array{failing.resource_id}}},
+                             json::object{{"Name", "tag-key"}, {"Values", json::array{kFixTag}}}}}};
+            auto logs = aws.call_all_pages("ec2", "DescribeFlowLogs", filters, {region});
+            if (!logs) return unexpected(logs.error());
+            json::array ids;
+            for (const auto& fl : detection::array_at(*logs, "FlowLogs"))
+                if (const auto id = string_at(fl, "FlowLogId"); !id.empty())
+                    ids.push_back(json::value(id));
+            if (ids.empty()) {
+                aws::AwsError e;
+                e.kind = aws::ErrorKind::not_found;
+                e.service = "ec2";
+                e.operation = "DescribeFlowLogs";
+                e.code = "InvalidFlowLogId.NotFound";
+                e.message = "no flow log of " + failing.resource_id + " tagged " + kFixTag +
+                            " in " + region + ": the flow log this fix created is gone";
+                e.iam_action = "ec2:DescribeFlowLogs";
+                e.region = region;
+                return unexpected(std::move(e));
+            }
+            c.params["FlowLogIds"] = std::move(ids);
+        }
+        return planned;
+    }
+
+  private:
+    static bool names_placeholder(const json::object& params) {
+        const auto* ids = params.if_contains("FlowLogIds");
+        if (ids == nullptr || !ids->is_array()) return false;
+        for (const auto& id : ids->as_array())
+            if (id.is_string() && id.as_string() == kCreatedFlowLog) return true;
+        return false;
+    }
+};
+
 class VpcFlowLogs final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const FlowLogsFixer f;
+        return &f;
+    }
+
     const CheckInfo& info() const override {
         static const CheckInfo i{"3.0-05",
                                  "VPC Flow Logs",

@@ -1,0 +1,160 @@
+// The logging group's fixers, each in its check's file: 3.0-05 VPC flow logs into the operator's
+// bucket (the request, the undo found by tag), end to end on moto.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+
+#include "checks/check.hpp"
+#include "checks/fix.hpp"
+#include "engine/fake_aws.hpp"
+#include "fix/fix_case.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using dspm::test::FakeAwsClient;
+
+const dspm::checks::Fixer& fixer_of(const char* code) {
+    const auto* check = dspm::checks::find_check(code);
+    EXPECT_NE(check, nullptr) << code;
+    EXPECT_NE(check->fixer(), nullptr) << code;
+    return *check->fixer();
+}
+
+dspm::engine::Evaluation failing(const std::string& resource, const std::string& region) {
+    dspm::engine::Evaluation e;
+    e.resource_id = resource;
+    e.region = region;
+    e.account = "123456789012";
+    e.status = dspm::engine::Status::non_compliant;
+    return e;
+}
+
+// moto's ids are random unless seeded: the same seed before the same calls gives the same ids.
+const char* kSeedIds =
+    "import urllib.request\n"
+    "urllib.request.urlopen(urllib.request.Request(E + '/moto-api/seed?a=4242', method='POST'))\n";
+
+std::string seeded_id(const std::string& seed, const std::string& print_id) {
+    dspm::test::Moto::instance().reset();
+    const auto& endpoint = dspm::test::Moto::instance().endpoint();
+    dspm::test::run_python(endpoint, seed);
+    std::string id = dspm::test::run_python(endpoint, print_id);
+    while (!id.empty() && (id.back() == '\n' || id.back() == '\r'))
+        id.pop_back();
+    return id;
+}
+
+// ---- 3.0-05 VPC flow logs ----
+
+TEST(FlowLogsFix, WithoutABucketItStaysManualAndSaysWhatToPass) {
+    const auto plan = fixer_of("3.0-05").plan(failing("vpc-0a1b2c3d", "eu-west-1"));
+    ASSERT_FALSE(plan);
+    EXPECT_NE(plan.error().find("log_bucket"), std::string::npos) << plan.error();
+    EXPECT_NE(plan.error().find("delivery.logs.amazonaws.com"), std::string::npos);
+}
+
+TEST(FlowLogsFix, PlansAllTrafficOfTheVpcIntoTheBucketTagged) {
+    const auto plan = fixer_of("3.0-05").plan_with(failing("vpc-0a1b2c3d", "eu-west-1"),
+                                                   {{"log_bucket", "net-logs"}});
+    ASSERT_TRUE(plan) << plan.error();
+    ASSERT_EQ(plan->calls.size(), 1u);
+    const auto& c = plan->calls[0];
+    EXPECT_EQ(c.service, "ec2");
+    EXPECT_EQ(c.operation, "CreateFlowLogs");
+    EXPECT_EQ(c.params.at("ResourceIds"), (json::array{"vpc-0a1b2c3d"}));
+    EXPECT_EQ(c.params.at("ResourceType").as_string(), "VPC");
+    EXPECT_EQ(c.params.at("TrafficType").as_string(), "ALL");
+    EXPECT_EQ(c.params.at("LogDestinationType").as_string(), "s3");
+    EXPECT_EQ(c.params.at("LogDestination").as_string(), "arn:aws:s3:::net-logs");
+    const auto& spec = c.params.at("TagSpecifications").at(0);
+    EXPECT_EQ(spec.at("ResourceType").as_string(), "vpc-flow-log");
+    EXPECT_EQ(spec.at("Tags").at(0).at("Key").as_string(), "dspm-audit:fix");
+    EXPECT_TRUE(plan->reversible);
+    EXPECT_FALSE(plan->high_risk);
+    EXPECT_NE(plan->risk.find("net-logs"), std::string::npos) << plan->risk;
+    const auto& actions = plan->iam_actions;
+    for (const char* a : {"ec2:CreateFlowLogs", "logs:CreateLogDelivery", "ec2:DeleteFlowLogs"})
+        EXPECT_NE(std::find(actions.begin(), actions.end(), a), actions.end()) << a;
+
+    const auto prefixed = fixer_of("3.0-05").plan_with(
+        failing("vpc-0a1b2c3d", "eu-west-1"), {{"log_bucket", "net-logs"}, {"log_prefix", "vpc"}});
+    ASSERT_TRUE(prefixed) << prefixed.error();
+    EXPECT_EQ(prefixed->calls[0].params.at("LogDestination").as_string(),
+              "arn:aws:s3:::net-logs/vpc/");
+}
+
+TEST(FlowLogsFix, RefusesBucketsAndPrefixesAwsWouldRefuse) {
+    const auto vpc = failing("vpc-0a1b2c3d", "eu-west-1");
+    EXPECT_FALSE(fixer_of("3.0-05").plan_with(vpc, {{"log_bucket", "Net_Logs"}}));
+    for (const char* prefix : {"/abs", "x/AWSLogs/y", ""}) {
+        const auto refused =
+            fixer_of("3.0-05").plan_with(vpc, {{"log_bucket", "net-logs"}, {"log_prefix", prefix}});
+        ASSERT_FALSE(refused) << prefix;
+        EXPECT_NE(refused.error().find("log_prefix"), std::string::npos) << refused.error();
+    }
+}
+
+TEST(FlowLogsFix, UndoDeletesOnlyTheFlowLogsTheFixTagged) {
+    FakeAwsClient aws;
+    const auto vpc = failing("vpc-0a1b2c3d", "eu-west-1");
+    const auto undo = fixer_of("3.0-05").undo(aws, vpc);
+    ASSERT_TRUE(undo);
+    ASSERT_EQ(undo->size(), 1u);
+    EXPECT_EQ((*undo)[0].operation, "DeleteFlowLogs");
+    EXPECT_TRUE(aws.calls().empty()) << "the flow log does not exist before the write";
+
+    // At undo time the tagged flow log of that VPC is found (DescribeFlowLogs' documented shape).
+    aws.on_json("ec2", "DescribeFlowLogs",
+                R"({"FlowLogs":[{"FlowLogId":"fl-0123456789abcdef0","ResourceId":"vpc-0a1b2c3d",
+                    "FlowLogStatus":"ACTIVE","LogDestinationType":"s3",
+                    "Tags":[{"Key":"dspm-audit:fix","Value":"3.0-05"}]}]})");
+    const auto prepared = fixer_of("3.0-05").prepare(aws, vpc, *undo);
+    ASSERT_TRUE(prepared);
+    EXPECT_EQ((*prepared)[0].params.at("FlowLogIds"), (json::array{"fl-0123456789abcdef0"}));
+    const auto calls = aws.calls();
+    ASSERT_EQ(calls.size(), 1u);
+    EXPECT_EQ(calls[0].op, "ec2:DescribeFlowLogs");
+    EXPECT_EQ(calls[0].region, "eu-west-1");
+    const json::value asked = json::parse(calls[0].params);
+    const json::array filters = asked.at("Filter").as_array();
+    ASSERT_EQ(filters.size(), 2u);
+    EXPECT_EQ(filters[0].at("Name").as_string(), "resource-id");
+    EXPECT_EQ(filters[0].at("Values"), (json::array{"vpc-0a1b2c3d"}));
+    EXPECT_EQ(filters[1].at("Name").as_string(), "tag-key");
+}
+
+TEST(FlowLogsFix, UndoFailsWhenTheCreatedFlowLogIsGone) {
+    FakeAwsClient aws;
+    aws.on_json("ec2", "DescribeFlowLogs", R"({"FlowLogs":[]})");
+    const auto vpc = failing("vpc-0a1b2c3d", "eu-west-1");
+    const auto prepared = fixer_of("3.0-05").prepare(aws, vpc, *fixer_of("3.0-05").undo(aws, vpc));
+    ASSERT_FALSE(prepared);
+    EXPECT_NE(prepared.error().message.find("gone"), std::string::npos);
+}
+
+const std::string kVpcSeed = std::string(kSeedIds) +
+                             "c('ec2').create_vpc(CidrBlock='10.42.0.0/16', TagSpecifications=["
+                             "{'ResourceType': 'vpc', 'Tags': [{'Key': 'Name', 'Value': "
+                             "'fix-flow'}]}])\n"
+                             "c('s3').create_bucket(Bucket='fix-flow-logs')\n";
+
+TEST(FlowLogsFix, EndToEndOnMoto) {
+    const std::string vpc = seeded_id(
+        kVpcSeed,
+        "print(c('ec2').describe_vpcs(Filters=[{'Name': 'tag:Name', 'Values': ['fix-flow']}])"
+        "['Vpcs'][0]['VpcId'])\n");
+    ASSERT_EQ(vpc.rfind("vpc-", 0), 0u) << vpc;
+    dspm::test::check_fix_case(
+        {"3.0-05",
+         vpc,
+         kVpcSeed,
+         "r = c('ec2').describe_flow_logs(Filters=[{'Name': 'resource-id', 'Values': ['" + vpc +
+             "']}])['FlowLogs']\n"
+             "print(json.dumps(sorted([f['LogDestination'], f['TrafficType']] for f in r)))\n",
+         "us-east-1",
+         {"--param", "log_bucket=fix-flow-logs"}});
+}
+
+}  // namespace
