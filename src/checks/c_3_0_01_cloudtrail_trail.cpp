@@ -19,6 +19,7 @@
 #include <boost/json.hpp>
 
 #include "checks/cloudtrail_helpers.hpp"
+#include "checks/fix.hpp"
 #include "checks/helpers.hpp"
 
 namespace dspm::checks {
@@ -60,8 +61,187 @@ cloudtrail::Recorder judge(const cloudtrail::TrailState& t) {
     return r;
 }
 
+// The trail a fix creates when no trail covers the region, and its tag (the undo deletes a trail
+// of that name only after seeing it did not exist before the write).
+constexpr const char* kTrailName = "dspm-audit-trail";
+constexpr const char* kFixTag = "dspm-audit:fix";
+
+// The first covering trail the check judged failing (extra.candidates), or null.
+const json::object* failing_trail(const Evaluation& e) {
+    const auto* c = e.extra.if_contains("candidates");
+    if (c == nullptr || !c->is_array()) return nullptr;
+    for (const auto& t : c->as_array())
+        if (t.is_object() && string_at(t, "kind") == "trail" && string_at(t, "status") == "fails")
+            return &t.as_object();
+    return nullptr;
+}
+
+bool no_recorder(const Evaluation& e) {
+    const auto* c = e.extra.if_contains("candidates");
+    return c != nullptr && c->is_array() && c->as_array().empty();
+}
+
+// Two repairs. No trail covers the region: a multi-region trail into the S3 bucket the operator
+// names (--param trail_bucket; its policy must let cloudtrail.amazonaws.com write), validating its
+// log files, recording all management events, logging; undo deletes it. A covering trail fails:
+// StartLogging and/or UpdateTrail EnableLogFileValidation on it, in its home region (the only
+// place its settings change), undone by StopLogging / validation off as read before. Management
+// events that are not All stay manual: PutEventSelectors replaces every selector of the trail,
+// its data event selectors too, and which ones it should keep is the operator's call.
+class CloudTrailFixer final : public Fixer {
+  public:
+    Expected<FixPlan, std::string> plan(const Evaluation& failing) const override {
+        return plan_with(failing, {});
+    }
+    Expected<FixPlan, std::string> plan_with(const Evaluation& failing,
+                                             const FixParams& params) const override {
+        if (const auto* trail = failing_trail(failing)) return repair(failing, *trail);
+        if (!no_recorder(failing))
+            return unexpected(std::string(
+                "the region is covered by an event data store or a trail whose reads failed, "
+                "not by a trail this fix can change: see extra.candidates"));
+        const auto bucket = params.find("trail_bucket");
+        if (bucket == params.end())
+            return unexpected(std::string(
+                "no trail covers the region: --param trail_bucket=NAME creates a multi-region "
+                "trail into that bucket (its bucket policy must let cloudtrail.amazonaws.com "
+                "GetBucketAcl and PutObject)"));
+        if (auto problem = bucket_name_problem(bucket->second); !problem.empty())
+            return unexpected("trail_bucket: " + problem);
+        FixPlan p;
+        p.calls.push_back(
+            {"cloudtrail",
+             "CreateTrail",
+             {{"Name", kTrailName},
+              {"S3BucketName", bucket->second},
+              {"IsMultiRegionTrail", true},
+              {"IncludeGlobalServiceEvents", true},
+              {"EnableLogFileValidation", true},
+              {"TagsList", json::array{json::object{{"Key", kFixTag}, {"Value", "3.0-01"}}}}}});
+        // AWS's default for a new trail, written out: moto and older accounts start without it.
+        p.calls.push_back(
+            {"cloudtrail",
+             "PutEventSelectors",
+             {{"TrailName", kTrailName},
+              {"EventSelectors", json::array{json::object{{"ReadWriteType", "All"},
+                                                          {"IncludeManagementEvents", true}}}}}});
+        p.calls.push_back({"cloudtrail", "StartLogging", {{"Name", kTrailName}}});
+        p.iam_actions = {"cloudtrail:CreateTrail",       "cloudtrail:AddTags",
+                         "cloudtrail:PutEventSelectors", "cloudtrail:StartLogging",
+                         "cloudtrail:GetTrail",          "cloudtrail:DeleteTrail"};
+        p.risk = "a multi-region trail " + std::string(kTrailName) + " delivers every region's " +
+                 "management events to " + bucket->second +
+                 " (the first copy of management events is free; S3 storage is billed)";
+        p.expected_after = json::object{
+            {"IsLogging", true}, {"LogFileValidationEnabled", true}, {"ManagementEvents", "All"}};
+        return p;
+    }
+    Expected<std::vector<FixCall>, aws::AwsError> undo(aws::AwsClient& aws,
+                                                       const Evaluation& failing) const override {
+        const std::string region = fix_region(failing, aws);
+        if (const auto* trail = failing_trail(failing)) {
+            const std::string name = string_at(json::value(*trail), "name");
+            auto doc = aws.call("cloudtrail", "GetTrail", {{"Name", name}}, {region});
+            if (!doc) return unexpected(doc.error());
+            auto status = aws.call("cloudtrail", "GetTrailStatus", {{"Name", name}}, {region});
+            if (!status) return unexpected(status.error());
+            std::vector<FixCall> back;
+            const auto* validation = at_path(*doc, "Trail.LogFileValidationEnabled");
+            if (validation == nullptr || *validation != json::value(true))
+                back.push_back({"cloudtrail",
+                                "UpdateTrail",
+                                {{"Name", name}, {"EnableLogFileValidation", false}}});
+            const auto* logging = at_path(*status, "IsLogging");
+            if (logging == nullptr || *logging != json::value(true))
+                back.push_back({"cloudtrail", "StopLogging", {{"Name", name}}});
+            return back;
+        }
+        // Before CreateTrail: a trail of that name already there is not ours to delete later.
+        auto existing = aws.call("cloudtrail", "GetTrail", {{"Name", kTrailName}}, {region});
+        if (existing) {
+            aws::AwsError e;
+            e.kind = aws::ErrorKind::invalid_request;
+            e.service = "cloudtrail";
+            e.operation = "GetTrail";
+            e.code = "TrailAlreadyExistsException";
+            e.message = std::string("a trail named ") + kTrailName + " exists in " + region +
+                        " already: nothing written (its undo would delete a trail this fix did "
+                        "not create)";
+            e.region = region;
+            return unexpected(std::move(e));
+        }
+        if (!is_error_code(existing.error(), "TrailNotFoundException"))
+            return unexpected(existing.error());
+        return std::vector<FixCall>{{"cloudtrail", "DeleteTrail", {{"Name", kTrailName}}}};
+    }
+
+  private:
+    static Expected<FixPlan, std::string> repair(const Evaluation& failing,
+                                                 const json::object& trail) {
+        const json::value t(trail);
+        // The trail's name, not its ARN, in the calls: both name a trail of this account in its
+        // home region, and moto answers StartLogging by ARN with an internal error.
+        const std::string name = string_at(t, "name");
+        const std::string arn = string_at(t, "arn");
+        const std::string home = string_at(t, "homeRegion");
+        // arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME: an organization trail seen from a member
+        // account belongs to the management account, which alone can change it.
+        std::string owner;
+        if (arn.rfind("arn:", 0) == 0) {
+            std::size_t at = 0;
+            int colons = 0;
+            while (colons < 4 && (at = arn.find(':', at)) != std::string::npos) {
+                ++at;
+                ++colons;
+            }
+            if (colons == 4) owner = arn.substr(at, arn.find(':', at) - at);
+        }
+        if (!failing.account.empty() && !owner.empty() && owner != failing.account)
+            return unexpected("the trail " + name + " belongs to account " + owner +
+                              " (an organization trail): change it from that account");
+        if (!home.empty() && home != failing.region)
+            return unexpected("the trail " + string_at(t, "name") + " is homed in " + home +
+                              ": its settings change only there; fix it with --region " + home);
+        const auto* observed = at_path(t, "observed");
+        const auto field = [&](const char* k) {
+            const auto* v = observed != nullptr ? at_path(*observed, k) : nullptr;
+            return v != nullptr ? *v : json::value(nullptr);
+        };
+        const json::value management = field("ManagementEvents");
+        if (!management.is_null() && management != json::value("All"))
+            return unexpected(
+                "the trail " + string_at(t, "name") + " records " +
+                (management.is_string() ? std::string(management.as_string()) : std::string("no")) +
+                " management events: PutEventSelectors replaces all of its selectors (its data "
+                "events too); set management events to All in the console or with "
+                "put-event-selectors, keeping the data event selectors it has");
+        FixPlan p;
+        if (field("LogFileValidationEnabled") != json::value(true))
+            p.calls.push_back(
+                {"cloudtrail", "UpdateTrail", {{"Name", name}, {"EnableLogFileValidation", true}}});
+        if (field("IsLogging") != json::value(true))
+            p.calls.push_back({"cloudtrail", "StartLogging", {{"Name", name}}});
+        if (p.calls.empty())
+            return unexpected(std::string("nothing this fix can change fails on the trail"));
+        p.iam_actions = {"cloudtrail:UpdateTrail", "cloudtrail:StartLogging",
+                         "cloudtrail:StopLogging", "cloudtrail:GetTrail",
+                         "cloudtrail:GetTrailStatus"};
+        p.risk = "the trail " + string_at(t, "name") +
+                 " delivers events (and digest files, with validation) to its bucket again; "
+                 "nothing already logged changes";
+        p.expected_after = json::object{
+            {"IsLogging", true}, {"LogFileValidationEnabled", true}, {"ManagementEvents", "All"}};
+        return p;
+    }
+};
+
 class CloudTrailTrail final : public Check {
   public:
+    const Fixer* fixer() const override {
+        static const CloudTrailFixer f;
+        return &f;
+    }
+
     const CheckInfo& info() const override {
         static const CheckInfo i{"3.0-01",
                                  "CloudTrail",

@@ -1,5 +1,6 @@
-// The logging group's fixers, each in its check's file: 3.0-05 VPC flow logs into the operator's
-// bucket (the request, the undo found by tag), end to end on moto.
+// The logging group's fixers, each in its check's file: 3.0-01 CloudTrail (a new multi-region
+// trail, or the failing trail's logging and validation), 3.0-05 VPC flow logs into the operator's
+// bucket (the undo found by tag): the requests, the undo they read, end to end on moto.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 namespace {
 
 namespace json = boost::json;
+using dspm::aws::ErrorKind;
 using dspm::test::FakeAwsClient;
 
 const dspm::checks::Fixer& fixer_of(const char* code) {
@@ -155,6 +157,143 @@ TEST(FlowLogsFix, EndToEndOnMoto) {
              "print(json.dumps(sorted([f['LogDestination'], f['TrafficType']] for f in r)))\n",
          "us-east-1",
          {"--param", "log_bucket=fix-flow-logs"}});
+}
+
+// ---- 3.0-01 CloudTrail ----
+
+// The region's evaluation as the check makes it: extra.candidates lists the covering recorders.
+dspm::engine::Evaluation trail_region(const std::string& region, json::array candidates) {
+    auto e = failing(region, region);
+    e.extra["candidates"] = std::move(candidates);
+    return e;
+}
+
+json::object quiet_trail(const std::string& home) {
+    return json::object{
+        {"kind", "trail"},
+        {"name", "org"},
+        {"arn", "arn:aws:cloudtrail:" + home + ":123456789012:trail/org"},
+        {"homeRegion", home},
+        {"allRegions", true},
+        {"status", "fails"},
+        {"observed",
+         {{"IsLogging", false}, {"LogFileValidationEnabled", false}, {"ManagementEvents", "All"}}}};
+}
+
+TEST(CloudTrailFix, NoTrailNeedsTheBucketThenCreatesAMultiRegionTrailThatLogs) {
+    const auto region = trail_region("eu-west-1", json::array{});
+    const auto missing = fixer_of("3.0-01").plan(region);
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().find("trail_bucket"), std::string::npos) << missing.error();
+    const auto plan = fixer_of("3.0-01").plan_with(region, {{"trail_bucket", "org-trail"}});
+    ASSERT_TRUE(plan) << plan.error();
+    ASSERT_EQ(plan->calls.size(), 3u);
+    const auto& create = plan->calls[0];
+    EXPECT_EQ(create.operation, "CreateTrail");
+    EXPECT_EQ(create.params.at("S3BucketName").as_string(), "org-trail");
+    EXPECT_TRUE(create.params.at("IsMultiRegionTrail").as_bool());
+    EXPECT_TRUE(create.params.at("EnableLogFileValidation").as_bool());
+    EXPECT_EQ(plan->calls[1].operation, "PutEventSelectors");
+    EXPECT_EQ(plan->calls[1].params.at("EventSelectors").at(0).at("ReadWriteType").as_string(),
+              "All");
+    EXPECT_EQ(plan->calls[2].operation, "StartLogging");
+    EXPECT_EQ(plan->calls[2].params.at("Name"), create.params.at("Name"));
+    EXPECT_TRUE(plan->reversible);
+    EXPECT_FALSE(fixer_of("3.0-01").plan_with(region, {{"trail_bucket", "Org Trail"}}));
+}
+
+TEST(CloudTrailFix, AFailingTrailIsStartedAndValidatesItsFilesInItsHomeRegion) {
+    const auto plan =
+        fixer_of("3.0-01").plan(trail_region("eu-west-1", json::array{quiet_trail("eu-west-1")}));
+    ASSERT_TRUE(plan) << plan.error();
+    ASSERT_EQ(plan->calls.size(), 2u);
+    EXPECT_EQ(plan->calls[0].operation, "UpdateTrail");
+    EXPECT_EQ(plan->calls[0].params,
+              (json::object{{"Name", "org"}, {"EnableLogFileValidation", true}}));
+    EXPECT_EQ(plan->calls[1].operation, "StartLogging");
+
+    // An organization trail seen from a member account: only its owner can change it.
+    auto org = quiet_trail("eu-west-1");
+    org["arn"] = "arn:aws:cloudtrail:eu-west-1:999999999999:trail/org";
+    const auto member = fixer_of("3.0-01").plan(trail_region("eu-west-1", json::array{org}));
+    ASSERT_FALSE(member);
+    EXPECT_NE(member.error().find("999999999999"), std::string::npos) << member.error();
+
+    const auto elsewhere =
+        fixer_of("3.0-01").plan(trail_region("eu-west-1", json::array{quiet_trail("us-east-1")}));
+    ASSERT_FALSE(elsewhere);
+    EXPECT_NE(elsewhere.error().find("--region us-east-1"), std::string::npos) << elsewhere.error();
+}
+
+TEST(CloudTrailFix, ManagementEventsThatAreNotAllStayManual) {
+    auto trail = quiet_trail("eu-west-1");
+    trail["observed"].as_object()["ManagementEvents"] = "WriteOnly";
+    const auto plan = fixer_of("3.0-01").plan(trail_region("eu-west-1", json::array{trail}));
+    ASSERT_FALSE(plan);
+    EXPECT_NE(plan.error().find("WriteOnly"), std::string::npos) << plan.error();
+    EXPECT_NE(plan.error().find("data event"), std::string::npos) << plan.error();
+}
+
+TEST(CloudTrailFix, UndoOfTheCreateDeletesOnlyATrailThatWasNotThere) {
+    const auto region = trail_region("eu-west-1", json::array{});
+    FakeAwsClient aws;
+    aws.fail("cloudtrail", "GetTrail",
+             FakeAwsClient::error(ErrorKind::not_found, "cloudtrail", "GetTrail",
+                                  "TrailNotFoundException"));
+    const auto undo = fixer_of("3.0-01").undo(aws, region);
+    ASSERT_TRUE(undo) << undo.error().message;
+    ASSERT_EQ(undo->size(), 1u);
+    EXPECT_EQ((*undo)[0].operation, "DeleteTrail");
+
+    FakeAwsClient taken;
+    taken.on_json("cloudtrail", "GetTrail",
+                  R"({"Trail":{"Name":"dspm-audit-trail","S3BucketName":"someone-elses"}})");
+    const auto refused = fixer_of("3.0-01").undo(taken, region);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("exists"), std::string::npos);
+}
+
+TEST(CloudTrailFix, UndoOfARepairPutsBackWhatWasRead) {
+    FakeAwsClient aws;
+    aws.on_json(
+        "cloudtrail", "GetTrail",
+        R"({"Trail":{"Name":"org","LogFileValidationEnabled":false,"HomeRegion":"eu-west-1"}})");
+    aws.on_json("cloudtrail", "GetTrailStatus", R"({"IsLogging":false})");
+    const auto undo = fixer_of("3.0-01").undo(
+        aws, trail_region("eu-west-1", json::array{quiet_trail("eu-west-1")}));
+    ASSERT_TRUE(undo);
+    ASSERT_EQ(undo->size(), 2u);
+    EXPECT_EQ((*undo)[0].operation, "UpdateTrail");
+    EXPECT_FALSE((*undo)[0].params.at("EnableLogFileValidation").as_bool());
+    EXPECT_EQ((*undo)[1].operation, "StopLogging");
+}
+
+TEST(CloudTrailFix, EndToEndOnMotoFromNoTrail) {
+    dspm::test::check_fix_case(
+        {"3.0-01",
+         "us-east-1",
+         "c('s3').create_bucket(Bucket='fix-trail-logs')\n",
+         "ct = c('cloudtrail')\n"
+         "print(json.dumps([[t['Name'], t['IsMultiRegionTrail'], t['LogFileValidationEnabled'], "
+         "ct.get_trail_status(Name=t['Name'])['IsLogging']] for t in "
+         "ct.describe_trails()['trailList']]))\n",
+         "us-east-1",
+         {"--param", "trail_bucket=fix-trail-logs"}});
+}
+
+TEST(CloudTrailFix, EndToEndOnMotoFromAQuietTrail) {
+    dspm::test::check_fix_case(
+        {"3.0-01", "us-east-1",
+         "c('s3').create_bucket(Bucket='fix-quiet-logs')\n"
+         "ct = c('cloudtrail')\n"
+         "ct.create_trail(Name='fix-quiet', S3BucketName='fix-quiet-logs', "
+         "IsMultiRegionTrail=True)\n"
+         "ct.put_event_selectors(TrailName='fix-quiet', EventSelectors=[{'ReadWriteType': 'All', "
+         "'IncludeManagementEvents': True}])\n",
+         "ct = c('cloudtrail')\n"
+         "t = ct.get_trail(Name='fix-quiet')['Trail']\n"
+         "print(json.dumps([t['LogFileValidationEnabled'], "
+         "ct.get_trail_status(Name='fix-quiet')['IsLogging']]))\n"});
 }
 
 }  // namespace
