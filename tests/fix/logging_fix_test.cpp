@@ -1,6 +1,7 @@
 // The logging group's fixers, each in its check's file: 3.0-01 CloudTrail (a new multi-region
-// trail, or the failing trail's logging and validation), 3.0-05 VPC flow logs into the operator's
-// bucket (the undo found by tag): the requests, the undo they read, end to end on moto.
+// trail, or the failing trail's logging and validation), 3.0-03 the Config recorder (started, or
+// created with the operator's role and bucket), 3.0-05 VPC flow logs into the operator's bucket
+// (the undo found by tag): the requests, the undo they read, end to end on moto.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -294,6 +295,110 @@ TEST(CloudTrailFix, EndToEndOnMotoFromAQuietTrail) {
          "t = ct.get_trail(Name='fix-quiet')['Trail']\n"
          "print(json.dumps([t['LogFileValidationEnabled'], "
          "ct.get_trail_status(Name='fix-quiet')['IsLogging']]))\n"});
+}
+
+// ---- 3.0-03 Config recorder ----
+
+dspm::engine::Evaluation config_region(json::array recorders) {
+    auto e = failing("eu-west-1", "eu-west-1");
+    e.extra["recorders"] = std::move(recorders);
+    return e;
+}
+
+const char* kConfigRole = "arn:aws:iam::123456789012:role/service-role/config-recorder";
+
+TEST(ConfigRecorderFix, AStoppedRecorderIsStartedAndTheUndoStopsIt) {
+    const auto e = config_region(json::array{
+        json::object{{"name", "default"}, {"recording", false}, {"lastStatus", "Success"}}});
+    const auto plan = fixer_of("3.0-03").plan(e);
+    ASSERT_TRUE(plan) << plan.error();
+    ASSERT_EQ(plan->calls.size(), 1u);
+    EXPECT_EQ(plan->calls[0].operation, "StartConfigurationRecorder");
+    EXPECT_EQ(plan->calls[0].params, (json::object{{"ConfigurationRecorderName", "default"}}));
+    FakeAwsClient aws;
+    const auto undo = fixer_of("3.0-03").undo(aws, e);
+    ASSERT_TRUE(undo);
+    ASSERT_EQ(undo->size(), 1u);
+    EXPECT_EQ((*undo)[0].operation, "StopConfigurationRecorder");
+}
+
+TEST(ConfigRecorderFix, NoRecorderNeedsTheRoleAndTheBucket) {
+    const auto e = config_region(json::array{});
+    const auto missing = fixer_of("3.0-03").plan(e);
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().find("IAM role"), std::string::npos) << missing.error();
+    EXPECT_NE(missing.error().find("config_bucket"), std::string::npos) << missing.error();
+    EXPECT_FALSE(fixer_of("3.0-03").plan_with(e, {{"config_role", kConfigRole}}));
+    for (const char* bad :
+         {"config-recorder", "arn:aws:iam::1234:role/x", "arn:aws:iam::123456789012:user/x",
+          "arn:aws:iam::123456789012:role/", "arn:aws:iam::123456789012:role/a b"}) {
+        const auto refused = fixer_of("3.0-03").plan_with(
+            e, {{"config_role", bad}, {"config_bucket", "config-logs"}});
+        ASSERT_FALSE(refused) << bad;
+        EXPECT_NE(refused.error().find("config_role"), std::string::npos) << refused.error();
+    }
+}
+
+TEST(ConfigRecorderFix, NoRecorderCreatesRecorderAndChannelThenStarts) {
+    const auto plan = fixer_of("3.0-03").plan_with(
+        config_region(json::array{}), {{"config_role", kConfigRole}, {"config_bucket", "cfg"}});
+    ASSERT_TRUE(plan) << plan.error();
+    ASSERT_EQ(plan->calls.size(), 3u);
+    EXPECT_EQ(plan->calls[0].operation, "PutConfigurationRecorder");
+    const auto& recorder = plan->calls[0].params.at("ConfigurationRecorder");
+    EXPECT_EQ(recorder.at("roleARN").as_string(), kConfigRole);
+    EXPECT_TRUE(recorder.at("recordingGroup").at("allSupported").as_bool());
+    EXPECT_EQ(plan->calls[1].operation, "PutDeliveryChannel");
+    EXPECT_EQ(plan->calls[1].params.at("DeliveryChannel").at("s3BucketName").as_string(), "cfg");
+    EXPECT_EQ(plan->calls[2].operation, "StartConfigurationRecorder");
+    const auto& actions = plan->iam_actions;
+    EXPECT_NE(std::find(actions.begin(), actions.end(), "iam:PassRole"), actions.end());
+}
+
+TEST(ConfigRecorderFix, UndoOfTheCreateRemovesBothAndRefusesToTakeOverAChannel) {
+    FakeAwsClient aws;
+    aws.on_json("config", "DescribeDeliveryChannels", R"({"DeliveryChannels":[]})");
+    const auto undo = fixer_of("3.0-03").undo(aws, config_region(json::array{}));
+    ASSERT_TRUE(undo);
+    ASSERT_EQ(undo->size(), 3u);
+    EXPECT_EQ((*undo)[0].operation, "StopConfigurationRecorder");
+    EXPECT_EQ((*undo)[1].operation, "DeleteDeliveryChannel");
+    EXPECT_EQ((*undo)[2].operation, "DeleteConfigurationRecorder");
+
+    FakeAwsClient taken;
+    taken.on_json("config", "DescribeDeliveryChannels",
+                  R"({"DeliveryChannels":[{"name":"audit","s3BucketName":"central-config"}]})");
+    const auto refused = fixer_of("3.0-03").undo(taken, config_region(json::array{}));
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("audit"), std::string::npos);
+}
+
+TEST(ConfigRecorderFix, EndToEndOnMotoFromNoRecorder) {
+    dspm::test::check_fix_case(
+        {"3.0-03",
+         "us-east-1",
+         "c('s3').create_bucket(Bucket='fix-config-logs')\n",
+         "cf = c('config')\n"
+         "print(json.dumps([[r['name'], r['recording']] for r in "
+         "cf.describe_configuration_recorder_status()['ConfigurationRecordersStatus']] + "
+         "[d['s3BucketName'] for d in cf.describe_delivery_channels()['DeliveryChannels']]))\n",
+         "us-east-1",
+         {"--param", std::string("config_role=") + kConfigRole, "--param",
+          "config_bucket=fix-config-logs"}});
+}
+
+TEST(ConfigRecorderFix, EndToEndOnMotoFromAStoppedRecorder) {
+    dspm::test::check_fix_case(
+        {"3.0-03", "us-east-1",
+         "c('s3').create_bucket(Bucket='fix-config-stopped')\n"
+         "cf = c('config')\n"
+         "cf.put_configuration_recorder(ConfigurationRecorder={'name': 'default', 'roleARN': '" +
+             std::string(kConfigRole) +
+             "'})\n"
+             "cf.put_delivery_channel(DeliveryChannel={'name': 'default', 's3BucketName': "
+             "'fix-config-stopped'})\n",
+         "print(json.dumps([r['recording'] for r in c('config')."
+         "describe_configuration_recorder_status()['ConfigurationRecordersStatus']]))\n"});
 }
 
 }  // namespace
