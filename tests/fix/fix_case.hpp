@@ -9,9 +9,13 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "support/test_support.hpp"
 
@@ -26,23 +30,44 @@ struct FixCase {
     std::vector<std::string> args{};  // more fix options, e.g. {"--param", "log_bucket=logs"}
 };
 
+// One python3 for every snippet of the test process (tests/fix/boto_runner.py): a new python3
+// per snippet spent about a second of CPU importing boto3, seven times per case.
+class BotoRunner {
+  public:
+    static BotoRunner& instance() {
+        static BotoRunner runner;
+        return runner;
+    }
+    // The snippet's exit status and what it printed (stdout and stderr).
+    std::pair<int, std::string> run(const std::string& endpoint, const std::string& script) {
+        const std::string raw = "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Endpoint: " + endpoint +
+                                "\r\nContent-Length: " + std::to_string(script.size()) +
+                                "\r\nConnection: close\r\n\r\n" + script;
+        const auto reply = send_raw(port_, raw, std::chrono::seconds(120));
+        if (reply.status != 200)
+            return {-1, "tests/fix/boto_runner.py gave no answer: " + process_->stderr_text()};
+        const auto line = reply.body.find('\n');
+        if (line == std::string::npos) return {-1, reply.body};
+        return {std::atoi(reply.body.substr(0, line).c_str()), reply.body.substr(line + 1)};
+    }
+
+  private:
+    BotoRunner() : port_(free_port()) {
+        process_.emplace(std::vector<std::string>{
+            "python3", std::string(DSPM_SOURCE_DIR) + "/tests/fix/boto_runner.py",
+            std::to_string(port_)});
+        if (!wait_for_port(port_, std::chrono::seconds(30)))
+            throw std::runtime_error("tests/fix/boto_runner.py did not start: " +
+                                     process_->stderr_text());
+    }
+    unsigned short port_;
+    std::optional<Process> process_;
+};
+
+// Runs body with boto3, json, sys, E (the endpoint) and c(service, region="us-east-1"), a client
+// pointed at moto; the test fails when the snippet does.
 inline std::string run_python(const std::string& endpoint, const std::string& body) {
-    namespace fs = std::filesystem;
-    static int counter = 0;
-    const fs::path script = fs::temp_directory_path() / ("dspm-fix-" + std::to_string(::getpid()) +
-                                                         "-" + std::to_string(counter++) + ".py");
-    std::ofstream(script) << "import boto3, json, sys\n"
-                             "E = '"
-                          << endpoint
-                          << "'\n"
-                             "def c(service, region='us-east-1'):\n"
-                             "    return boto3.client(service, region_name=region, "
-                             "endpoint_url=E, aws_access_key_id='testing', "
-                             "aws_secret_access_key='testing')\n"
-                          << body << "\n";
-    std::string out;
-    const int rc = run_shell("python3 " + script.string() + " 2>&1", &out);
-    fs::remove(script);
+    auto [rc, out] = BotoRunner::instance().run(endpoint, body);
     EXPECT_EQ(rc, 0) << out;
     return out;
 }
