@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -28,6 +29,8 @@ struct FixCase {
     std::string state;
     std::string region = "us-east-1";
     std::vector<std::string> args{};  // more fix options, e.g. {"--param", "log_bucket=logs"}
+    // More environment for the CLI, e.g. AWS_ENDPOINT_URL_EFS for a service moto lacks.
+    std::map<std::string, std::string> env{};
 };
 
 // One python3 for every snippet of the test process (tests/fix/boto_runner.py): a new python3
@@ -91,6 +94,7 @@ class FixCli {
         std::filesystem::remove_all(dir_, ec);
     }
     const std::string& endpoint() const { return endpoint_; }
+    void set_env(const std::string& key, const std::string& value) { env_[key] = value; }
 
     // dspm-audit fix ISMS-P --all --only CODE --region R ... --format json: the parsed answer.
     boost::json::object fix(const FixCase& c, std::vector<std::string> extra, int want_rc = 0) {
@@ -141,6 +145,8 @@ inline void check_fix_case(const FixCase& given) {
     SCOPED_TRACE(given.code + " " + given.resource);
     Moto::instance().reset();
     FixCli cli;
+    for (const auto& [key, value] : given.env)
+        cli.set_env(key, value);
     run_python(cli.endpoint(), given.seed);
     const std::string seeded = run_python(cli.endpoint(), given.state);
 

@@ -411,9 +411,9 @@ TEST(KeysFixEcrScanOnPush, UndoPutsBackTheFlagReadBefore) {
     EXPECT_FALSE(fixer_of("6.0-03").undo(denied, failing("web", "eu-west-1")));
 }
 
-// No end-to-end case: moto's BatchGetRepositoryScanningConfiguration answers the registry's
-// rules only (scanFrequency MANUAL for a BASIC registry without rules) and never the repository's
-// scanOnPush flag, so the check's re-read after the write stays NON_COMPLIANT there.
+// End to end: GapsFix.EcrScanOnPushEndToEnd. moto's BatchGetRepositoryScanningConfiguration
+// answers the registry's rules only (scanFrequency MANUAL for a BASIC registry without rules) and
+// never the repository's scanOnPush flag, so the check's re-read there stays NON_COMPLIANT.
 
 // ---- 6.0-07 ECR immutable tags ----
 

@@ -235,7 +235,7 @@ TEST(StorageFixDynamoDbPitr, EndToEndOnMoto) {
          "['PointInTimeRecoveryStatus'])\n"});
 }
 
-// ---- 9.0-06 EFS backup policy (moto has no PutBackupPolicy: requests and undo only) ----
+// ---- 9.0-06 EFS backup policy (moto has no PutBackupPolicy: end to end in GapsFix.Efs*) ----
 
 TEST(StorageFixEfsBackupPolicy, PlansPutBackupPolicyEnabled) {
     const auto plan = fixer_of("9.0-06").plan(failing("fs-0123456789abcdef0", "eu-west-1"));
