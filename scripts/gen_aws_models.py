@@ -35,6 +35,8 @@ OPERATIONS = {
     "organizations": ["DescribeOrganization", "ListRoots", "ListPolicies", "ListTargetsForPolicy",
                       "ListPoliciesForTarget", "DescribePolicy", "ListAccounts",
                       "ListOrganizationalUnitsForParent", "CreateOrganization"],
+    # The mutelist's tags selectors: the tags of the audited regions' resources, by ARN.
+    "resourcegroupstaggingapi": ["GetResources"],
     "sso-admin": ["ListInstances", "ListPermissionSets", "DescribePermissionSet",
                   "ListManagedPoliciesInPermissionSet", "GetInlinePolicyForPermissionSet", "GetPermissionsBoundaryForPermissionSet",
                   "ListAccountAssignments", "ListCustomerManagedPolicyReferencesInPermissionSet"],

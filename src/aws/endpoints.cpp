@@ -20,7 +20,7 @@ constexpr ServiceId service_ids[] = {
     {"elb", "ELASTIC_LOAD_BALANCING"}, {"logs", "CLOUDWATCH_LOGS"},
     {"s3control", "S3_CONTROL"},       {"secretsmanager", "SECRETS_MANAGER"},
     {"apigateway", "API_GATEWAY"},     {"stepfunctions", "SFN"},
-    {"events", "EVENTBRIDGE"},
+    {"events", "EVENTBRIDGE"},         {"resourcegroupstaggingapi", "RESOURCE_GROUPS_TAGGING_API"},
 };
 
 std::string env_value(const EnvLookup& env, const std::string& name) {

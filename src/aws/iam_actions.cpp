@@ -161,6 +161,7 @@ constexpr IamActionEntry table[] = {
     {"rds", "DescribeDBInstances", "rds:DescribeDBInstances"},
     {"rds", "DescribeDBSnapshots", "rds:DescribeDBSnapshots"},
     {"redshift", "DescribeClusters", "redshift:DescribeClusters"},
+    {"resourcegroupstaggingapi", "GetResources", "tag:GetResources"},
     {"redshift", "DescribeLoggingStatus", "redshift:DescribeLoggingStatus"},
     {"route53resolver", "ListFirewallRuleGroupAssociations",
      "route53resolver:ListFirewallRuleGroupAssociations"},

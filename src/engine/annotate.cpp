@@ -129,12 +129,17 @@ std::string fill_fix(std::string_view cli_fix, std::string_view placeholder,
 }
 
 std::size_t apply_mutes(MappingResult& result, const mutelist::Mutelist& mutes,
-                        std::string_view today) {
+                        std::string_view today,
+                        const std::map<std::string, mutelist::Tags>* tags_by_arn) {
     std::size_t muted = 0;
     std::vector<Status> kept;
     for (auto& e : result.evaluations) {
+        const mutelist::Tags* tags = nullptr;
+        if (tags_by_arn != nullptr && !e.resource_arn.empty())
+            if (auto it = tags_by_arn->find(e.resource_arn); it != tags_by_arn->end())
+                tags = &it->second;
         const auto* entry = mutes.match(e.account, e.region, result.mapping_code, e.resource_id,
-                                        e.resource_arn, today);
+                                        e.resource_arn, today, tags);
         if (entry == nullptr) {
             kept.push_back(e.status);
             continue;

@@ -2,6 +2,7 @@
 // What a reader of a result needs beside the verdict, added once after each check: severity,
 // what is checked, how to fix it (with the failing resource's own values), and the resource's
 // ARN. Checks stay about evidence; the catalog and this room say how to present it.
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -20,8 +21,10 @@ void annotate(MappingResult& result, const checks::CheckInfo& info,
 // Marks the evaluations an entry of the mutelist accepts (on `today`, YYYY-MM-DD) and rolls the
 // mapping up without them: NON_COMPLIANT only for findings nobody accepted; SKIPPED with a reason
 // when every evaluation is muted (an accepted risk is not compliance). Returns how many it muted.
+// tags_by_arn: the resources' tags by ARN when an entry selects by tags (null: not read).
 std::size_t apply_mutes(MappingResult& result, const mutelist::Mutelist& mutes,
-                        std::string_view today);
+                        std::string_view today,
+                        const std::map<std::string, mutelist::Tags>* tags_by_arn = nullptr);
 
 // The ARN of the resource an evaluation judged, or "" when its id names no resource with one
 // (a region, the account, "*", a name whose ARN needs more than the id, such as an MSK cluster).

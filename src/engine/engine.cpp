@@ -124,6 +124,35 @@ void add_unlisted_regions(MappingResult& result, const checks::Check& check,
     result.status = result.counts().rolled_up();
 }
 
+// The tags of the audited regions' resources by ARN, for the mutelist's tags selectors: one
+// paged GetResources per region (it answers every taggable service's resources at once). A
+// region that cannot be read is said; its resources then match no entry that selects by tags.
+std::map<std::string, mutelist::Tags> read_resource_tags(inventory::Facts& facts,
+                                                         const std::vector<std::string>& regions,
+                                                         std::vector<std::string>& warnings) {
+    std::map<std::string, mutelist::Tags> out;
+    for (const auto& region : regions) {
+        auto doc = facts.aws_all_pages("resourcegroupstaggingapi", "GetResources", {}, region);
+        if (!doc) {
+            warnings.push_back("mutelist: the resource tags of " + region + " could not be read (" +
+                               doc.error().code + ", " + doc.error().iam_action +
+                               "): entries selecting by tags mute nothing there");
+            continue;
+        }
+        const auto* list = checks::at_path(*doc, "ResourceTagMappingList");
+        if (list == nullptr || !list->is_array()) continue;
+        for (const auto& mapping : list->as_array()) {
+            const std::string arn = checks::string_at(mapping, "ResourceARN");
+            if (arn.empty()) continue;
+            auto& tags = out[arn];
+            if (const auto* t = checks::at_path(mapping, "Tags"); t != nullptr && t->is_array())
+                for (const auto& kv : t->as_array())
+                    tags[checks::string_at(kv, "Key")] = checks::string_at(kv, "Value");
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 StatusCounts RequirementResult::counts() const {
@@ -476,6 +505,13 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     scope.global_region = aws::global_region_of(settings_.aws_region);
     summary.account = scope.account;
     summary.regions = scope.regions;
+    // Read before any result is muted, so every check sees the same tags.
+    std::map<std::string, mutelist::Tags> tags_by_arn;
+    const std::map<std::string, mutelist::Tags>* resource_tags = nullptr;
+    if (options_.mutelist && options_.mutelist->needs_tags() && !codes.empty()) {
+        tags_by_arn = read_resource_tags(*facts, scope.regions, summary.warnings);
+        resource_tags = &tags_by_arn;
+    }
 
     // Requirements finish when the last of their checks does; they are reported in that order.
     std::mutex mutex;
@@ -569,7 +605,8 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                 if (regions_unlisted)
                     add_unlisted_regions(result, *check, *regions_unlisted, scope);
                 annotate(result, check->info(), mapping_of(plan, code));
-                if (options_.mutelist) muted += apply_mutes(result, *options_.mutelist, today);
+                if (options_.mutelist)
+                    muted += apply_mutes(result, *options_.mutelist, today, resource_tags);
                 done_checks[code] = std::make_shared<const MappingResult>(std::move(result));
                 sequential_reads += fresh->aws_reads();
             }
@@ -603,7 +640,8 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                     add_unlisted_regions(result, *check, *regions_unlisted, scope);
             }
             annotate(result, check->info(), mapping_of(plan, codes[i]));
-            if (options_.mutelist) muted += apply_mutes(result, *options_.mutelist, today);
+            if (options_.mutelist)
+                muted += apply_mutes(result, *options_.mutelist, today, resource_tags);
             std::lock_guard lock(mutex);
             done_checks[codes[i]] = std::make_shared<const MappingResult>(std::move(result));
             publish_ready();

@@ -109,16 +109,28 @@ Expected<Mutelist, std::string> Mutelist::parse(std::string_view text, std::stri
             const auto key = kv.first.as<std::string>();
             if (!known.contains(key))
                 return unexpected(at_line(source, kv.first.Mark()) + ": unknown key `" + key +
-                                  "` (id, account, region, code, resource, reason, approved_by, "
-                                  "expires)");
+                                  "` (id, account, region, code, resource, tags, reason, "
+                                  "approved_by, expires)");
         }
-        // Evaluations carry no resource tags yet: an entry that relies on them would never
-        // match, and a suppression that silently does nothing is worse than a refusal.
-        if (node["tags"])
-            return unexpected(at_line(source, node["tags"].Mark()) +
-                              ": tags: not supported yet (results carry no resource tags); "
-                              "select by account, region, code and resource");
         Entry e;
+        if (const auto tags = node["tags"]) {
+            if (!tags.IsMap() || tags.size() == 0)
+                return unexpected(at_line(source, tags.Mark()) +
+                                  ": tags: a map of tag key to a value or a list of values");
+            for (const auto& kv : tags) {
+                if (!kv.first.IsScalar() || kv.first.as<std::string>().empty())
+                    return unexpected(at_line(source, kv.first.Mark()) +
+                                      ": tags: a key must be a non-empty name");
+                const auto key = kv.first.as<std::string>();
+                YAML::Node holder;
+                holder["v"] = kv.second;
+                auto values = selector(holder, source, "v");
+                if (!values || values->empty())
+                    return unexpected(at_line(source, kv.second.Mark()) + ": tags: " + key +
+                                      ": a value or a list of values (globs)");
+                e.tags.emplace_back(key, std::move(*values));
+            }
+        }
         e.line = node.Mark().line + 1;
         e.id = node["id"] && node["id"].IsScalar() ? node["id"].as<std::string>()
                                                    : "line " + std::to_string(e.line);
@@ -141,10 +153,11 @@ Expected<Mutelist, std::string> Mutelist::parse(std::string_view text, std::stri
                 return unexpected(at_line(source, node["expires"].Mark()) +
                                   ": expires: a date YYYY-MM-DD");
         }
-        if (e.accounts.empty() && e.regions.empty() && e.codes.empty() && e.resources.empty())
+        if (e.accounts.empty() && e.regions.empty() && e.codes.empty() && e.resources.empty() &&
+            e.tags.empty())
             return unexpected(where +
                               ": an entry needs at least one of account, region, code, "
-                              "resource (it would mute everything)");
+                              "resource, tags (it would mute everything)");
         list.entries_.push_back(std::move(e));
     }
     return list;
@@ -161,7 +174,17 @@ Expected<Mutelist, std::string> Mutelist::load_file(const std::string& path) {
 
 const Entry* Mutelist::match(std::string_view account, std::string_view region,
                              std::string_view code, std::string_view resource_id,
-                             std::string_view resource_arn, std::string_view today) const {
+                             std::string_view resource_arn, std::string_view today,
+                             const Tags* tags) const {
+    const auto tags_match = [tags](const Entry& e) {
+        if (e.tags.empty()) return true;
+        if (tags == nullptr) return false;
+        for (const auto& [key, values] : e.tags) {
+            const auto it = tags->find(key);
+            if (it == tags->end() || !any_match(values, it->second)) return false;
+        }
+        return true;
+    };
     for (const auto& e : entries_) {
         if (!e.expires.empty() && e.expires < today) continue;
         if (!any_match(e.accounts, account) || !any_match(e.regions, region) ||
@@ -170,9 +193,16 @@ const Entry* Mutelist::match(std::string_view account, std::string_view region,
         if (!e.resources.empty() && !any_match(e.resources, resource_id) &&
             (resource_arn.empty() || !any_match(e.resources, resource_arn)))
             continue;
+        if (!tags_match(e)) continue;
         return &e;
     }
     return nullptr;
+}
+
+bool Mutelist::needs_tags() const {
+    for (const auto& e : entries_)
+        if (!e.tags.empty()) return true;
+    return false;
 }
 
 std::vector<const Entry*> Mutelist::expired(std::string_view today) const {

@@ -73,6 +73,39 @@ TEST(Mutelist, JsonIsAcceptedToo) {
     EXPECT_NE(list->match("1", "r", "2.0-01", "x", "", "2026-01-01"), nullptr);
 }
 
+// Tags selectors: every key listed must be on the resource with a value one of its globs
+// matches; a resource whose tags are not known (null) matches no entry that selects by tags.
+TEST(Mutelist, TagsSelectEveryKeyAndUnknownTagsMatchNothing) {
+    auto list = Mutelist::parse(R"(mutes:
+  - id: sandbox
+    tags:
+      env: [dev, "sandbox-*"]
+      owner: "team-?"
+    reason: disposable environments
+    approved_by: ciso@example.com
+  - id: plain
+    code: "2.0-01"
+    reason: r
+    approved_by: a
+)",
+                                "mutes.yaml");
+    ASSERT_TRUE(list) << list.error();
+    EXPECT_TRUE(list->needs_tags());
+    ASSERT_EQ(list->entries()[0].tags.size(), 2u);
+    const Tags dev{{"env", "sandbox-3"}, {"owner", "team-a"}, {"cost", "x"}};
+    const auto* e = list->match("1", "r", "8.0-01", "sg-1", "arn:x", "2026-12-02", &dev);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->id, "sandbox");
+    const Tags prod{{"env", "prod"}, {"owner", "team-a"}};
+    EXPECT_EQ(list->match("1", "r", "8.0-01", "sg-1", "arn:x", "2026-12-02", &prod), nullptr);
+    const Tags no_owner{{"env", "dev"}};
+    EXPECT_EQ(list->match("1", "r", "8.0-01", "sg-1", "arn:x", "2026-12-02", &no_owner), nullptr);
+    EXPECT_EQ(list->match("1", "r", "8.0-01", "sg-1", "arn:x", "2026-12-02", nullptr), nullptr);
+    // Entries without tags match as before, with or without known tags.
+    EXPECT_EQ(list->match("1", "r", "2.0-01", "b", "", "2026-12-02", &prod)->id, "plain");
+    EXPECT_FALSE(Mutelist::parse(kList, "mutes.yaml")->needs_tags());
+}
+
 TEST(Mutelist, RefusesNamingTheLine) {
     const std::pair<const char*, const char*> cases[] = {
         {"mutes:\n  - code: 2.0-01\n    approved_by: a\n", "m.yaml:2: reason is required"},
@@ -82,8 +115,15 @@ TEST(Mutelist, RefusesNamingTheLine) {
         {"mutes:\n  - code: x\n    reason: r\n    approved_by: a\n    resorce: b\n",
          "m.yaml:5: unknown key `resorce`"},
         {"mutes:\n  - reason: r\n    approved_by: a\n", "it would mute everything"},
-        {"mutes:\n  - code: x\n    tags: {env: dev}\n    reason: r\n    approved_by: a\n",
-         "m.yaml:3: tags: not supported yet"},
+        {"mutes:\n  - code: x\n    tags: [env, dev]\n    reason: r\n    approved_by: a\n",
+         "m.yaml:3: tags: a map of tag key"},
+        {"mutes:\n  - code: x\n    tags: {}\n    reason: r\n    approved_by: a\n",
+         "m.yaml:3: tags: a map of tag key"},
+        {"mutes:\n  - code: x\n    tags:\n      env: {a: b}\n    reason: r\n    approved_by: a\n",
+         "m.yaml:4: tags: env: a value or a list of values"},
+        {"mutes:\n  - code: x\n    tags:\n      env: [dev, [x]]\n    reason: r\n    approved_by: "
+         "a\n",
+         "m.yaml:4: tags: env: a value or a list of values"},
         {"mutes:\n  - code: [x, {a: b}]\n    reason: r\n    approved_by: a\n",
          "m.yaml:2: code: each item is a string"},
         {"mutes: [\n", "m.yaml:"},

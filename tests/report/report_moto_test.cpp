@@ -317,4 +317,59 @@ TEST(Mutelist, AcceptedFindingsLeaveTheRollUpAndShowApart) {
     fs::remove_all(dir);
 }
 
+// A tags selector: the run reads the resources' tags (tag:GetResources, once per region) and
+// mutes the bucket whose tags match, not its untagged neighbour of the same code.
+TEST(Mutelist, TagsMuteTheTaggedResourceOnly) {
+    auto& moto = dspm::test::Moto::instance();
+    moto.reset();
+    std::string out;
+    ASSERT_EQ(dspm::test::run_shell("python3 " DSPM_SOURCE_DIR "/scripts/seed_demo.py " +
+                                        moto.endpoint() + " us-east-1 2>&1",
+                                    &out),
+              0)
+        << out;
+    ASSERT_EQ(dspm::test::run_shell(
+                  "python3 -c \"import boto3; boto3.client('s3', region_name='us-east-1', "
+                  "endpoint_url='" +
+                      moto.endpoint() +
+                      "', aws_access_key_id='testing', aws_secret_access_key='testing')"
+                      ".put_bucket_tagging(Bucket='demo-web-aes256', Tagging={'TagSet': [{'Key': "
+                      "'env', 'Value': 'legacy-web'}, {'Key': 'owner', 'Value': 'web'}]})\" 2>&1",
+                  &out),
+              0)
+        << out;
+    const fs::path dir =
+        fs::temp_directory_path() / ("dspm-tag-mutes-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "mutes.yaml") << "mutes:\n"
+                                         "  - id: legacy-by-tag\n"
+                                         "    code: \"2.0-01\"\n"
+                                         "    tags: {env: \"legacy-*\", owner: web}\n"
+                                         "    reason: static site, no personal data\n"
+                                         "    approved_by: ciso@example.com\n";
+    auto env = clean_env(dspm::test::moto_env(moto.endpoint()));
+    env["AUDIT_MUTELIST"] = (dir / "mutes.yaml").string();
+    dspm::test::Process p(
+        {DSPM_BINARY, "audit", "ISMS-P", "2.7.1", "--output", (dir / "r.json").string()}, env,
+        dir.string());
+    p.wait(90s);
+    auto doc = json::parse(read(dir / "r.json")).as_object();
+    const json::object* s3 = nullptr;
+    for (const auto& m : doc.at("results").as_array())
+        if (m.at("mapping_code") == "2.0-01") s3 = &m.as_object();
+    ASSERT_NE(s3, nullptr);
+    EXPECT_EQ(s3->at("muted").to_number<int>(), 1);
+    EXPECT_EQ(s3->at("status"), "NON_COMPLIANT");  // demo-scratch-noconfig is not accepted
+    for (const auto& e : s3->at("evaluations").as_array()) {
+        const bool tagged = e.at("resource_id") == "demo-web-aes256";
+        EXPECT_EQ(e.as_object().contains("muted"), tagged) << e;
+        if (tagged) {
+            EXPECT_EQ(e.at("mute").at("id"), "legacy-by-tag");
+        }
+    }
+    for (const auto& w : doc.at("summary").at("warnings").as_array())
+        EXPECT_EQ(std::string(w.as_string()).find("mutelist:"), std::string::npos) << w;
+    fs::remove_all(dir);
+}
+
 }  // namespace
