@@ -9,11 +9,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -21,20 +24,43 @@
 namespace dspm::test {
 namespace fs = std::filesystem;
 
-unsigned short free_port() {
+namespace {
+// The low end of the kernel's ephemeral range (outgoing connections take their local port there).
+int ephemeral_low() {
+    std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+    int low = 32768, high = 60999;
+    if (in >> low >> high && low > 2048) return low;
+    return 32768;
+}
+
+bool can_bind(unsigned short port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return false;
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        throw std::runtime_error("free_port: bind failed");
-    }
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    addr.sin_port = htons(port);
+    const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     ::close(fd);
-    return ntohs(addr.sin_port);
+    return ok;
+}
+}  // namespace
+
+// Below the ephemeral range, at random: a port bind(0) hands out comes from the range the
+// thousands of outgoing connections of the suites also draw their local ports from, and one of
+// them took such a port between this answer and the server's bind ("Address already in use").
+unsigned short free_port() {
+    static std::mutex mutex;
+    static std::mt19937 random(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
+    const int high = ephemeral_low() - 1;
+    const int low = std::max(1024, high - 16000);
+    std::lock_guard lock(mutex);
+    std::uniform_int_distribution<int> pick(low, high);
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        const auto port = static_cast<unsigned short>(pick(random));
+        if (can_bind(port)) return port;
+    }
+    throw std::runtime_error("free_port: no free port below the ephemeral range");
 }
 
 std::optional<std::string> shared_dir() {
