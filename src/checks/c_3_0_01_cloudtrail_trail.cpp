@@ -159,16 +159,13 @@ class CloudTrailFixer final : public Fixer {
         // Before CreateTrail: a trail of that name already there is not ours to delete later.
         auto existing = aws.call("cloudtrail", "GetTrail", {{"Name", kTrailName}}, {region});
         if (existing) {
-            aws::AwsError e;
-            e.kind = aws::ErrorKind::invalid_request;
-            e.service = "cloudtrail";
-            e.operation = "GetTrail";
-            e.code = "TrailAlreadyExistsException";
-            e.message = std::string("a trail named ") + kTrailName + " exists in " + region +
-                        " already: nothing written (its undo would delete a trail this fix did "
-                        "not create)";
-            e.region = region;
-            return unexpected(std::move(e));
+            return unexpected(fix_refusal(
+                aws::ErrorKind::invalid_request, "cloudtrail", "GetTrail",
+                "TrailAlreadyExistsException",
+                std::string("a trail named ") + kTrailName + " exists in " + region +
+                    " already: nothing written (its undo would delete a trail this fix did "
+                    "not create)",
+                region));
         }
         if (!is_error_code(existing.error(), "TrailNotFoundException"))
             return unexpected(existing.error());

@@ -24,13 +24,16 @@ namespace {
 constexpr const char* kRecorderName = "default";
 constexpr const char* kChannelName = "default";
 
-// arn:aws:iam::123456789012:role/NAME (a path allowed): what Config assumes to read resources.
+// arn:PARTITION:iam::123456789012:role/NAME (a path allowed; aws, aws-cn, aws-us-gov): what
+// Config assumes to read resources.
 bool role_arn(const std::string& arn) {
-    static const std::string prefix = "arn:aws:iam::";
-    if (arn.rfind(prefix, 0) != 0 || arn.size() > 2048) return false;
-    const auto account_end = arn.find(':', prefix.size());
-    if (account_end != prefix.size() + 12) return false;
-    for (std::size_t i = prefix.size(); i < account_end; ++i)
+    std::size_t start = 0;
+    for (const char* prefix : {"arn:aws:iam::", "arn:aws-cn:iam::", "arn:aws-us-gov:iam::"})
+        if (arn.rfind(prefix, 0) == 0) start = std::string_view(prefix).size();
+    if (start == 0 || arn.size() > 2048) return false;
+    const auto account_end = arn.find(':', start);
+    if (account_end != start + 12) return false;
+    for (std::size_t i = start; i < account_end; ++i)
         if (!std::isdigit(static_cast<unsigned char>(arn[i]))) return false;
     const std::string rest = arn.substr(account_end + 1);
     if (rest.rfind("role/", 0) != 0 || rest.size() == 5) return false;
@@ -122,17 +125,13 @@ class ConfigRecorderFixer final : public Fixer {
         auto channels = aws.call("config", "DescribeDeliveryChannels", {}, {region});
         if (!channels) return unexpected(channels.error());
         if (const auto& list = detection::array_at(*channels, "DeliveryChannels"); !list.empty()) {
-            aws::AwsError e;
-            e.kind = aws::ErrorKind::invalid_request;
-            e.service = "config";
-            e.operation = "DescribeDeliveryChannels";
-            e.code = "DeliveryChannelExists";
-            e.message = "the delivery channel " + string_at(list.front(), "name") + " exists in " +
-                        region +
-                        " already: nothing written (the fix would take it over and its undo "
-                        "delete it); create the recorder by hand and keep that channel";
-            e.region = region;
-            return unexpected(std::move(e));
+            return unexpected(fix_refusal(
+                aws::ErrorKind::invalid_request, "config", "DescribeDeliveryChannels",
+                "DeliveryChannelExists",
+                "the delivery channel " + string_at(list.front(), "name") + " exists in " + region +
+                    " already: nothing written (the fix would take it over and its undo "
+                    "delete it); create the recorder by hand and keep that channel",
+                region));
         }
         return std::vector<FixCall>{
             {"config", "StopConfigurationRecorder", {{"ConfigurationRecorderName", kRecorderName}}},

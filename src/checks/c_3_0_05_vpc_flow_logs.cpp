@@ -104,16 +104,12 @@ class FlowLogsFixer final : public Fixer {
                 if (const auto id = string_at(fl, "FlowLogId"); !id.empty())
                     ids.push_back(json::value(id));
             if (ids.empty()) {
-                aws::AwsError e;
-                e.kind = aws::ErrorKind::not_found;
-                e.service = "ec2";
-                e.operation = "DescribeFlowLogs";
-                e.code = "InvalidFlowLogId.NotFound";
-                e.message = "no flow log of " + failing.resource_id + " tagged " + kFixTag +
-                            " in " + region + ": the flow log this fix created is gone";
-                e.iam_action = "ec2:DescribeFlowLogs";
-                e.region = region;
-                return unexpected(std::move(e));
+                return unexpected(fix_refusal(aws::ErrorKind::not_found, "ec2", "DescribeFlowLogs",
+                                              "InvalidFlowLogId.NotFound",
+                                              "no flow log of " + failing.resource_id + " tagged " +
+                                                  kFixTag + " in " + region +
+                                                  ": the flow log this fix created is gone",
+                                              region, "ec2:DescribeFlowLogs"));
             }
             c.params["FlowLogIds"] = std::move(ids);
         }

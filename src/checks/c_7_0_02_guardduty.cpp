@@ -67,16 +67,11 @@ class GuardDutyFixer final : public Fixer {
                     found = std::string(d.as_string());
             }
             if (found.empty()) {
-                aws::AwsError e;
-                e.kind = aws::ErrorKind::not_found;
-                e.service = "guardduty";
-                e.operation = "ListDetectors";
-                e.code = "DetectorNotFound";
-                e.message = std::string("no detector tagged ") + kFixTag + " in " + region +
-                            ": the detector this fix created is gone, nothing to delete";
-                e.iam_action = "guardduty:ListDetectors";
-                e.region = region;
-                return unexpected(std::move(e));
+                return unexpected(fix_refusal(
+                    aws::ErrorKind::not_found, "guardduty", "ListDetectors", "DetectorNotFound",
+                    std::string("no detector tagged ") + kFixTag + " in " + region +
+                        ": the detector this fix created is gone, nothing to delete",
+                    region, "guardduty:ListDetectors"));
             }
             c.params["DetectorId"] = found;
         }

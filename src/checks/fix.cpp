@@ -10,6 +10,20 @@ std::string fix_region(const engine::Evaluation& e, const aws::AwsClient& aws) {
     return e.region;
 }
 
+aws::AwsError fix_refusal(aws::ErrorKind kind, std::string service, std::string operation,
+                          std::string code, std::string message, std::string region,
+                          std::string iam_action) {
+    aws::AwsError e;
+    e.kind = kind;
+    e.service = std::move(service);
+    e.operation = std::move(operation);
+    e.code = std::move(code);
+    e.message = std::move(message);
+    e.region = std::move(region);
+    e.iam_action = std::move(iam_action);
+    return e;
+}
+
 std::string bucket_name_problem(const std::string& name) {
     const auto bad = [&](std::string_view why) {
         std::string text = "'";

@@ -71,6 +71,13 @@ class Fixer {
 // whose evaluations say "global".
 std::string fix_region(const engine::Evaluation& e, const aws::AwsClient& aws);
 
+// A fixer stopping an action before any write (a state that makes the write unsafe, or the
+// resource an undo must delete is gone), in the shape of the read that found it, so the flow
+// reports it as it reports a failed read: nothing written, and why.
+aws::AwsError fix_refusal(aws::ErrorKind kind, std::string service, std::string operation,
+                          std::string code, std::string message, std::string region,
+                          std::string iam_action = {});
+
 // An operator's bucket name (log_bucket, trail_bucket) before it goes into a write: S3's rules
 // for names of buckets created since 2018 (3-63 of a-z 0-9 . -, a letter or digit at each end,
 // no "..", not an IP address). The answer is the reason it is refused, empty when it is fine.

@@ -337,6 +337,13 @@ TEST(ConfigRecorderFix, NoRecorderNeedsTheRoleAndTheBucket) {
         ASSERT_FALSE(refused) << bad;
         EXPECT_NE(refused.error().find("config_role"), std::string::npos) << refused.error();
     }
+    // Roles of the other partitions are roles too; a made-up partition is not.
+    EXPECT_TRUE(fixer_of("3.0-03").plan_with(
+        e, {{"config_role", "arn:aws-cn:iam::123456789012:role/config"},
+            {"config_bucket", "config-logs"}}));
+    EXPECT_FALSE(fixer_of("3.0-03").plan_with(
+        e, {{"config_role", "arn:aws-moon:iam::123456789012:role/config"},
+            {"config_bucket", "config-logs"}}));
 }
 
 TEST(ConfigRecorderFix, NoRecorderCreatesRecorderAndChannelThenStarts) {
