@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git curl python3 python3-pip
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libboost-context1.81-dev  # the audit's tasks (src/exec) switch stacks with Boost.Context
   libcurl4-openssl-dev libssl-dev libpugixml-dev libsqlite3-dev
   libpq-dev postgresql  # the run store's PostgreSQL engine; its tests start a real server
   libcli11-dev libspdlog-dev libfmt-dev

@@ -28,6 +28,7 @@
 #include "aws/sigv4.hpp"
 #include "aws/sso.hpp"
 #include "common/log.hpp"
+#include "exec/loop.hpp"
 
 extern char** environ;  // the child of credential_process inherits it, as in botocore
 
@@ -529,7 +530,7 @@ Expected<std::string, AwsError> run_credential_process(const std::string& comman
             return unexpected(make_error(ErrorKind::no_credentials,
                                          program + ": waitpid: " + std::strerror(errno)));
         if (std::chrono::steady_clock::now() >= deadline) return timed_out();
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        exec::sleep_for(std::chrono::milliseconds(5));
     }
     guard.reaped();
     if (WIFSIGNALED(status))

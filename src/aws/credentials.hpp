@@ -16,6 +16,7 @@
 
 #include "aws/error.hpp"
 #include "common/expected.hpp"
+#include "exec/loop.hpp"
 #include "net/http_client.hpp"
 
 namespace dspm::aws {
@@ -66,7 +67,9 @@ class CredentialsProvider {
     std::chrono::system_clock::time_point now() const;
 
     CredentialsOptions options_;
-    std::mutex mutex_;
+    // Held while the chain resolves, which may call STS, SSO or IMDS: an exec::Mutex, so that the
+    // other tasks of a loop wait as tasks instead of blocking the thread the resolver needs.
+    exec::Mutex mutex_;
     std::optional<Credentials> cached_;
     // After a failed refresh with valid cached credentials: no new attempt before this.
     std::chrono::system_clock::time_point next_refresh_{};

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <thread>
 
+#include "exec/loop.hpp"
+
 namespace dspm::aws {
 
 bool is_throttling_code(std::string_view code) {
@@ -112,7 +114,7 @@ void RetryPolicy::sleep(std::chrono::milliseconds d) const {
     if (config_.sleeper) {
         config_.sleeper(d);
     } else if (d.count() > 0) {
-        std::this_thread::sleep_for(d);
+        exec::sleep_for(d);  // a task suspends; a thread sleeps
     }
 }
 
@@ -187,7 +189,7 @@ void RateLimiter::acquire(const std::string& key, const Sleeper& sleeper) {
         if (sleeper) {
             sleeper(ms);
         } else {
-            std::this_thread::sleep_for(ms);
+            exec::sleep_for(ms);
         }
     }
 }

@@ -41,7 +41,7 @@ struct RetryConfig {
     int quota_capacity = 500;
     int retry_cost = 5;
     int timeout_retry_cost = 10;
-    Sleeper sleeper;  // default: std::this_thread::sleep_for
+    Sleeper sleeper;  // default: exec::sleep_for (a task suspends, a thread sleeps)
 };
 
 // The standard mode's retry quota: a token bucket shared by the calls to one service in one

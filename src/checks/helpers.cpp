@@ -4,6 +4,7 @@
 #include <exception>
 #include <mutex>
 
+#include "exec/loop.hpp"
 #include "inventory/collector_rows.hpp"
 
 namespace dspm::checks {
@@ -116,31 +117,7 @@ std::string string_at(const json::value& doc, std::string_view path) {
 }
 
 void parallel_for(std::size_t n, std::size_t width, const std::function<void(std::size_t)>& fn) {
-    width = std::max<std::size_t>(1, std::min(width, n));
-    if (width <= 1) {
-        for (std::size_t i = 0; i < n; ++i)
-            fn(i);
-        return;
-    }
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto worker = [&] {
-        for (std::size_t i = next++; i < n; i = next++) {
-            try {
-                fn(i);
-            } catch (...) {
-                std::lock_guard lock(failure_mutex);
-                if (!failure) failure = std::current_exception();
-            }
-        }
-    };
-    std::vector<std::jthread> threads;
-    threads.reserve(width);
-    for (std::size_t t = 0; t < width; ++t)
-        threads.emplace_back(worker);
-    threads.clear();
-    if (failure) std::rethrow_exception(failure);
+    exec::for_each(n, width, fn);
 }
 
 std::string indexed(std::string_view prefix, std::size_t i, std::string_view suffix) {

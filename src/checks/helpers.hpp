@@ -50,7 +50,9 @@ engine::MappingResult finish(const CheckInfo& info, std::vector<engine::Evaluati
 const boost::json::value* at_path(const boost::json::value& doc, std::string_view path);
 std::string string_at(const boost::json::value& doc, std::string_view path);
 
-// Runs fn(i) for i in [0, n) on up to `width` threads; fn must be thread-safe.
+// Runs fn(i) for i in [0, n), up to `width` at once, as tasks of the run's loop (exec::for_each):
+// a read inside fn suspends its call, so `width` reads are in flight without a thread each. The
+// calls interleave at their waits; fn must not hold a std::mutex across a read.
 void parallel_for(std::size_t n, std::size_t width, const std::function<void(std::size_t)>& fn);
 
 // prefix + "[" + i + "]" + suffix, built piecewise (GCC 12 -Wrestrict false positive on

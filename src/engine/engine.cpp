@@ -3,11 +3,9 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <exception>
-#include <future>
 #include <mutex>
 #include <set>
 #include <string_view>
-#include <thread>
 #include <utility>
 
 #include "aws/client.hpp"
@@ -18,6 +16,7 @@
 #include "checks/helpers.hpp"
 #include "common/log.hpp"
 #include "engine/annotate.hpp"
+#include "exec/loop.hpp"
 #include "inventory/facts.hpp"
 #include "net/redact.hpp"
 
@@ -324,31 +323,6 @@ MappingResult failed_result(const checks::Check& check, const std::string& why) 
     return r;
 }
 
-// The threads of checks that ran past their timeout. Their reads not yet started fail from the
-// timeout on; the run joins them before it returns, so no thread of a finished run calls AWS.
-class Stragglers {
-  public:
-    void add(std::jthread thread) {
-        std::lock_guard lock(mutex_);
-        threads_.push_back(std::move(thread));
-    }
-    void join_all() {
-        std::vector<std::jthread> threads;
-        {
-            std::lock_guard lock(mutex_);
-            threads.swap(threads_);
-        }
-        if (!threads.empty())
-            log::info("waiting for timed-out checks to end their reads in flight",
-                      {{"checks", threads.size()}});
-        threads.clear();  // joins
-    }
-
-  private:
-    std::mutex mutex_;
-    std::vector<std::jthread> threads_;
-};
-
 // The fact caches of one run that a cancellation must reach: the run's own, and in sequential
 // mode the fresh one of the check running.
 class RunCaches {
@@ -371,33 +345,39 @@ class RunCaches {
     std::vector<std::weak_ptr<inventory::CachedFacts>> caches_;
 };
 
-// Runs one check on its own thread so that a check stuck past the timeout does not hold its pool
-// slot. Past the timeout its result is final: its own reads not yet started fail at once (those
-// it shares with checks still running go on for them) and its thread is joined at the run's end.
+// Runs one check as its own task, so that a check stuck past the timeout does not hold its
+// worker. Past the timeout its result is final: its own reads not yet started fail at once (those
+// it shares with checks still running go on for them), and the run's loop ends only when its task
+// has, so no task of a finished run calls AWS. Precondition: called from a task.
 MappingResult run_with_timeout(const checks::Check& check,
                                std::shared_ptr<inventory::CachedFacts> facts,
-                               const checks::CheckScope& scope, std::chrono::milliseconds timeout,
-                               Stragglers& stragglers) {
+                               const checks::CheckScope& scope, std::chrono::milliseconds timeout) {
     auto view = std::make_shared<inventory::CheckFacts>(std::move(facts));
-    std::promise<MappingResult> promise;
-    auto future = promise.get_future();
-    std::jthread thread([view, scope, &check, promise = std::move(promise)]() mutable {
+    struct Outcome {
+        exec::Event done;
+        MappingResult result;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    exec::spawn([view, scope, &check, outcome] {
         try {
-            promise.set_value(check.run(*view, scope));
+            outcome->result = check.run(*view, scope);
         } catch (const std::exception& e) {
             log::error("check failed", {{"code", check.info().code}, {"error", e.what()}});
-            promise.set_value(failed_result(check, std::string("check failed: ") + e.what()));
+            outcome->result = failed_result(check, std::string("check failed: ") + e.what());
         } catch (...) {
             log::error("check failed", {{"code", check.info().code}});
-            promise.set_value(failed_result(check, "check failed"));
+            outcome->result = failed_result(check, "check failed");
         }
+        outcome->done.set();
     });
-    if (future.wait_for(timeout) == std::future_status::timeout) {
+    // A timeout beyond a year is none (and would overflow the clock).
+    if (timeout.count() <= 0 || timeout > std::chrono::hours(24 * 366)) {
+        outcome->done.wait();
+    } else if (!outcome->done.wait_for(timeout)) {
         view->cancel();
-        stragglers.add(std::move(thread));
         return failed_result(check, "timeout after " + std::to_string(timeout.count()) + " ms");
     }
-    return future.get();  // the thread ends right after setting it; its destructor joins
+    return std::move(outcome->result);
 }
 
 }  // namespace
@@ -445,7 +425,6 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     };
     RunCaches caches;
     caches.add(facts);
-    Stragglers stragglers;
     // A cancel request (the client left) wakes the reads waiting for a slot instead of letting
     // them wait for the reads at AWS to end; the callback runs on the requesting thread.
     std::stop_callback on_cancel(options.cancel, [&caches] { caches.cancel(); });
@@ -581,45 +560,50 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
     std::size_t sequential_reads = 0;
     if (sequential) {
         // The baseline: requirements one after another, each re-running every check it names on
-        // a fresh cache, one call at a time. Nothing is shared between requirements.
-        for (std::size_t i = 0; i < total; ++i) {
-            const auto& req = plan.requirements[i];
-            std::set<std::string> ran;
-            for (const auto& code :
-                 req.auditable ? req.mapping_codes : std::vector<std::string>{}) {
-                const auto* check = checks::find_check(code);
-                if (check == nullptr || !ran.insert(code).second) continue;
-                if (stopped()) {
-                    cancelled = true;
-                    auto result = failed_result(*check, "cancelled");
+        // a fresh cache, one call at a time. Nothing is shared between requirements. One task
+        // runs it, so that each check can be timed out like in the parallel mode.
+        exec::Loop loop;
+        loop.spawn([&] {
+            for (std::size_t i = 0; i < total; ++i) {
+                const auto& req = plan.requirements[i];
+                std::set<std::string> ran;
+                for (const auto& code :
+                     req.auditable ? req.mapping_codes : std::vector<std::string>{}) {
+                    const auto* check = checks::find_check(code);
+                    if (check == nullptr || !ran.insert(code).second) continue;
+                    if (stopped()) {
+                        cancelled = true;
+                        auto result = failed_result(*check, "cancelled");
+                        annotate(result, check->info(), mapping_of(plan, code));
+                        done_checks[code] =
+                            std::make_shared<const MappingResult>(std::move(result));
+                        continue;
+                    }
+                    auto fresh = std::make_shared<inventory::CachedFacts>(aws_, collector_,
+                                                                          scope.account, 1);
+                    fresh->set_stop(options.stop);
+                    caches.add(fresh);
+                    auto result = run_with_timeout(*check, fresh, scope, options_.check_timeout);
+                    if (regions_unlisted)
+                        add_unlisted_regions(result, *check, *regions_unlisted, scope);
                     annotate(result, check->info(), mapping_of(plan, code));
+                    if (options_.mutelist)
+                        muted += apply_mutes(result, *options_.mutelist, today, resource_tags);
                     done_checks[code] = std::make_shared<const MappingResult>(std::move(result));
-                    continue;
+                    sequential_reads += fresh->aws_reads();
                 }
-                auto fresh =
-                    std::make_shared<inventory::CachedFacts>(aws_, collector_, scope.account, 1);
-                fresh->set_stop(options.stop);
-                caches.add(fresh);
-                auto result =
-                    run_with_timeout(*check, fresh, scope, options_.check_timeout, stragglers);
-                if (regions_unlisted)
-                    add_unlisted_regions(result, *check, *regions_unlisted, scope);
-                annotate(result, check->info(), mapping_of(plan, code));
-                if (options_.mutelist)
-                    muted += apply_mutes(result, *options_.mutelist, today, resource_tags);
-                done_checks[code] = std::make_shared<const MappingResult>(std::move(result));
-                sequential_reads += fresh->aws_reads();
-            }
-            finished[i] = build(i);
-            ++finished_count;
-            if (options.progress) {
-                try {
-                    options.progress(*finished[i], finished_count, total);
-                } catch (const std::exception& e) {
-                    log::warn("progress callback failed", {{"error", e.what()}});
+                finished[i] = build(i);
+                ++finished_count;
+                if (options.progress) {
+                    try {
+                        options.progress(*finished[i], finished_count, total);
+                    } catch (const std::exception& e) {
+                        log::warn("progress callback failed", {{"error", e.what()}});
+                    }
                 }
             }
-        }
+        });
+        loop.run();
         codes.clear();  // nothing left for the parallel pool below
     } else {
         std::lock_guard lock(mutex);
@@ -635,7 +619,7 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
                 cancelled = true;
                 result = failed_result(*check, "cancelled");
             } else {
-                result = run_with_timeout(*check, facts, scope, options_.check_timeout, stragglers);
+                result = run_with_timeout(*check, facts, scope, options_.check_timeout);
                 if (regions_unlisted)
                     add_unlisted_regions(result, *check, *regions_unlisted, scope);
             }
@@ -647,17 +631,23 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
             publish_ready();
         }
     };
+    // The checks are tasks of one loop on this thread: their reads wait as tasks, so the run
+    // keeps AUDIT_CONCURRENCY calls in flight without a thread per check or per call.
     const std::size_t width =
         std::max<std::size_t>(1, std::min(settings_.audit_concurrency, codes.size()));
-    {
-        std::vector<std::jthread> pool;
-        for (std::size_t t = 0; t < width && !codes.empty(); ++t)
-            pool.emplace_back(worker);
+    if (!codes.empty()) {
+        exec::Loop loop;
+        std::size_t workers_left = width;
+        for (std::size_t t = 0; t < width; ++t)
+            loop.spawn([&] {
+                worker();
+                // The answer is final: every read of the run not yet started fails from here
+                // on, and the tasks of timed-out checks end within the reads they have at AWS.
+                if (--workers_left == 0) caches.cancel();
+            });
+        loop.run();
     }
-    // The answer is final: every read of the run not yet started fails from here on, and the
-    // threads of timed-out checks end within the reads they have at AWS.
     caches.cancel();
-    stragglers.join_all();
 
     for (auto& f : finished) {
         if (f) run.results.push_back(std::move(*f));

@@ -45,33 +45,6 @@ void append_canonical(const json::value& v, std::string& out) {
     }
 }
 
-// Single-flight lookup: the first caller of a key runs `produce`; callers arriving while it runs
-// wait for the same shared_future instead of repeating the read.
-template <class T, class Produce>
-T single_flight(std::mutex& mutex, std::map<std::string, std::shared_future<T>>& cache,
-                const std::string& key, std::atomic<std::size_t>* hits, Produce produce,
-                T (*on_exception)(const char*)) {
-    std::promise<T> promise;
-    std::unique_lock lock(mutex);
-    if (auto it = cache.find(key); it != cache.end()) {
-        auto future = it->second;
-        if (hits != nullptr) ++*hits;
-        lock.unlock();  // the producer needs no lock to finish
-        return future.get();
-    }
-    cache.emplace(key, promise.get_future().share());
-    lock.unlock();
-    try {
-        T value = produce();
-        promise.set_value(value);
-        return value;
-    } catch (const std::exception& e) {
-        T failure = on_exception(e.what());
-        promise.set_value(failure);
-        return failure;
-    }
-}
-
 AwsResult aws_exception(const char* what) {
     aws::AwsError e;
     e.kind = aws::ErrorKind::service;
@@ -140,36 +113,59 @@ void CachedFacts::cancel() {
 }
 
 void CachedFacts::wake_waiters() {
-    // Taking the lock orders the flag change before a waiter's next look at it.
-    { std::lock_guard lock(gate_mutex_); }
-    gate_cv_.notify_all();
+    std::deque<std::shared_ptr<exec::Event>> waiters;
+    {
+        // Under the lock: the flag change is ordered before a woken waiter's next look at it.
+        std::lock_guard lock(gate_mutex_);
+        waiters.swap(gate_waiters_);
+    }
+    for (auto& w : waiters)
+        w->set();
 }
 
 CachedFacts::Gate CachedFacts::acquire(const std::atomic<bool>* caller_stop) {
-    std::unique_lock lock(gate_mutex_);
-    const auto verdict = [&] {
-        if (run_stopped()) return Gate::run_stopped;
-        if (raised(caller_stop)) return Gate::caller_stopped;
-        return Gate::granted;
-    };
-    const auto free_slot = [&] { return max_in_flight_ == 0 || in_flight_ < max_in_flight_; };
-    gate_cv_.wait(lock, [&] { return verdict() != Gate::granted || free_slot(); });
-    const Gate gate = verdict();
-    if (gate == Gate::granted) {
-        ++in_flight_;
-    } else if (free_slot()) {
-        // This waiter may have taken the wake-up of a freed slot: pass it on.
-        gate_cv_.notify_one();
+    for (;;) {
+        std::shared_ptr<exec::Event> woken;
+        std::shared_ptr<exec::Event> pass_on;
+        {
+            std::lock_guard lock(gate_mutex_);
+            const bool free_slot = max_in_flight_ == 0 || in_flight_ < max_in_flight_;
+            Gate gate = Gate::granted;
+            if (run_stopped())
+                gate = Gate::run_stopped;
+            else if (raised(caller_stop))
+                gate = Gate::caller_stopped;
+            if (gate == Gate::granted && free_slot) {
+                ++in_flight_;
+                return gate;
+            }
+            if (gate != Gate::granted) {
+                // This waiter may have been handed a freed slot: pass it on.
+                if (free_slot && !gate_waiters_.empty()) {
+                    pass_on = std::move(gate_waiters_.front());
+                    gate_waiters_.pop_front();
+                }
+                if (pass_on) pass_on->set();
+                return gate;
+            }
+            woken = std::make_shared<exec::Event>();
+            gate_waiters_.push_back(woken);
+        }
+        woken->wait();
     }
-    return gate;
 }
 
 void CachedFacts::release() {
+    std::shared_ptr<exec::Event> next;
     {
         std::lock_guard lock(gate_mutex_);
         --in_flight_;
+        if (!gate_waiters_.empty()) {
+            next = std::move(gate_waiters_.front());
+            gate_waiters_.pop_front();
+        }
     }
-    gate_cv_.notify_one();
+    if (next) next->set();
 }
 
 AwsResult CachedFacts::read(bool all_pages, std::string_view service, std::string_view operation,
@@ -187,20 +183,25 @@ AwsResult CachedFacts::read(bool all_pages, std::string_view service, std::strin
     for (;;) {
         std::unique_lock lock(mutex_);
         if (auto it = aws_cache_.find(key); it != aws_cache_.end()) {
-            auto future = it->second;
+            auto shared = it->second;
             lock.unlock();  // the producer needs no lock to finish
-            const Shared& shared = future.get();
-            if (!shared.abandoned) {
+            shared->ready.wait();
+            if (!shared->abandoned) {
                 ++cache_hits_;
-                return shared.result;
+                return *shared->result;
             }
             if (run_stopped() || raised(caller_stop))
                 return cancelled_read(service, operation, effective_region);
             continue;  // its first caller gave up before reading: read it for this one
         }
-        std::promise<Shared> promise;
-        aws_cache_.emplace(key, promise.get_future().share());
+        auto slot = std::make_shared<Shared>();
+        aws_cache_.emplace(key, slot);
         lock.unlock();
+        const auto fulfil = [&slot](AwsResult result, bool abandoned) {
+            slot->result = std::move(result);
+            slot->abandoned = abandoned;
+            slot->ready.set();
+        };
 
         const Gate gate = acquire(caller_stop);
         if (gate != Gate::granted) {
@@ -211,7 +212,7 @@ AwsResult CachedFacts::read(bool all_pages, std::string_view service, std::strin
                 aws_cache_.erase(key);
                 lock.unlock();
             }
-            promise.set_value(Shared{failure, gate == Gate::caller_stopped});
+            fulfil(failure, gate == Gate::caller_stopped);
             return failure;
         }
         ++aws_reads_;
@@ -225,7 +226,7 @@ AwsResult CachedFacts::read(bool all_pages, std::string_view service, std::strin
             }
         }();
         release();
-        promise.set_value(Shared{result, false});
+        fulfil(result, false);
         return result;
     }
 }
@@ -235,9 +236,25 @@ std::optional<CollectorResult> CachedFacts::collector_rows(std::string_view kind
     if (run_stopped())
         return CollectorResult(
             unexpected(std::string("the audit run was cancelled before this read")));
-    return single_flight<CollectorResult>(
-        mutex_, collector_cache_, std::string(kind), nullptr,
-        [&]() { return collector_->rows(kind); }, &collector_exception);
+    // Single flight: the first caller of a kind reads it, callers arriving meanwhile wait for it.
+    std::unique_lock lock(mutex_);
+    const std::string key(kind);
+    if (auto it = collector_cache_.find(key); it != collector_cache_.end()) {
+        auto flight = it->second;
+        lock.unlock();
+        flight->ready.wait();
+        return *flight->value;
+    }
+    auto flight = std::make_shared<Flight<CollectorResult>>();
+    collector_cache_.emplace(key, flight);
+    lock.unlock();
+    try {
+        flight->value = collector_->rows(kind);
+    } catch (const std::exception& e) {
+        flight->value = collector_exception(e.what());
+    }
+    flight->ready.set();
+    return *flight->value;
 }
 
 std::string CachedFacts::account() const {

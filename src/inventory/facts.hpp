@@ -6,9 +6,8 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
-#include <condition_variable>
 #include <cstddef>
-#include <future>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,6 +18,7 @@
 #include "aws/client.hpp"
 #include "aws/error.hpp"
 #include "common/expected.hpp"
+#include "exec/loop.hpp"
 
 namespace dspm::inventory {
 
@@ -90,11 +90,18 @@ class CachedFacts final : public Facts {
     std::size_t cache_hits() const { return cache_hits_.load(); }
 
   private:
-    // What a read leaves in the cache. abandoned: its caller stopped before it reached AWS, so
-    // whoever else waits for it reads it afresh.
+    // What a read leaves in the cache, once `ready` is set. abandoned: its caller stopped before
+    // it reached AWS, so whoever else waits for it reads it afresh. The waits are exec's: a check
+    // waiting for another's read suspends as a task.
     struct Shared {
-        AwsResult result;
+        exec::Event ready;
+        std::optional<AwsResult> result;
         bool abandoned = false;
+    };
+    template <class T>
+    struct Flight {
+        exec::Event ready;
+        std::optional<T> value;
     };
     enum class Gate { granted, run_stopped, caller_stopped };
     Gate acquire(const std::atomic<bool>* caller_stop);
@@ -105,12 +112,13 @@ class CachedFacts final : public Facts {
     std::shared_ptr<CollectorSource> collector_;
     mutable std::mutex mutex_;
     std::string account_;
-    std::map<std::string, std::shared_future<Shared>> aws_cache_;
-    std::map<std::string, std::shared_future<CollectorResult>> collector_cache_;
+    std::map<std::string, std::shared_ptr<Shared>> aws_cache_;
+    std::map<std::string, std::shared_ptr<Flight<CollectorResult>>> collector_cache_;
     // The in-flight gate: at most max_in_flight_ reads at AWS (0: no bound). A waiting read wakes
-    // when a slot frees, when the run is cancelled, and when wake_waiters() is called.
+    // when a slot frees (first come, first served), when the run is cancelled, and when
+    // wake_waiters() is called; woken, it looks again.
     std::mutex gate_mutex_;
-    std::condition_variable gate_cv_;
+    std::deque<std::shared_ptr<exec::Event>> gate_waiters_;
     std::size_t max_in_flight_ = 0;
     std::size_t in_flight_ = 0;
     const std::atomic<bool>* stop_ = nullptr;

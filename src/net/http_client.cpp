@@ -1,10 +1,11 @@
-// The outbound HTTP client on libcurl's easy interface.
+// The outbound HTTP client: libcurl's multi interface on one I/O thread per client.
 //
-// Connection reuse: libcurl keeps a connection cache inside each easy handle, and sharing that
-// cache between concurrently running threads through CURLSH is documented as unsupported. So
-// the client keeps a pool of easy handles: a request borrows one (LIFO, so the warmest
-// connections are reused first), and returns it with its live connections afterwards. DNS
-// answers and TLS sessions, which libcurl can share across threads safely, live in one CURLSH.
+// A request is prepared on the caller's thread (an easy handle from a pool, its options), handed
+// to the I/O thread, and the caller waits for its answer with an exec::Event: a task of an audit
+// suspends there and its thread runs other tasks, a plain thread blocks. The I/O thread drives
+// every transfer with epoll and curl_multi_socket_action, so hundreds of requests are in flight
+// with no thread per request. Connections live in the multi handle's cache and are reused by
+// whichever request goes to the same host next; DNS answers and TLS sessions are shared too.
 //
 // Proxies: the environment is read once, when the client is built, and applied explicitly per
 // request. libcurl alone ignores an upper-case HTTP_PROXY (a CGI safety rule that does not
@@ -13,6 +14,8 @@
 
 #include <curl/curl.h>
 #include <strings.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,10 +24,17 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
+#include <unordered_set>
 #include <vector>
+
+#include "common/log.hpp"
+#include "exec/loop.hpp"
 
 namespace dspm::net {
 namespace {
@@ -190,6 +200,13 @@ TransportErrorKind classify_curl_code(int curl_code) {
     }
 }
 
+// One request on the I/O thread: its handle, and the result the waiting caller reads.
+struct Exchange {
+    CURL* handle = nullptr;
+    CURLcode code = CURLE_OK;
+    exec::Event done;
+};
+
 struct HttpClient::Impl {
     HttpClientOptions options;
     ProxyConfig proxy = ProxyConfig::from_environment();
@@ -197,6 +214,17 @@ struct HttpClient::Impl {
     std::array<std::mutex, CURL_LOCK_DATA_LAST> share_locks;
     std::mutex pool_mutex;
     std::vector<EasyHandle> pool;
+
+    // The I/O thread's state. The queue is shared with callers; the rest is the thread's own.
+    CURLM* multi = nullptr;
+    int epoll_fd = -1;
+    int wake_fd = -1;
+    std::mutex queue_mutex;
+    std::vector<Exchange*> queue;
+    bool stopping = false;
+    std::optional<std::chrono::steady_clock::time_point> timer;
+    std::unordered_set<Exchange*> running;
+    std::thread io;
 
     explicit Impl(HttpClientOptions o) : options(o) {
         global_init();
@@ -207,10 +235,45 @@ struct HttpClient::Impl {
         curl_share_setopt(share, CURLSHOPT_USERDATA, this);
         curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
         curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+        multi = curl_multi_init();
+        epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+        wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (multi == nullptr || epoll_fd < 0 || wake_fd < 0) {
+            close_io();
+            throw std::runtime_error("HTTP client: cannot set up its I/O (multi, epoll, eventfd)");
+        }
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.fd = wake_fd;
+        ::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, wake_fd, &ev);
+        curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+        curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
+        curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+        curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+        // Idle connections kept for reuse; beyond it the oldest is closed.
+        curl_multi_setopt(
+            multi, CURLMOPT_MAXCONNECTS,
+            static_cast<long>(std::max<std::size_t>(options.max_idle_connections, 1)));
+        io = std::thread([this] { io_loop(); });
     }
     ~Impl() {
+        {
+            std::lock_guard lock(queue_mutex);
+            stopping = true;
+            wake();
+        }
+        if (io.joinable()) io.join();
+        close_io();
         pool.clear();  // easy handles must go before the share they use
         curl_share_cleanup(share);
+    }
+
+    void close_io() {
+        if (multi != nullptr) curl_multi_cleanup(multi);
+        if (epoll_fd >= 0) ::close(epoll_fd);
+        if (wake_fd >= 0) ::close(wake_fd);
+        multi = nullptr;
+        epoll_fd = wake_fd = -1;
     }
 
     static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
@@ -218,6 +281,128 @@ struct HttpClient::Impl {
     }
     static void unlock(CURL*, curl_lock_data data, void* user) {
         static_cast<Impl*>(user)->share_locks.at(static_cast<std::size_t>(data)).unlock();
+    }
+
+    // Called with queue_mutex held.
+    void wake() const {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] const auto n = ::write(wake_fd, &one, sizeof one);
+    }
+
+    // False when the client is shutting down.
+    bool submit(Exchange* exchange) {
+        std::lock_guard lock(queue_mutex);
+        if (stopping) return false;
+        queue.push_back(exchange);
+        if (queue.size() == 1) wake();  // a longer queue has a wake-up pending already
+        return true;
+    }
+
+    static int on_socket(CURL*, curl_socket_t fd, int what, void* user, void*) {
+        auto* self = static_cast<Impl*>(user);
+        if (what == CURL_POLL_REMOVE) {
+            ::epoll_ctl(self->epoll_fd, EPOLL_CTL_DEL, fd, nullptr);  // may be closed already
+            return 0;
+        }
+        epoll_event ev{};
+        ev.data.fd = fd;
+        ev.events = ((what & CURL_POLL_IN) != 0 ? EPOLLIN : 0u) |
+                    ((what & CURL_POLL_OUT) != 0 ? EPOLLOUT : 0u);
+        if (::epoll_ctl(self->epoll_fd, EPOLL_CTL_MOD, fd, &ev) != 0 && errno == ENOENT)
+            ::epoll_ctl(self->epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+        return 0;
+    }
+
+    static int on_timer(CURLM*, long timeout_ms, void* user) {
+        auto* self = static_cast<Impl*>(user);
+        if (timeout_ms < 0)
+            self->timer.reset();
+        else
+            self->timer = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+        return 0;
+    }
+
+    void finish(Exchange* exchange, CURLcode code) {
+        running.erase(exchange);
+        exchange->code = code;
+        exchange->done.set();  // the caller may free the exchange from here on
+    }
+
+    void collect_finished() {
+        int left = 0;
+        while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+            if (msg->msg != CURLMSG_DONE) continue;
+            CURL* h = msg->easy_handle;
+            const CURLcode code = msg->data.result;
+            void* user = nullptr;
+            curl_easy_getinfo(h, CURLINFO_PRIVATE, &user);
+            curl_multi_remove_handle(multi, h);
+            finish(static_cast<Exchange*>(user), code);
+        }
+    }
+
+    void io_loop() {
+        std::array<epoll_event, 256> events{};
+        int still_running = 0;
+        for (;;) {
+            int wait_ms = -1;
+            if (timer) {
+                const auto left = std::chrono::ceil<std::chrono::milliseconds>(
+                    *timer - std::chrono::steady_clock::now());
+                wait_ms = static_cast<int>(std::clamp<long long>(left.count(), 0, 60'000));
+            }
+            const int n =
+                ::epoll_wait(epoll_fd, events.data(), static_cast<int>(events.size()), wait_ms);
+            if (n < 0 && errno != EINTR) {
+                log::error("HTTP client: epoll_wait failed", {{"error", std::strerror(errno)}});
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+            bool woken = false;
+            for (int i = 0; i < n; ++i) {
+                const int fd = events[static_cast<std::size_t>(i)].data.fd;
+                const auto e = events[static_cast<std::size_t>(i)].events;
+                if (fd == wake_fd) {
+                    woken = true;
+                    continue;
+                }
+                int flags = 0;
+                if ((e & (EPOLLIN | EPOLLHUP | EPOLLRDHUP)) != 0) flags |= CURL_CSELECT_IN;
+                if ((e & EPOLLOUT) != 0) flags |= CURL_CSELECT_OUT;
+                if ((e & EPOLLERR) != 0) flags |= CURL_CSELECT_ERR;
+                curl_multi_socket_action(multi, fd, flags, &still_running);
+            }
+            if (timer && std::chrono::steady_clock::now() >= *timer) {
+                timer.reset();
+                curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &still_running);
+            }
+            if (woken) {
+                std::uint64_t count = 0;
+                [[maybe_unused]] const auto r = ::read(wake_fd, &count, sizeof count);
+                std::vector<Exchange*> incoming;
+                bool stop = false;
+                {
+                    std::lock_guard lock(queue_mutex);
+                    incoming.swap(queue);
+                    stop = stopping;
+                }
+                for (Exchange* x : incoming) {
+                    running.insert(x);
+                    if (stop || curl_multi_add_handle(multi, x->handle) != CURLM_OK)
+                        finish(x, CURLE_ABORTED_BY_CALLBACK);
+                }
+                if (stop) break;
+                // Start the new transfers now rather than one epoll round later.
+                if (!incoming.empty())
+                    curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &still_running);
+            }
+            collect_finished();
+        }
+        // Shutting down: nobody should be waiting, but whoever is gets an answer.
+        std::vector<Exchange*> left(running.begin(), running.end());
+        for (Exchange* x : left) {
+            curl_multi_remove_handle(multi, x->handle);
+            finish(x, CURLE_ABORTED_BY_CALLBACK);
+        }
     }
 
     EasyHandle acquire() {
@@ -235,11 +420,9 @@ struct HttpClient::Impl {
     }
 
     void release(EasyHandle h) {
-        // Drops the options that point into the finished request's frame; reset keeps the
-        // handle's connection cache, which is what the pool is for.
+        // Drops the options that point into the finished request's frame.
         curl_easy_reset(h.get());
         std::lock_guard lock(pool_mutex);
-        // Beyond the bound the handle and its connections are closed: idle sockets are capped.
         if (pool.size() < std::max<std::size_t>(options.max_idle_connections, 1))
             pool.push_back(std::move(h));
     }
@@ -333,7 +516,17 @@ Expected<HttpResponse, TransportError> HttpClient::send(const HttpRequest& reque
         if (!request.body.empty() || method == "PUT" || method == "PATCH") set_body();
     }
 
-    const CURLcode code = curl_easy_perform(h);
+    Exchange exchange;
+    exchange.handle = h;
+    curl_easy_setopt(h, CURLOPT_PRIVATE, &exchange);
+    if (!impl_->submit(&exchange)) {
+        impl_->release(std::move(handle));
+        return unexpected(TransportError{TransportErrorKind::other,
+                                         "HTTP client is shutting down: " + method + " " +
+                                             redact_url(request.url) + " not sent"});
+    }
+    exchange.done.wait();
+    const CURLcode code = exchange.code;
     if (code != CURLE_OK) {
         std::string message = std::string(to_string(classify(code, transfer.too_large))) +
                               " error on " + method + " " + redact_url(request.url) + ": ";

@@ -1,6 +1,8 @@
 #pragma once
 // The outbound HTTP client (libcurl) used for every call the service makes: Mapping API,
 // Collector API and AWS. Thread-safe; connections are reused across requests and threads.
+// send() waits for the answer with exec's waits: called from a task (an audit's check), the task
+// suspends and its thread runs others; one I/O thread per client carries every transfer.
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -66,7 +68,8 @@ struct HttpClientOptions {
     std::chrono::milliseconds connect_timeout{5000};
     std::chrono::milliseconds total_timeout{30000};
     std::size_t max_response_bytes = 64 * 1024 * 1024;
-    std::size_t max_idle_connections = 64;
+    // Kept open for reuse after their request (an audit has up to AUDIT_CONCURRENCY in flight).
+    std::size_t max_idle_connections = 512;
     bool verify_tls = true;  // never turned off by configuration; tests use plain http on loopback
 };
 

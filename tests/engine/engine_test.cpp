@@ -340,7 +340,7 @@ TEST(Engine, CheckTimeoutIsAnError) {
     EngineFixture f;
     f.aws->on("iam", "GetAccountSummary",
               [](const json::object&, const std::string&) -> FakeAwsClient::Result {
-                  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                  dspm::exec::sleep_for(std::chrono::milliseconds(300));
                   return json::parse(R"({"SummaryMap":{"AccountMFAEnabled":1}})");
               });
     f.catalog->reqs = {req(1, "a", {"1.0-06"})};
@@ -468,7 +468,7 @@ TEST(Engine, CallsInFlightNeverExceedAuditConcurrency) {
             int seen = peak.load();
             while (now > seen && !peak.compare_exchange_weak(seen, now)) {
             }
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            dspm::exec::sleep_for(std::chrono::milliseconds(5));
             --in_flight;
             return json::parse(
                 R"({"ServerSideEncryptionConfiguration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"}}]}})");
@@ -642,13 +642,13 @@ TEST(Engine, TimedOutCheckStopsReadingWhileTheRunGoesOn) {
     f.aws->on(
         "s3", "GetBucketEncryption",
         [](const json::object&, const std::string&) -> FakeAwsClient::Result {
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            dspm::exec::sleep_for(std::chrono::milliseconds(20));
             return json::parse(
                 R"({"ServerSideEncryptionConfiguration":{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"}}]}})");
         });
     f.aws->on("iam", "GetAccountSummary",
               [](const json::object&, const std::string&) -> FakeAwsClient::Result {
-                  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+                  dspm::exec::sleep_for(std::chrono::milliseconds(150));
                   return json::parse(R"({"SummaryMap":{"AccountMFAEnabled":1}})");
               });
     f.catalog->reqs = {req(1, "2.7.1", {"2.0-01"}), req(2, "2.7.2", {"1.0-06"})};
@@ -702,7 +702,7 @@ TEST(FactCache, ACallerGivingUpDoesNotFailTheSharedReadForOthers) {
     aws->on("iam", "GetAccountSummary",
             [entered](const json::object&, const std::string&) -> FakeAwsClient::Result {
                 entered->set_value();
-                std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                dspm::exec::sleep_for(std::chrono::milliseconds(300));
                 return json::parse(R"({"slow":true})");
             });
     aws->on_json("s3", "ListBuckets", R"({"Buckets":[]})");

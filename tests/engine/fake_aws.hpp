@@ -16,6 +16,7 @@
 
 #include "aws/client.hpp"
 #include "aws/protocol.hpp"
+#include "exec/loop.hpp"
 
 namespace dspm::test {
 
@@ -206,7 +207,8 @@ class FakeAwsClient : public aws::AwsClient {
             auto it = handlers_.find(key);
             if (it != handlers_.end()) h = it->second;
         }
-        if (delay_.count() > 0) std::this_thread::sleep_for(delay_);
+        // Waits like a real answer does: a task of the run suspends, a plain thread sleeps.
+        if (delay_.count() > 0) dspm::exec::sleep_for(delay_);
         if (!h) {
             return unexpected(error(aws::ErrorKind::service, std::string(service),
                                     std::string(operation), "NotScripted"));

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -19,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "exec/loop.hpp"
 #include "support/test_support.hpp"
 
 namespace {
@@ -398,6 +400,46 @@ TEST(HttpClient, ConcurrentUseFromEightThreads) {
     EXPECT_EQ(ok.load(), threads * per_thread);
     // Handles return to the pool with their connections: at most one socket per thread.
     EXPECT_LE(server.connections(), threads);
+}
+
+// The event loop's point: one thread's tasks keep many requests open at once. The server
+// counts how many it holds at the same moment; each is held until 64 have arrived, so the test
+// passes only if all 64 are in flight together (a client that sent one at a time per thread, or
+// fewer, would see every request time out instead).
+TEST(HttpClient, SixtyFourRequestsInFlightFromTheTasksOfOneThread) {
+    ScopedEnv env(no_proxy_env());
+    constexpr int n = 64;
+    std::mutex mutex;
+    std::condition_variable all_in;
+    int inside = 0, peak = 0;
+    TestServer server([&](const ServerRequest& req) {
+        std::unique_lock lock(mutex);
+        peak = std::max(peak, ++inside);
+        all_in.notify_all();
+        const bool met = all_in.wait_for(lock, 5s, [&] { return peak >= n; });
+        --inside;
+        ServerResponse res = echo(req);
+        if (!met) res.status = 504;
+        return res;
+    });
+    HttpClient client;
+    const auto caller = std::this_thread::get_id();
+    int ok = 0;
+    bool one_thread = true;
+    dspm::exec::for_each(n, n, [&](std::size_t i) {
+        const auto res = client.send(request(server.url("/t"), "POST", std::to_string(i)));
+        one_thread = one_thread && std::this_thread::get_id() == caller;
+        if (res && res->status == 200 && res->body == "POST /t - " + std::to_string(i)) ++ok;
+    });
+    EXPECT_EQ(ok, n);
+    EXPECT_EQ(peak, n);
+    EXPECT_TRUE(one_thread);
+    EXPECT_EQ(server.connections(), n);  // one connection per request in flight
+    // Afterwards the connections are reused, not opened again.
+    dspm::exec::for_each(n, n, [&](std::size_t i) {
+        (void)client.send(request(server.url("/again"), "POST", std::to_string(i)));
+    });
+    EXPECT_EQ(server.connections(), n);
 }
 
 TEST(HttpClient, TotalTimeoutAgainstASilentServer) {
