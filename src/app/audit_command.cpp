@@ -285,9 +285,10 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
     if (!args.no_store) {
         auto runs = store::open_store(settings);
         const auto id = store::new_run_id(run.summary.started_at);
-        std::string answer = store::with_run_id(doc, id);
-        if (auto saved = runs->save(store::make_record(run, id, answer)); saved) {
-            doc = std::move(answer);
+        // The answer is the largest thing a run makes: moved into the record, not copied.
+        auto record = store::make_record(run, id, store::with_run_id(doc, id));
+        if (auto saved = runs->save(record); saved) {
+            doc = std::move(record.answer);
             std::fprintf(stderr, "run %s stored (%s %s)\n", id.c_str(), runs->engine().c_str(),
                          runs->location().c_str());
         } else {
@@ -305,11 +306,10 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
             return exit_error;
         }
         rendered = std::move(*r);
-    } else {
-        rendered = doc + "\n";
     }
+    const bool json_out = report_format == report::Format::json;
     // With --output, stdout keeps the summary only.
-    const std::string text = as_table || !args.output.empty() ? table(run) : rendered;
+    const std::string text = as_table || !args.output.empty() ? table(run) : std::string{};
     std::string output = args.output;
     const bool into_results_dir = output.empty() && !settings.results_dir.empty();
     if (into_results_dir) {
@@ -324,7 +324,7 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
     if (!output.empty()) {
         std::ofstream out(output, std::ios::binary | std::ios::trunc);
         // RESULTS_DIR keeps the JSON answer, which `dspm-audit report` renders later.
-        if (into_results_dir || as_table)
+        if (into_results_dir || as_table || json_out)
             out << doc << '\n';
         else
             out << rendered;
@@ -335,7 +335,14 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
         }
         std::fprintf(stderr, "full result written to %s\n", output.c_str());
     }
-    std::fwrite(text.data(), 1, text.size(), stdout);
+    if (as_table || !args.output.empty()) {
+        std::fwrite(text.data(), 1, text.size(), stdout);
+    } else if (json_out) {
+        std::fwrite(doc.data(), 1, doc.size(), stdout);  // the answer, not a copy of it
+        std::fputc('\n', stdout);
+    } else {
+        std::fwrite(rendered.data(), 1, rendered.size(), stdout);
+    }
     if (!args.notify.empty()) {
         // The audit's answer stands whatever happens to its notification.
         auto message = report::slack_message(json::parse(doc));

@@ -13,6 +13,8 @@
 #include "net/http_client.hpp"
 
 #include <curl/curl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -254,7 +256,13 @@ struct HttpClient::Impl {
         curl_multi_setopt(
             multi, CURLMOPT_MAXCONNECTS,
             static_cast<long>(std::max<std::size_t>(options.max_idle_connections, 1)));
+        // The I/O thread takes no signals: a process's SIGINT/SIGTERM belong to whoever waits for
+        // them (the CLI's sigwait thread); delivered here, they would end the process unhandled.
+        sigset_t all{}, previous{};
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &previous);
         io = std::thread([this] { io_loop(); });
+        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     }
     ~Impl() {
         {
