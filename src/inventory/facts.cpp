@@ -268,6 +268,15 @@ std::string CachedFacts::default_region() const {
 
 void CachedFacts::set_account(std::string account) {
     std::lock_guard lock(mutex_);
+    // Reads made before the account was known (the run's own sts:GetCallerIdentity) were this
+    // account's: filed under it too, so that a check asking again is answered from the cache.
+    if (account_.empty() && !account.empty()) {
+        std::vector<std::pair<std::string, std::shared_ptr<Shared>>> early;
+        for (const auto& [key, slot] : aws_cache_)
+            if (!key.empty() && key.front() == '|') early.emplace_back(account + key, slot);
+        for (auto& [key, slot] : early)
+            aws_cache_.emplace(std::move(key), std::move(slot));
+    }
     account_ = std::move(account);
 }
 

@@ -352,6 +352,19 @@ TEST(Engine, CheckTimeoutIsAnError) {
     EXPECT_NE(run.results[0].results[0]->reason->find("timeout"), std::string::npos);
 }
 
+// The run reads sts:GetCallerIdentity before it knows the account; a check asking for it later
+// (under the account's key) is answered from the cache, not by a second call.
+TEST(FactCache, AReadBeforeTheAccountIsKnownCountsForTheAccount) {
+    auto aws = std::make_shared<FakeAwsClient>();
+    aws->on_json("sts", "GetCallerIdentity", R"({"Account":"123456789012"})");
+    dspm::inventory::CachedFacts facts(aws, nullptr);
+    ASSERT_TRUE(facts.aws("sts", "GetCallerIdentity", {}));
+    facts.set_account("123456789012");
+    ASSERT_TRUE(facts.aws("sts", "GetCallerIdentity", {}));
+    EXPECT_EQ(aws->count("sts:GetCallerIdentity"), 1u);
+    EXPECT_EQ(facts.cache_hits(), 1u);
+}
+
 TEST(FactCache, ConcurrentIdenticalReadsMakeOneCall) {
     auto aws = std::make_shared<FakeAwsClient>();
     aws->on_json("s3", "ListBuckets", R"({"Buckets":[]})");
