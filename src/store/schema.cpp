@@ -52,6 +52,15 @@ CREATE TABLE records (
     PRIMARY KEY (kind, id)
 )
 )sql",
+        // 3: answers too long for one text are kept in parts (runs.answer is then empty).
+        R"sql(
+CREATE TABLE run_answer_parts (
+    run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+    part INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (run_id, part)
+)
+)sql",
     };
     return all;
 }

@@ -5,6 +5,8 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <string_view>
+#include <vector>
 
 #include "aws/credentials.hpp"       // format_iso8601
 #include "catalog/local_source.hpp"  // to_lower
@@ -65,13 +67,29 @@ RunHead head_of(const Row& r) {
 // round trip to PostgreSQL carries hundreds of rows instead of one.
 constexpr std::size_t kBatch = 200;
 
+// Pieces of at most `bytes`, cut at UTF-8 character boundaries (PostgreSQL checks each text).
+std::vector<std::string_view> split_utf8(std::string_view text, std::size_t bytes) {
+    std::vector<std::string_view> parts;
+    while (!text.empty()) {
+        std::size_t n = std::min(bytes, text.size());
+        while (n < text.size() && n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80)
+            --n;
+        if (n == 0) n = std::min(bytes, text.size());  // no boundary in reach: not UTF-8 anyway
+        parts.push_back(text.substr(0, n));
+        text.remove_prefix(n);
+    }
+    return parts;
+}
+
 class SqlStore final : public RunStore {
   public:
-    SqlStore(std::string engine, std::string location, Connect connect, Retention keep)
+    SqlStore(std::string engine, std::string location, Connect connect, Retention keep,
+             std::size_t answer_part_bytes)
         : engine_(std::move(engine)),
           location_(std::move(location)),
           connect_(std::move(connect)),
-          keep_(keep) {}
+          keep_(keep),
+          part_bytes_(std::max<std::size_t>(answer_part_bytes, 16)) {}
 
     std::string engine() const override { return engine_; }
     std::string location() const override { return location_; }
@@ -82,6 +100,7 @@ class SqlStore final : public RunStore {
         if (!c) return unexpected(c.error());
         auto saved = in_transaction(**c, [&](Connection& db) -> Expected<bool, std::string> {
             const auto& h = record.head;
+            const bool in_parts = record.answer.size() > part_bytes_;
             auto ins = db.query(
                 "INSERT INTO runs (run_id, framework, framework_key, requirement, account, "
                 "regions, started_at, finished_at, status, complete, counts, catalog_version, "
@@ -90,8 +109,17 @@ class SqlStore final : public RunStore {
                 {h.run_id, h.framework, catalog::to_lower(h.framework), h.requirement, h.account,
                  join_commas(h.regions), h.started_at, h.finished_at, h.status,
                  std::string(h.complete ? "1" : "0"), h.counts, h.catalog_version, h.tool_version,
-                 record.answer});
+                 in_parts ? std::string() : record.answer});
             if (!ins) return unexpected(ins.error());
+            if (in_parts) {
+                const auto parts = split_utf8(record.answer, part_bytes_);
+                for (std::size_t i = 0; i < parts.size(); ++i) {
+                    auto part = db.query(
+                        "INSERT INTO run_answer_parts (run_id, part, text) VALUES ($1, $2, $3)",
+                        {h.run_id, std::to_string(i), std::string(parts[i])});
+                    if (!part) return unexpected(part.error());
+                }
+            }
             for (std::size_t start = 0; start < record.evaluations.size(); start += kBatch) {
                 const std::size_t end = std::min(record.evaluations.size(), start + kBatch);
                 std::string sql =
@@ -174,7 +202,15 @@ class SqlStore final : public RunStore {
         auto rows = run(**c, "SELECT answer FROM runs WHERE run_id = $1", {run_id});
         if (!rows) return unexpected(rows.error());
         if (rows->empty()) return std::optional<std::string>{};
-        return std::optional<std::string>(text(rows->front(), 0));
+        std::string answer = text(rows->front(), 0);
+        if (!answer.empty()) return std::optional<std::string>(std::move(answer));
+        // Kept in parts (every stored answer is a JSON object, never empty).
+        auto parts =
+            run(**c, "SELECT text FROM run_answer_parts WHERE run_id = $1 ORDER BY part", {run_id});
+        if (!parts) return unexpected(parts.error());
+        for (const auto& row : *parts)
+            answer += text(row, 0);
+        return std::optional<std::string>(std::move(answer));
     }
 
     Expected<std::optional<std::string>, std::string> previous(const std::string& run_id) override {
@@ -372,12 +408,14 @@ class SqlStore final : public RunStore {
             gone = ids->size();
             if (gone == 0) return true;
             // Explicitly, not by cascade alone: SQLite cascades only with foreign_keys on.
-            if (auto e = tx.query("DELETE FROM evaluations WHERE run_id IN (SELECT run_id FROM "
-                                  "runs WHERE " +
-                                      condition + ")",
-                                  params);
-                !e)
-                return unexpected(e.error());
+            for (const char* table : {"evaluations", "run_answer_parts"}) {
+                if (auto e = tx.query(std::string("DELETE FROM ") + table +
+                                          " WHERE run_id IN (SELECT run_id FROM runs WHERE " +
+                                          condition + ")",
+                                      params);
+                    !e)
+                    return unexpected(e.error());
+            }
             if (auto r = tx.query("DELETE FROM runs WHERE " + condition, params); !r)
                 return unexpected(r.error());
             return true;
@@ -390,20 +428,24 @@ class SqlStore final : public RunStore {
     std::string location_;
     Connect connect_;
     Retention keep_;
+    std::size_t part_bytes_;
     std::mutex mutex_;
     std::unique_ptr<Connection> conn_;
 };
 
 }  // namespace
 
-std::shared_ptr<RunStore> open_sqlite(const std::string& file, Retention keep) {
+std::shared_ptr<RunStore> open_sqlite(const std::string& file, Retention keep,
+                                      std::size_t answer_part_bytes) {
     return std::make_shared<SqlStore>(
-        "sqlite", file, [file] { return connect_sqlite(file); }, keep);
+        "sqlite", file, [file] { return connect_sqlite(file); }, keep, answer_part_bytes);
 }
 
-std::shared_ptr<RunStore> open_postgres(const std::string& url, Retention keep) {
+std::shared_ptr<RunStore> open_postgres(const std::string& url, Retention keep,
+                                        std::size_t answer_part_bytes) {
     return std::make_shared<SqlStore>(
-        "postgresql", redact_database_url(url), [url] { return connect_postgres(url); }, keep);
+        "postgresql", redact_database_url(url), [url] { return connect_postgres(url); }, keep,
+        answer_part_bytes);
 }
 
 std::shared_ptr<RunStore> open_store(const Settings& settings) {

@@ -127,8 +127,13 @@ class RunStore {
 // DATABASE_URL set → PostgreSQL, else SQLite at DATA_DIR/runs.sqlite3. Nothing is opened yet: the
 // first call connects and migrates, and a call after a failure tries again.
 std::shared_ptr<RunStore> open_store(const Settings& settings);
-std::shared_ptr<RunStore> open_sqlite(const std::string& file, Retention keep = {});
-std::shared_ptr<RunStore> open_postgres(const std::string& url, Retention keep = {});
+// An answer longer than answer_part_bytes is kept in parts of at most that size: SQLite and
+// PostgreSQL refuse a single text of 1 GB (an audit of 50,000 resources answers 1.25 GB).
+inline constexpr std::size_t default_answer_part_bytes = std::size_t{64} << 20;
+std::shared_ptr<RunStore> open_sqlite(const std::string& file, Retention keep = {},
+                                      std::size_t answer_part_bytes = default_answer_part_bytes);
+std::shared_ptr<RunStore> open_postgres(const std::string& url, Retention keep = {},
+                                        std::size_t answer_part_bytes = default_answer_part_bytes);
 
 // Run ids sort by start time: "20261203T101845123Z-3f9a1c2b" (UTC to the millisecond, then 32
 // random bits). valid_run_id refuses anything else before it reaches a query.

@@ -102,9 +102,12 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     void TearDown() override {
         if (!dir_.empty()) fs::remove_all(dir_);
     }
-    std::shared_ptr<dspm::store::RunStore> open(dspm::store::Retention keep = {}) {
-        if (GetParam() == "sqlite") return dspm::store::open_sqlite(file_, keep);
-        return dspm::store::open_postgres(dspm::test::PgCluster::instance().url(db_), keep);
+    std::shared_ptr<dspm::store::RunStore> open(
+        dspm::store::Retention keep = {},
+        std::size_t part_bytes = dspm::store::default_answer_part_bytes) {
+        if (GetParam() == "sqlite") return dspm::store::open_sqlite(file_, keep, part_bytes);
+        return dspm::store::open_postgres(dspm::test::PgCluster::instance().url(db_), keep,
+                                          part_bytes);
     }
     std::unique_ptr<dspm::store::Connection> raw() {
         auto c = GetParam() == "sqlite"
@@ -161,6 +164,35 @@ TEST_P(StoreTest, KeepsTheAnswerByteForByteAndEachEvaluationOnce) {
     auto none = store->answer("20000101T000000000Z-00000000");
     ASSERT_TRUE(none);
     EXPECT_FALSE(*none);
+}
+
+// An answer longer than one part (1.25 GB at 50,000 resources, beyond what either database takes
+// as one text) is kept in parts, cut between UTF-8 characters, and comes back byte for byte;
+// RUNS_KEEP takes the parts with their run.
+TEST_P(StoreTest, AnAnswerLongerThanAPartIsKeptInPartsAndComesBackWhole) {
+    auto store = open({}, 64);
+    auto run = audit({eval("logs", Status::non_compliant), eval("web", Status::compliant)});
+    auto rec = record(run);
+    // Three-byte characters across every cut: a cut inside one would be refused by PostgreSQL.
+    rec.answer.insert(rec.answer.size() - 1, ",\"note\":\"" + std::string(40, 'x') +
+                                                 "\xea\xb0\x90\xec\x82\xac\xea\xb0\x90\xec\x82\xac"
+                                                 "\xea\xb0\x90\xec\x82\xac\"");
+    ASSERT_GT(rec.answer.size(), 3 * 64u);
+    auto saved = store->save(rec);
+    ASSERT_TRUE(saved) << saved.error();
+    EXPECT_GE(count("SELECT COUNT(*) FROM run_answer_parts"), 3u);
+    auto answer = store->answer(rec.head.run_id);
+    ASSERT_TRUE(answer && *answer) << (answer ? "" : answer.error());
+    EXPECT_EQ(**answer, rec.answer);
+    // A short answer stays in one row.
+    auto small = record(audit({eval("db", Status::compliant)}, "ISMS-P", "111111111111",
+                              std::chrono::system_clock::now() + std::chrono::seconds(5)));
+    ASSERT_TRUE(open()->save(small));
+    auto back = store->answer(small.head.run_id);
+    ASSERT_TRUE(back && *back);
+    EXPECT_EQ(**back, small.answer);
+    ASSERT_TRUE(store->prune({1, 0}));
+    EXPECT_EQ(count("SELECT COUNT(*) FROM run_answer_parts"), 0u);
 }
 
 // A failure in the middle of a save (here a duplicate key in the second batch of evaluations)
