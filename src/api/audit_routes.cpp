@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <cctype>
 #include <exception>
+#include <functional>
 #include <memory>
 
 #include "api/routes.hpp"
@@ -192,17 +193,29 @@ struct Kept {
     std::string error;
 };
 
+// build(first_members) makes the answer with those members first: the run_id, or the store's
+// failure, go in as it is built instead of by copying a large answer once more.
 Kept kept(const std::shared_ptr<store::RunStore>& runs, const engine::AuditRun& run,
-          std::string text) {
-    if (!runs) return {std::move(text), std::nullopt, {}};
+          const std::function<std::string(std::string_view)>& build) {
+    if (!runs) return {build({}), std::nullopt, {}};
     const auto id = store::new_run_id(run.summary.started_at);
     // The answer is the largest thing a run makes (25 MB at 1,000 resources): moved, not copied.
-    auto record = store::make_record(run, id, store::with_run_id(text, id));
+    auto record = store::make_record(run, id, build(store::run_id_member(id)));
     auto saved = runs->save(record);
     if (saved) return {std::move(record.answer), id, {}};
     log::warn("audit answered but not stored",
               {{"engine", runs->engine()}, {"error", saved.error()}});
-    return {store::with_store_failure(text, saved.error()), std::nullopt, saved.error()};
+    return {build(store::store_failure_members(saved.error())), std::nullopt, saved.error()};
+}
+
+// The builders kept() takes.
+std::function<std::string(std::string_view)> whole_answer(const engine::AuditRun& run) {
+    return [&run](std::string_view first) { return engine::all_response_text(run, first); };
+}
+std::function<std::string(std::string_view)> single_answer(const engine::AuditRun& run) {
+    return [&run](std::string_view first) {
+        return store::with_members(json::serialize(engine::single_response(run)), first);
+    };
 }
 
 // One requirement's audit, for our route and the original's /audit/audit/... spelling.
@@ -240,8 +253,8 @@ RouteHandler single_handler(std::shared_ptr<engine::Engine> engine,
         options.cancel = request.cancel;
         try {
             const auto run = engine->run(*plan, options);
-            auto text = std::make_shared<const std::string>(
-                kept(runs, run, json::serialize(engine::single_response(run))).answer);
+            auto text =
+                std::make_shared<const std::string>(kept(runs, run, single_answer(run)).answer);
             if (session->id && !request.cancel.stop_requested())
                 sessions->remember(*session->id, key, text);
             if (*notify) notifier(*text);
@@ -393,7 +406,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
                                     return;
                                 }
                                 // Stored as the whole _all answer, which GET /runs/{id} returns.
-                                auto whole = kept(runs, run, engine::all_response_text(run));
+                                auto whole = kept(runs, run, whole_answer(run));
                                 json::object last{{"type", "summary"},
                                                   {"framework", plan.framework},
                                                   {"total", plan.requirements.size()},
@@ -433,7 +446,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
                     try {
                         const auto run = engine->run(*plan, options);
                         auto text = std::make_shared<const std::string>(
-                            kept(runs, run, engine::all_response_text(run)).answer);
+                            kept(runs, run, whole_answer(run)).answer);
                         if (session->id && !request.cancel.stop_requested())
                             sessions->remember(*session->id, key, text);
                         if (*notify) notifier(*text);

@@ -280,13 +280,19 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
         report::parse_format(args.format).value_or(report::Format::json);
     // Every run goes to the run store (DATA_DIR or DATABASE_URL) with its run_id in the answer;
     // a store that fails is said on stderr and in the answer, never loses it.
-    std::string doc =
-        args.all ? engine::all_response_text(run) : json::serialize(engine::single_response(run));
-    if (!args.no_store) {
+    // Built with its leading members (run_id, or the store's failure) in place: the answer is the
+    // largest thing a run makes, and adding them afterwards would copy it.
+    const auto build = [&](std::string_view first) {
+        return args.all ? engine::all_response_text(run, first)
+                        : store::with_members(json::serialize(engine::single_response(run)), first);
+    };
+    std::string doc;
+    if (args.no_store) {
+        doc = build({});
+    } else {
         auto runs = store::open_store(settings);
         const auto id = store::new_run_id(run.summary.started_at);
-        // The answer is the largest thing a run makes: moved into the record, not copied.
-        auto record = store::make_record(run, id, store::with_run_id(doc, id));
+        auto record = store::make_record(run, id, build(store::run_id_member(id)));
         if (auto saved = runs->save(record); saved) {
             doc = std::move(record.answer);
             std::fprintf(stderr, "run %s stored (%s %s)\n", id.c_str(), runs->engine().c_str(),
@@ -294,7 +300,7 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
         } else {
             std::fprintf(stderr, "dspm-audit audit: the run was not stored: %s\n",
                          saved.error().c_str());
-            doc = store::with_store_failure(doc, saved.error());
+            doc = build(store::store_failure_members(saved.error()));
         }
     }
     // A report format renders the same answer (reports know the answer, not the engine).

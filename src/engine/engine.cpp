@@ -771,7 +771,7 @@ std::string requirement_text(const RequirementResult& result) {
     return out;
 }
 
-std::string all_response_text(const AuditRun& run) {
+std::string all_response_text(const AuditRun& run, std::string_view first_members) {
     json::object head{{"framework", run.plan.framework},
                       {"total_requirements", run.plan.requirements.size()},
                       {"executed", run.results.size()},
@@ -785,7 +785,13 @@ std::string all_response_text(const AuditRun& run) {
     requirements.reserve(run.results.size());
     for (const auto& r : run.results)
         requirements.push_back(requirement_parts(r, cache));
-    const std::string top = open_object(head);
+    std::string top = open_object(head);
+    if (!first_members.empty()) {
+        std::string lead = "{";
+        lead += first_members;
+        if (top.size() > 1) lead += ',';
+        top.replace(0, 1, lead);
+    }
     std::size_t total = top.size() + 16;
     for (const auto& r : requirements)
         total += r.size() + 1;

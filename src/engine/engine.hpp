@@ -12,6 +12,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/catalog.hpp"
@@ -155,7 +156,9 @@ boost::json::object single_response(const AuditRun& run);
 boost::json::object all_response(const AuditRun& run);
 // all_response as text, built without the whole JSON tree: each mapping result is serialised once
 // and spliced into every requirement naming it (a 5,000-resource account answers ~40 MB).
-std::string all_response_text(const AuditRun& run);
+// first_members: JSON member text placed first in the object (the store's "run_id"), so that a
+// large answer is not copied again to add it.
+std::string all_response_text(const AuditRun& run, std::string_view first_members = {});
 // One requirement's line of the NDJSON stream and of all_response, as text.
 std::string requirement_text(const RequirementResult& result);
 

@@ -13,11 +13,13 @@ namespace json = boost::json;
 
 namespace {
 
-std::string splice(std::string_view answer, const std::string& members) {
+std::string splice(std::string_view answer, std::string_view members) {
     // Only an object gains members; anything else is returned as it was.
     const auto open = answer.find('{');
-    if (open == std::string_view::npos) return std::string(answer);
-    std::string out(answer.substr(0, open + 1));
+    if (open == std::string_view::npos || members.empty()) return std::string(answer);
+    std::string out;
+    out.reserve(answer.size() + members.size() + 1);
+    out += answer.substr(0, open + 1);
     out += members;
     const auto rest = answer.substr(open + 1);
     const auto first = rest.find_first_not_of(" \t\r\n");
@@ -28,13 +30,24 @@ std::string splice(std::string_view answer, const std::string& members) {
 
 }  // namespace
 
+std::string run_id_member(const std::string& run_id) {
+    return "\"run_id\":" + json::serialize(json::string(run_id));
+}
+
+std::string store_failure_members(const std::string& error) {
+    return "\"run_stored\":false,\"store_error\":" + json::serialize(json::string(error));
+}
+
+std::string with_members(std::string_view answer, std::string_view members) {
+    return splice(answer, members);
+}
+
 std::string with_run_id(std::string_view answer, const std::string& run_id) {
-    return splice(answer, "\"run_id\":" + json::serialize(json::string(run_id)));
+    return splice(answer, run_id_member(run_id));
 }
 
 std::string with_store_failure(std::string_view answer, const std::string& error) {
-    return splice(answer,
-                  "\"run_stored\":false,\"store_error\":" + json::serialize(json::string(error)));
+    return splice(answer, store_failure_members(error));
 }
 
 RunRecord make_record(const engine::AuditRun& run, const std::string& run_id, std::string answer) {

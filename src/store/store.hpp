@@ -128,8 +128,9 @@ class RunStore {
 // first call connects and migrates, and a call after a failure tries again.
 std::shared_ptr<RunStore> open_store(const Settings& settings);
 // An answer longer than answer_part_bytes is kept in parts of at most that size: SQLite and
-// PostgreSQL refuse a single text of 1 GB (an audit of 50,000 resources answers 1.25 GB).
-inline constexpr std::size_t default_answer_part_bytes = std::size_t{64} << 20;
+// PostgreSQL refuse a single text of 1 GB (an audit of 50,000 resources answers 1.25 GB), and each
+// engine copies a text into its row while writing it (a 25 MB answer cost 25 MB more at its peak).
+inline constexpr std::size_t default_answer_part_bytes = std::size_t{4} << 20;
 std::shared_ptr<RunStore> open_sqlite(const std::string& file, Retention keep = {},
                                       std::size_t answer_part_bytes = default_answer_part_bytes);
 std::shared_ptr<RunStore> open_postgres(const std::string& url, Retention keep = {},
