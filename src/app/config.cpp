@@ -210,7 +210,8 @@ ParseResult parse_token(Settings& s, const std::string& v) {
 
 ParseResult parse_concurrency(Settings& s, const std::string& v) {
     const auto n = parse_integer(v);
-    if (!n || *n < 1 || *n > 256) return "expected an integer 1-256";
+    // Tasks, not threads, carry the calls in flight (src/exec): 512 costs stacks, not threads.
+    if (!n || *n < 1 || *n > 512) return "expected an integer 1-512";
     s.audit_concurrency = static_cast<std::size_t>(*n);
     return std::nullopt;
 }

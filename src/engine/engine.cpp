@@ -637,6 +637,10 @@ AuditRun Engine::run(const AuditPlan& plan, const RunOptions& options) {
         std::max<std::size_t>(1, std::min(settings_.audit_concurrency, codes.size()));
     if (!codes.empty()) {
         exec::Loop loop;
+        // Two tasks per check running (its worker and the check), and per-resource tasks for
+        // twice the calls in flight: enough to keep the gate full, and a bound on the stacks
+        // held (at 256 in flight and 50,000 resources, unbounded fan-out held 20,000 of them).
+        loop.set_task_budget(2 * width + 2 * settings_.audit_concurrency);
         std::size_t workers_left = width;
         for (std::size_t t = 0; t < width; ++t)
             loop.spawn([&] {

@@ -119,6 +119,7 @@ struct Loop::Impl {
     std::list<Task> tasks;
     std::size_t live = 0;
     std::size_t peak = 0;
+    std::size_t budget = 0;
     Task* current = nullptr;
     std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
     std::exception_ptr failure;
@@ -333,6 +334,10 @@ void Loop::spawn(std::function<void()> fn) {
     impl_->spawn(std::move(fn));
 }
 
+void Loop::set_task_budget(std::size_t tasks) {
+    impl_->budget = tasks;
+}
+
 std::size_t Loop::live() const {
     return impl_->live;
 }
@@ -394,36 +399,65 @@ void for_each(std::size_t n, std::size_t width, const std::function<void(std::si
             fn(i);
         return;
     }
+    if (!in_task()) {
+        // A loop of its own on this thread, with this for_each as its first task.
+        Loop loop;
+        std::exception_ptr failure;
+        loop.spawn([&] {
+            try {
+                for_each(n, width, fn);
+            } catch (const ctx::detail::forced_unwind&) {
+                throw;
+            } catch (...) {
+                failure = std::current_exception();
+            }
+        });
+        loop.run();
+        if (failure) std::rethrow_exception(failure);
+        return;
+    }
     // The workers share one thread: plain counters are enough.
-    std::size_t next = 0;
-    std::exception_ptr failure;
-    const auto worker = [&] {
-        for (std::size_t i = next++; i < n; i = next++) {
+    Loop::Impl& loop = *t_loop;
+    struct Shared {
+        std::size_t next = 0;
+        std::size_t workers = 0;  // extra tasks working on the items
+        bool caller_done = false;
+        std::exception_ptr failure;
+        Event done;  // set by the last extra task to end after the caller's items
+    } shared;
+    // Adds workers while items are left, the width allows and the loop's budget has room. Called
+    // again as items end, so a for_each started when the budget was full widens later.
+    std::function<void()> grow;
+    const auto work = [&] {
+        for (std::size_t i = shared.next++; i < n; i = shared.next++) {
             try {
                 fn(i);
             } catch (const ctx::detail::forced_unwind&) {
                 throw;
             } catch (...) {
-                if (!failure) failure = std::current_exception();
+                if (!shared.failure) shared.failure = std::current_exception();
             }
+            grow();
         }
     };
-    if (in_task()) {
-        std::size_t left = width;
-        Event done;
-        for (std::size_t w = 0; w < width; ++w)
-            spawn([&] {
-                worker();
-                if (--left == 0) done.set();
-            });
-        done.wait();
-    } else {
-        Loop loop;
-        for (std::size_t w = 0; w < width; ++w)
+    const auto worker = [&] {
+        work();
+        if (--shared.workers == 0 && shared.caller_done) shared.done.set();
+    };
+    grow = [&] {
+        while (shared.workers + 1 < width && shared.next + shared.workers < n &&
+               (loop.budget == 0 || loop.live < loop.budget)) {
+            ++shared.workers;
             loop.spawn(worker);
-        loop.run();
-    }
-    if (failure) std::rethrow_exception(failure);
+        }
+    };
+    grow();
+    work();
+    // No item is left to start; the extra tasks finish theirs. (No wait between these lines: a
+    // task of this loop cannot run in between.)
+    shared.caller_done = true;
+    if (shared.workers > 0) shared.done.wait();
+    if (shared.failure) std::rethrow_exception(shared.failure);
 }
 
 }  // namespace dspm::exec

@@ -87,6 +87,10 @@ class Loop {
     // Runs every task until all of them (those spawned meanwhile too) have ended. An exception a
     // task let out is rethrown here once all have ended (the first one; the others are logged).
     void run();
+    // for_each starts no extra task while this many are alive (0: no bound): each task holds a
+    // stack, and tasks past the run's calls in flight would only wait. Its caller always works
+    // on its own items, so a for_each under the bound still ends, one item after another.
+    void set_task_budget(std::size_t tasks);
     // Tasks spawned and not yet ended.
     std::size_t live() const;
     // The largest number of tasks alive at once (stacks held) during run().
@@ -104,8 +108,10 @@ class Loop {
 void spawn(std::function<void()> fn);
 
 // Runs fn(0) ... fn(n - 1), at most `width` at once, and returns when all have ended; the first
-// exception is rethrown then. In a task they are tasks of its loop; elsewhere a loop on the
-// calling thread runs them. width 1 (or n 1) runs them in order on the caller.
+// exception is rethrown then. In a task the caller works on the items itself and adds up to
+// width - 1 tasks of its loop, as many as its task budget allows now and as more free up while
+// items are left; elsewhere a loop on the calling thread runs them. width 1 (or n 1) runs them in
+// order on the caller.
 void for_each(std::size_t n, std::size_t width, const std::function<void(std::size_t)>& fn);
 
 }  // namespace dspm::exec

@@ -150,6 +150,34 @@ TEST(ExecLoop, ManyTasksReuseAFewStacks) {
     EXPECT_EQ(loop.live(), 0u);
 }
 
+// The budget bounds the tasks (stacks) alive; a for_each that started when it was full widens
+// once tasks end, and every item is done either way.
+TEST(ExecLoop, TheTaskBudgetBoundsTheStacksAndForEachWidensAsTasksEnd) {
+    exec::Loop loop;
+    loop.set_task_budget(4);
+    int a_done = 0, b_done = 0, b_waiting = 0, b_peak = 0;
+    loop.spawn([&] {
+        exec::for_each(8, 8, [&](std::size_t) {
+            exec::sleep_for(10ms);
+            ++a_done;
+        });
+    });
+    loop.spawn([&] {
+        exec::sleep_for(2ms);  // a took the budget: b starts alone
+        exec::for_each(12, 8, [&](std::size_t) {
+            b_peak = std::max(b_peak, ++b_waiting);
+            exec::sleep_for(10ms);
+            --b_waiting;
+            ++b_done;
+        });
+    });
+    loop.run();
+    EXPECT_EQ(a_done, 8);
+    EXPECT_EQ(b_done, 12);
+    EXPECT_LE(loop.peak_live(), 4u);
+    EXPECT_GT(b_peak, 1);  // widened after a's tasks ended
+}
+
 TEST(ExecLoop, SpawnOutsideATaskIsRefused) {
     EXPECT_THROW(exec::spawn([] {}), std::logic_error);
 }
