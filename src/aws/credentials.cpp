@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +27,7 @@
 #include "aws/sigv4.hpp"
 #include "aws/sso.hpp"
 #include "common/log.hpp"
+#include "common/spawn.hpp"
 #include "exec/loop.hpp"
 
 extern char** environ;  // the child of credential_process inherits it, as in botocore
@@ -398,30 +398,6 @@ class UniqueFd {
 
   private:
     int fd_;
-};
-
-class SpawnActions {
-  public:
-    SpawnActions() { ::posix_spawn_file_actions_init(&a_); }
-    ~SpawnActions() { ::posix_spawn_file_actions_destroy(&a_); }
-    SpawnActions(const SpawnActions&) = delete;
-    SpawnActions& operator=(const SpawnActions&) = delete;
-    posix_spawn_file_actions_t* get() { return &a_; }
-
-  private:
-    posix_spawn_file_actions_t a_;
-};
-
-class SpawnAttributes {
-  public:
-    SpawnAttributes() { ::posix_spawnattr_init(&a_); }
-    ~SpawnAttributes() { ::posix_spawnattr_destroy(&a_); }
-    SpawnAttributes(const SpawnAttributes&) = delete;
-    SpawnAttributes& operator=(const SpawnAttributes&) = delete;
-    posix_spawnattr_t* get() { return &a_; }
-
-  private:
-    posix_spawnattr_t a_;
 };
 
 // Kills (the whole process group: a script's own children hold the pipe too) and reaps the child

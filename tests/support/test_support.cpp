@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -23,6 +22,8 @@
 #include <stdexcept>
 #include <string_view>
 #include <thread>
+
+#include "common/spawn.hpp"
 
 namespace dspm::test {
 namespace fs = std::filesystem;
@@ -127,30 +128,28 @@ Process::Process(std::vector<std::string> argv, std::map<std::string, std::strin
     auto envp = pointers(environment);
     auto args = pointers(argv);
 
-    posix_spawn_file_actions_t actions;
-    ::posix_spawn_file_actions_init(&actions);
-    ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    ::posix_spawn_file_actions_addopen(&actions, 1, out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                       0600);
-    ::posix_spawn_file_actions_addopen(&actions, 2, err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                       0600);
-    if (!working_dir.empty()) ::posix_spawn_file_actions_addchdir_np(&actions, working_dir.c_str());
-    posix_spawnattr_t attributes;
-    ::posix_spawnattr_init(&attributes);
+    SpawnActions actions;
+    ::posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
+    ::posix_spawn_file_actions_addopen(actions.get(), 1, out_path_.c_str(),
+                                       O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::posix_spawn_file_actions_addopen(actions.get(), 2, err_path_.c_str(),
+                                       O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (!working_dir.empty())
+        ::posix_spawn_file_actions_addchdir_np(actions.get(), working_dir.c_str());
+    SpawnAttributes attributes;
     // A group of its own, so that the destructor's signal reaches what the child starts too.
-    ::posix_spawnattr_setpgroup(&attributes, 0);
+    ::posix_spawnattr_setpgroup(attributes.get(), 0);
     sigset_t none;
     sigemptyset(&none);
-    ::posix_spawnattr_setsigmask(&attributes, &none);
+    ::posix_spawnattr_setsigmask(attributes.get(), &none);
     sigset_t defaults;
     sigfillset(&defaults);
-    ::posix_spawnattr_setsigdefault(&attributes, &defaults);
+    ::posix_spawnattr_setsigdefault(attributes.get(), &defaults);
     ::posix_spawnattr_setflags(
-        &attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+        attributes.get(), POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid = -1;
-    const int rc = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), envp.data());
-    ::posix_spawnattr_destroy(&attributes);
-    ::posix_spawn_file_actions_destroy(&actions);
+    const int rc =
+        ::posix_spawnp(&pid, args[0], actions.get(), attributes.get(), args.data(), envp.data());
     if (rc != 0)
         throw std::runtime_error("cannot start " + argv.front() + ": " + std::strerror(rc));
     pid_ = pid;
