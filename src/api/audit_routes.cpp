@@ -16,6 +16,7 @@
 #include "engine/factory.hpp"
 #include "net/http_client.hpp"
 #include "notify/slack.hpp"
+#include "org/run.hpp"
 #include "report/report.hpp"
 #include "store/record.hpp"
 #include "store/store.hpp"
@@ -286,6 +287,41 @@ json::object single_openapi() {
                       {"503", busy_response_doc()}}}};
 }
 
+// ?accounts=org|ID,ID: the same framework over many accounts (org/run.hpp), answered whole.
+struct OrgDeps {
+    Settings settings;
+    std::shared_ptr<net::HttpClient> http;
+    std::shared_ptr<catalog::CatalogSource> catalog;
+};
+
+net::ServerResponse org_audit(const OrgDeps& deps, const net::ServerRequest& request,
+                              const std::string& framework, const std::string& accounts,
+                              std::vector<std::string> regions) {
+    auto selection = org::parse_accounts(accounts, deps.settings.audit_max_accounts);
+    if (!selection) return error_response(400, selection.error());
+    for (const char* refused : {"stream", "format", "notify", "session_id"}) {
+        const auto v = request.query_param(refused);
+        if (v && !v->empty() && !(std::string_view(refused) == "format" && *v == "json") &&
+            !(std::string_view(refused) == "stream" && (*v == "false" || *v == "0")))
+            return error_response(400, std::string(refused) +
+                                           ": not with accounts= (an audit of many accounts "
+                                           "answers one JSON document)");
+    }
+    org::OrgRequest req{framework, std::move(*selection), std::move(regions), {}};
+    // A client that leaves stops the accounts not yet started.
+    auto stop = std::make_shared<std::atomic<bool>>(false);
+    std::stop_callback on_leave(request.cancel, [stop] { stop->store(true); });
+    org::OrgRunOptions options;
+    options.stop = stop.get();
+    try {
+        auto answer = org::run_org_audit(deps.settings, deps.http, deps.catalog, req, options);
+        if (!answer) return error_response(answer.error().http_status, answer.error().detail);
+        return net::ServerResponse::json(200, std::move(answer->text));
+    } catch (const std::exception& e) {
+        return failed_run(framework, e);
+    }
+}
+
 }  // namespace
 
 Expected<std::vector<std::string>, std::string> requested_regions(
@@ -306,6 +342,9 @@ void add_audit_routes(Router& router, ApiContext& context) {
     Notifier notifier =
         make_notifier(context.http ? context.http : std::make_shared<net::HttpClient>(),
                       context.settings.slack_webhook_url);
+    auto org_deps = std::make_shared<const OrgDeps>(
+        OrgDeps{context.settings, context.http ? context.http : std::make_shared<net::HttpClient>(),
+                context.catalog});
 
     router.add(
         Route{
@@ -330,7 +369,12 @@ void add_audit_routes(Router& router, ApiContext& context) {
                                      "AUDIT_REGIONS or AWS_REGION"),
                          session_params(), format_param(), notify_param(),
                          query_param("refresh", "boolean",
-                                     "audit again even when the session remembers an answer")}},
+                                     "audit again even when the session remembers an answer"),
+                         query_param("accounts", "string",
+                                     "org (every ACTIVE account of the Organization) or a comma "
+                                     "list of account ids: AUDIT_ROLE_NAME is assumed in each; "
+                                     "the answer is {framework, scope, summary, organization: "
+                                     "{requirements}, accounts[]}")}},
                     {"responses",
                      json::object{
                          {"200", json::object{{"description",
@@ -341,11 +385,14 @@ void add_audit_routes(Router& router, ApiContext& context) {
                          {"502", json::object{{"description", "the catalog source failed"}}},
                          {"503", busy_response_doc()}}}},
             .handler =
-                [engine, sessions, notifier, notify_configured, runs](
+                [engine, sessions, notifier, notify_configured, runs, org_deps](
                     const net::ServerRequest& request, const PathParams& params) {
                     const std::string framework = params.at("framework");
                     auto regions = regions_of(request);
                     if (!regions) return error_response(400, regions.error());
+                    if (auto accounts = request.query_param("accounts"))
+                        return org_audit(*org_deps, request, framework, *accounts,
+                                         std::move(*regions));
                     auto session = session_of(request, *sessions);
                     if (!session) return error_response(400, session.error());
                     auto plan = engine->plan(framework, std::nullopt);

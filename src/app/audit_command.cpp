@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "app/commands.hpp"
+#include "app/stop_signal.hpp"
 #include "aws/client.hpp"
 #include "aws/regions.hpp"
 #include "catalog/local_source.hpp"  // to_lower
@@ -30,6 +31,7 @@
 #include "engine/filter.hpp"
 #include "net/http_client.hpp"
 #include "notify/slack.hpp"
+#include "org/run.hpp"
 #include "report/report.hpp"
 #include "store/record.hpp"
 #include "store/store.hpp"
@@ -48,7 +50,9 @@ struct AuditArgs {
     std::string output;
     std::string notify;  // "slack": post the summary to SLACK_WEBHOOK_URL after the run
     engine::PlanFilter filter;
-    bool no_store = false;  // --no-store: leave the run out of the history
+    bool no_store = false;              // --no-store: leave the run out of the history
+    bool org = false;                   // --org: every ACTIVE account of the Organization
+    std::vector<std::string> accounts;  // --account ID: these accounts
 };
 
 // --check/--service/--severity: every value must name something known (a typo would otherwise
@@ -84,44 +88,6 @@ Expected<std::size_t, std::string> filter(engine::AuditPlan& plan, const AuditAr
                           plan.framework + " REQ lists a requirement's codes)");
     return kept;
 }
-
-// Ctrl-C (or SIGTERM) during a run stops it cleanly: checks not started are not started, and the
-// result of what finished is written, marked incomplete. The signals are taken by a thread of
-// this guard with sigwait (no handler, no global); a second Ctrl-C ends the process at once.
-class StopOnSignal {
-  public:
-    explicit StopOnSignal(std::atomic<bool>& stop) {
-        sigemptyset(&set_);
-        sigaddset(&set_, SIGINT);
-        sigaddset(&set_, SIGTERM);
-        sigaddset(&set_, SIGUSR1);  // the guard's own "run is over"
-        pthread_sigmask(SIG_BLOCK, &set_, &previous_);
-        watcher_ = std::thread([this, &stop] {
-            int sig = 0;
-            bool stopping = false;
-            while (sigwait(&set_, &sig) == 0 && sig != SIGUSR1) {
-                if (stopping) std::_Exit(exit_interrupted);
-                stopping = true;
-                stop.store(true);
-                std::fprintf(stderr,
-                             "\ndspm-audit: stopping after the checks in progress "
-                             "(Ctrl-C again to quit at once)\n");
-            }
-        });
-    }
-    ~StopOnSignal() {
-        pthread_kill(watcher_.native_handle(), SIGUSR1);
-        watcher_.join();
-        pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
-    }
-    StopOnSignal(const StopOnSignal&) = delete;
-    StopOnSignal& operator=(const StopOnSignal&) = delete;
-
-  private:
-    sigset_t set_{};
-    sigset_t previous_{};
-    std::thread watcher_;
-};
 
 int exit_code(engine::Status status) {
     switch (status) {
@@ -208,7 +174,121 @@ std::string utc_stamp() {
     return buf;
 }
 
+// The accounts table of a run over many accounts, then the requirements some account fails.
+std::string org_table(const std::string& answer) {
+    const auto doc = json::parse(answer).as_object();
+    const auto text = [](const json::object& o, const char* key) {
+        const auto* v = o.if_contains(key);
+        return v && v->is_string() ? std::string(v->as_string()) : std::string{};
+    };
+    std::string out = pad("ACCOUNT", 14) + pad("STATUS", 15) + "NAME / REASON\n";
+    for (const auto& a : doc.at("accounts").as_array()) {
+        const auto& o = a.as_object();
+        std::string why = text(o, "name");
+        if (const auto* e = o.if_contains("error"); e && e->is_object())
+            why = text(e->as_object(), "reason");
+        out += pad(text(o, "account"), 14) + pad(text(o, "status"), 15) + why + "\n";
+    }
+    bool header = false;
+    for (const auto& r : doc.at("organization").as_object().at("requirements").as_array()) {
+        const auto& o = r.as_object();
+        // As in the single-account table: checkpoints share their control's results.
+        if (const auto* in = o.if_contains("in_summary"); in && in->is_bool() && !in->as_bool())
+            continue;
+        const auto& failing = o.at("accounts").as_object();
+        const auto* nc = failing.if_contains("NON_COMPLIANT");
+        if (nc == nullptr || nc->as_array().empty()) continue;
+        if (!header) {
+            out += "\nrequirements failed in some account:\n";
+            header = true;
+        }
+        std::string ids;
+        for (const auto& id : nc->as_array())
+            ids += (ids.empty() ? "" : ", ") + std::string(id.as_string());
+        out += "    " + pad(text(o, "item_code"), 10) + ids + "\n";
+    }
+    const auto& s = doc.at("summary").as_object();
+    const auto& c = s.at("account_status_counts").as_object();
+    out += "\nsummary: " + text(s, "status") + " accounts=" + json::serialize(s.at("accounts")) +
+           " non_compliant=" + json::serialize(c.at("NON_COMPLIANT")) +
+           " error=" + json::serialize(c.at("ERROR")) +
+           " duration_ms=" + json::serialize(s.at("duration_ms")) + "\n";
+    return out;
+}
+
+int run_org_audit(const Settings& settings, const AuditArgs& args,
+                  std::vector<std::string> regions) {
+    if (!args.all) {
+        std::fprintf(stderr,
+                     "dspm-audit audit: --org and --account audit a whole framework: add --all\n");
+        return exit_usage;
+    }
+    if (args.format != "json" && args.format != "table") {
+        std::fprintf(stderr, "dspm-audit audit: --org and --account answer json or table\n");
+        return exit_usage;
+    }
+    if (!args.notify.empty()) {
+        std::fprintf(stderr, "dspm-audit audit: --notify is not available with --org/--account\n");
+        return exit_usage;
+    }
+    std::string list;
+    for (const auto& a : args.accounts)
+        list += (list.empty() ? "" : ",") + a;
+    auto selection = org::parse_accounts(args.org ? "org" : list, settings.audit_max_accounts);
+    if (!selection) {
+        std::fprintf(stderr, "dspm-audit audit: --account: %s\n", selection.error().c_str());
+        return exit_usage;
+    }
+    auto http = std::make_shared<net::HttpClient>();
+    auto catalog = catalog::make_catalog_source(settings, http);
+    org::OrgRequest request{args.framework, std::move(*selection), std::move(regions), args.filter};
+    std::atomic<bool> stop{false};
+    org::OrgRunOptions options;
+    options.stop = &stop;
+    const auto started = std::chrono::steady_clock::now();
+    options.progress = [started](const std::string& account, const std::string& status,
+                                 std::size_t done, std::size_t total) {
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::fprintf(stderr, "[%zu/%zu accounts] %s %s  %.1f s elapsed\n", done, total,
+                     account.c_str(), status.c_str(), elapsed);
+    };
+    auto answer = [&] {
+        StopOnSignal guard(stop);
+        return org::run_org_audit(settings, http, catalog, request, options);
+    }();
+    if (!answer) {
+        std::fprintf(stderr, "dspm-audit audit: %s\n", answer.error().detail.c_str());
+        return answer.error().http_status == 404 ? exit_usage : exit_error;
+    }
+    std::fprintf(stderr, "%zu accounts audited (%s)\n", answer->accounts,
+                 answer->execution.c_str());
+    if (!args.output.empty()) {
+        std::ofstream out(args.output, std::ios::binary | std::ios::trunc);
+        out << answer->text << '\n';
+        out.close();
+        if (!out) {
+            std::fprintf(stderr, "dspm-audit audit: cannot write %s\n", args.output.c_str());
+            return exit_error;
+        }
+        std::fprintf(stderr, "full result written to %s\n", args.output.c_str());
+    }
+    if (args.format == "table" || !args.output.empty()) {
+        const std::string t = org_table(answer->text);
+        std::fwrite(t.data(), 1, t.size(), stdout);
+    } else {
+        std::fwrite(answer->text.data(), 1, answer->text.size(), stdout);
+        std::fputc('\n', stdout);
+    }
+    if (answer->cancelled) return exit_interrupted;
+    return exit_code(engine::parse_status(answer->status).value_or(engine::Status::error));
+}
+
 int run_audit(const Settings& settings, const AuditArgs& args) {
+    if (args.org && !args.accounts.empty()) {
+        std::fprintf(stderr, "dspm-audit audit: give --org or --account, not both\n");
+        return exit_usage;
+    }
     if (args.all == !args.requirement.empty()) {
         std::fprintf(stderr, "dspm-audit audit: give either REQ_ID or --all\n");
         return exit_usage;
@@ -220,6 +300,8 @@ int run_audit(const Settings& settings, const AuditArgs& args) {
         std::fprintf(stderr, "dspm-audit audit: --region: %s\n", regions.error().c_str());
         return exit_usage;
     }
+    if (args.org || !args.accounts.empty())
+        return run_org_audit(settings, args, std::move(*regions));
     if (!args.notify.empty() && settings.slack_webhook_url.empty()) {
         std::fprintf(stderr, "dspm-audit audit: --notify slack needs SLACK_WEBHOOK_URL\n");
         return exit_usage;
@@ -400,6 +482,14 @@ void register_audit_command(CLI::App& app, Commands& out) {
     sub->add_option("--notify", args->notify,
                     "slack: post the summary and the worst findings to SLACK_WEBHOOK_URL")
         ->check(CLI::IsMember({"slack"}));
+    sub->add_flag("--org", args->org,
+                  "every ACTIVE account of the Organization (organizations:ListAccounts), each "
+                  "through the role AUDIT_ROLE_NAME; with DATABASE_URL spread over `dspm-audit "
+                  "worker`s");
+    sub->add_option("--account", args->accounts,
+                    "these accounts (12-digit ids): a,b or repeated, each through AUDIT_ROLE_NAME "
+                    "(the caller's own account with the caller's credentials)")
+        ->delimiter(',');
     out.push_back(Command{sub, [args](const Settings& s) { return run_audit(s, *args); }});
 }
 

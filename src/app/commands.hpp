@@ -43,6 +43,7 @@ void register_report_command(CLI::App& app, Commands& out);    // app/report_com
 void register_checks_command(CLI::App& app, Commands& out);    // app/checks_command.cpp
 void register_runs_command(CLI::App& app, Commands& out);      // app/runs_command.cpp
 void register_fix_command(CLI::App& app, Commands& out);       // app/fix_command.cpp
+void register_worker_command(CLI::App& app, Commands& out);    // app/worker_command.cpp
 
 // "did you mean X?" for an unknown name: the closest of `names` by edit distance (case-
 // insensitive), or "" when none is close.

@@ -280,6 +280,45 @@ ParseResult parse_sibling_max_bytes(Settings& s, const std::string& v) {
     return parse_bound(s.sibling_max_response_bytes, v, 1024, 1LL << 30);
 }
 
+// IAM's grammar for role names and STS's for session names and external ids: each goes into an
+// ARN or a signed STS request, so nothing else gets through.
+bool iam_name_chars(std::string_view v, std::string_view extra) {
+    return std::all_of(v.begin(), v.end(), [extra](unsigned char c) {
+        return std::isalnum(c) != 0 ||
+               std::string_view("_+=,.@-").find(static_cast<char>(c)) != std::string_view::npos ||
+               extra.find(static_cast<char>(c)) != std::string_view::npos;
+    });
+}
+ParseResult parse_role_name(Settings& s, const std::string& v) {
+    if (v.empty() || v.size() > 64 || !iam_name_chars(v, ""))
+        return "expected an IAM role name: 1-64 letters, digits or _+=,.@-";
+    s.audit_role_name = v;
+    return std::nullopt;
+}
+ParseResult parse_role_external_id(Settings& s, const std::string& v) {
+    if (!v.empty() && (v.size() < 2 || v.size() > 1224 || !iam_name_chars(v, ":/")))
+        return "expected 2-1224 letters, digits or _+=,.@:/- (empty: none)";
+    s.audit_role_external_id = v;
+    return std::nullopt;
+}
+ParseResult parse_role_session_name(Settings& s, const std::string& v) {
+    if (v.size() < 2 || v.size() > 64 || !iam_name_chars(v, ""))
+        return "expected a session name: 2-64 letters, digits or _+=,.@-";
+    s.audit_role_session_name = v;
+    return std::nullopt;
+}
+ParseResult parse_accounts_parallel(Settings& s, const std::string& v) {
+    return parse_bound(s.audit_accounts_parallel, v, 1, 64);
+}
+ParseResult parse_max_accounts(Settings& s, const std::string& v) {
+    return parse_bound(s.audit_max_accounts, v, 1, 10000);
+}
+ParseResult parse_worker_lease(Settings& s, const std::string& v) {
+    return parse_bound(s.worker_lease_s, v, 3, 3600);
+}
+ParseResult parse_queue_local(Settings& s, const std::string& v) {
+    return parse_bound(s.audit_queue_local, v, 0, 64);
+}
 ParseResult parse_audit_max_runs(Settings& s, const std::string& v) {
     return parse_bound(s.audit_max_runs, v, 1, 256);
 }
@@ -429,6 +468,19 @@ constexpr SettingSpec specs[] = {
      "server threads for the non-audit routes"},
     {"MAX_CONNECTIONS_PER_CLIENT", "64", parse_max_connections_per_client,
      "open connections per client address; 0: no bound"},
+    {"AUDIT_ROLE_NAME", "DSPMAuditRole", parse_role_name,
+     "role assumed in each account of an Organization audit (--org, ?accounts=)"},
+    {"AUDIT_ROLE_EXTERNAL_ID", "", parse_role_external_id,
+     "external id sent when assuming AUDIT_ROLE_NAME (secret); empty: none"},
+    {"AUDIT_ROLE_SESSION_NAME", "dspm-audit", parse_role_session_name,
+     "role session name CloudTrail records for the assumed roles"},
+    {"AUDIT_ACCOUNTS_PARALLEL", "4", parse_accounts_parallel,
+     "accounts audited at once (each with AUDIT_CONCURRENCY calls in flight)"},
+    {"AUDIT_MAX_ACCOUNTS", "1000", parse_max_accounts, "accounts one run audits at most"},
+    {"WORKER_LEASE_SECONDS", "60", parse_worker_lease,
+     "a queued unit's lease (DATABASE_URL); an expired one is taken again"},
+    {"AUDIT_QUEUE_LOCAL", "2", parse_queue_local,
+     "units of its own queued run the enqueuing process works on (0: workers only)"},
 };
 
 const SettingSpec* find_spec(std::string_view name) {
@@ -683,7 +735,8 @@ Expected<Settings, ConfigError> load_settings(
 }
 
 bool is_secret_setting(const std::string& name) {
-    return name == "AUDIT_API_TOKEN" || name == "SLACK_WEBHOOK_URL" || name == "DATABASE_URL";
+    return name == "AUDIT_API_TOKEN" || name == "SLACK_WEBHOOK_URL" || name == "DATABASE_URL" ||
+           name == "AUDIT_ROLE_EXTERNAL_ID";
 }
 
 std::vector<SettingView> describe_settings(const Settings& s) {
@@ -757,6 +810,20 @@ std::vector<SettingView> describe_settings(const Settings& s) {
             value = std::to_string(s.server_worker_threads);
         else if (name == "MAX_CONNECTIONS_PER_CLIENT")
             value = std::to_string(s.max_connections_per_client);
+        else if (name == "AUDIT_ROLE_NAME")
+            value = s.audit_role_name;
+        else if (name == "AUDIT_ROLE_EXTERNAL_ID")
+            value = s.audit_role_external_id;
+        else if (name == "AUDIT_ROLE_SESSION_NAME")
+            value = s.audit_role_session_name;
+        else if (name == "AUDIT_ACCOUNTS_PARALLEL")
+            value = std::to_string(s.audit_accounts_parallel);
+        else if (name == "AUDIT_MAX_ACCOUNTS")
+            value = std::to_string(s.audit_max_accounts);
+        else if (name == "WORKER_LEASE_SECONDS")
+            value = std::to_string(s.worker_lease_s);
+        else if (name == "AUDIT_QUEUE_LOCAL")
+            value = std::to_string(s.audit_queue_local);
         if (is_secret_setting(name) && !value.empty()) value = "***";
         const auto o = s.origin.find(name);
         out.push_back(SettingView{name, std::move(value),

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
     dspm::app::register_checks_command(app, commands);
     dspm::app::register_runs_command(app, commands);
     dspm::app::register_fix_command(app, commands);
+    dspm::app::register_worker_command(app, commands);
 
     try {
         app.parse(argc, argv);

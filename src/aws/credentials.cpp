@@ -1075,6 +1075,27 @@ Expected<net::HttpResponse, net::TransportError> send_with_retries(
 }
 
 Expected<Credentials, AwsError> resolve_credentials(const CredentialsOptions& options) {
+    if (options.assume_role) {
+        const AssumeRoleSource& a = *options.assume_role;
+        if (!a.source)
+            return unexpected(make_error(ErrorKind::no_credentials,
+                                         "no credentials to assume role " + a.role_arn + " with"));
+        auto source = a.source->get();
+        if (!source) {
+            AwsError e = source.error();
+            e.message =
+                "the credentials to assume role " + a.role_arn + " with are missing: " + e.message;
+            return unexpected(std::move(e));
+        }
+        std::vector<std::pair<std::string, std::string>> params{
+            {"RoleArn", a.role_arn},
+            {"RoleSessionName", session_name(a.session_name)},
+            {"DurationSeconds", std::to_string(a.duration_seconds)}};
+        if (!a.external_id.empty()) params.emplace_back("ExternalId", a.external_id);
+        auto c = call_sts(options, "AssumeRole", a.role_arn, params, &*source);
+        if (c) c->source = "assume-role";
+        return c;
+    }
     SharedConfig cfg;
     cfg.creds_path = env_str(options.env, "AWS_SHARED_CREDENTIALS_FILE");
     if (cfg.creds_path.empty()) cfg.creds_path = "~/.aws/credentials";

@@ -29,6 +29,18 @@ struct Credentials {
     std::string source;  // "environment", "shared-credentials-file", "sso", ... (never secret)
 };
 
+class CredentialsProvider;
+
+// A role assumed with another provider's credentials (role chaining): the credentials of one
+// member account of an Organization audit, assumed with the caller's.
+struct AssumeRoleSource {
+    std::shared_ptr<CredentialsProvider> source;
+    std::string role_arn;
+    std::string external_id;  // empty: none sent
+    std::string session_name;
+    int duration_seconds = 3600;  // the most a chained role session may last
+};
+
 // getenv in production, a map in tests. Returns nullptr when unset.
 using EnvLookup = std::function<const char*(const char*)>;
 EnvLookup process_env();
@@ -54,6 +66,8 @@ struct CredentialsOptions {
     std::size_t process_max_output = 1024 * 1024;
     // The time expirations are compared with; empty: system_clock::now (tests move time).
     std::function<std::chrono::system_clock::time_point()> clock;
+    // Set: the chain is not walked; the credentials are this role's (and refreshed as such).
+    std::optional<AssumeRoleSource> assume_role;
 };
 
 class CredentialsProvider {

@@ -60,6 +60,20 @@ struct Settings {
     std::size_t audit_retry_after_s = 10;
     std::size_t server_worker_threads = 8;
     std::size_t max_connections_per_client = 64;
+    // Many accounts (src/org): the role assumed in each member account, with an optional external
+    // id (secret: not logged or printed) and the session name CloudTrail records; how many
+    // accounts are audited at once (each with AUDIT_CONCURRENCY calls in flight, so at most
+    // accounts_parallel × audit_concurrency in all); at most max_accounts per run.
+    std::string audit_role_name = "DSPMAuditRole";
+    std::string audit_role_external_id;
+    std::string audit_role_session_name = "dspm-audit";
+    std::size_t audit_accounts_parallel = 4;
+    std::size_t audit_max_accounts = 1000;
+    // Work queue (DATABASE_URL): a unit's lease, renewed by heartbeats every third of it; a lease
+    // that runs out (its worker died) is taken again by another worker.
+    std::size_t worker_lease_s = 60;
+    // Units of its own run the enqueuing process works on itself (0: only `dspm-audit worker`s).
+    std::size_t audit_queue_local = 2;
 
     // For `dspm-audit config`: setting name (environment variable name) → where its value came
     // from: "flag", "environment", ".env:<line>", "default".

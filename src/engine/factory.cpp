@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "aws/client.hpp"
+#include "aws/client_options.hpp"
 #include "common/log.hpp"
 #include "inventory/http_collector.hpp"
 #include "mutelist/mutelist.hpp"
@@ -21,6 +22,12 @@ std::string effective_region(const Settings& settings) {
 
 std::shared_ptr<aws::AwsClient> make_engine_aws_client(const Settings& settings,
                                                        std::shared_ptr<net::HttpClient> http) {
+    return make_engine_aws_client(settings, std::move(http), nullptr);
+}
+
+std::shared_ptr<aws::AwsClient> make_engine_aws_client(
+    const Settings& settings, std::shared_ptr<net::HttpClient> http,
+    std::shared_ptr<aws::CredentialsProvider> credentials) {
     aws::AwsClientConfig config;
     config.region = effective_region(settings);
     config.max_requests_per_second_per_operation = settings.aws_rate_limit;
@@ -28,7 +35,10 @@ std::shared_ptr<aws::AwsClient> make_engine_aws_client(const Settings& settings,
     // answers rather than lose reads to them (AWS_RETRY_MODE=standard switches it off).
     config.adaptive_rate = true;
     if (!http) http = std::make_shared<net::HttpClient>();
-    return aws::make_aws_client(config, std::move(http));
+    if (!credentials) return aws::make_aws_client(config, std::move(http));
+    aws::ClientTuning tuning;
+    tuning.credentials = std::move(credentials);
+    return aws::make_aws_client(config, std::move(http), std::move(tuning));
 }
 
 std::shared_ptr<Engine> make_engine(Settings settings, std::shared_ptr<net::HttpClient> http,

@@ -10,6 +10,9 @@
 namespace dspm::net {
 class HttpClient;
 }
+namespace dspm::aws {
+class CredentialsProvider;
+}
 
 namespace dspm::engine {
 
@@ -19,6 +22,10 @@ std::string effective_region(const Settings& settings);
 
 std::shared_ptr<aws::AwsClient> make_engine_aws_client(const Settings& settings,
                                                        std::shared_ptr<net::HttpClient> http);
+// The same with given credentials (a role assumed in a member account of an Organization).
+std::shared_ptr<aws::AwsClient> make_engine_aws_client(
+    const Settings& settings, std::shared_ptr<net::HttpClient> http,
+    std::shared_ptr<aws::CredentialsProvider> credentials);
 
 std::shared_ptr<Engine> make_engine(Settings settings, std::shared_ptr<net::HttpClient> http,
                                     std::shared_ptr<catalog::CatalogSource> catalog,

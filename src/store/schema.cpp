@@ -61,6 +61,32 @@ CREATE TABLE run_answer_parts (
     PRIMARY KEY (run_id, part)
 )
 )sql",
+        // 4: the work queue of runs over many accounts (src/queue): one row per unit, and one
+        // result per unit whatever retries happen (the primary key). Lease times are the
+        // database's clock in epoch milliseconds, so that workers' clocks cannot disagree.
+        R"sql(
+CREATE TABLE work_units (
+    run_id TEXT NOT NULL,
+    unit_key TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL,
+    lease_owner TEXT NOT NULL,
+    lease_until BIGINT NOT NULL,
+    attempts INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, unit_key)
+);
+CREATE INDEX work_units_ready ON work_units (state, lease_until);
+CREATE TABLE unit_results (
+    run_id TEXT NOT NULL,
+    unit_key TEXT NOT NULL,
+    worker TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    finished_at TEXT NOT NULL,
+    result TEXT NOT NULL,
+    PRIMARY KEY (run_id, unit_key)
+)
+)sql",
     };
     return all;
 }
