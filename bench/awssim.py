@@ -7,6 +7,12 @@ a configurable rate with that service's real throttling error. moto is too slow 
 requests/s, and it closes every connection), so the account is generated here instead, in the
 documents' real wire formats (query XML, EC2 XML, JSON 1.0/1.1, REST-XML).
 
+With --org-accounts N (default 0: none of this) the account is the management account of an
+Organization of N more members (200000000001, ...): organizations ListAccounts lists all N + 1 in
+pages of 20, sts AssumeRole of a role in any of them answers credentials whose access key is ASIA
+and that account's 12 digits, and sts GetCallerIdentity signed with such a key answers that account.
+Every other call answers the same synthetic account whatever account or region asks.
+
 Control routes: GET /_sim/stats (calls by operation, throttled answers), POST /_sim/reset.
 """
 import argparse
@@ -23,6 +29,10 @@ QUERY_SERVICES = {"sts", "iam", "rds", "redshift", "ec2", "elasticache", "sns", 
                   "cloudformation", "autoscaling", "elasticloadbalancing", "cloudwatch", "s3",
                   "cloudfront"}
 REGION = "us-east-1"
+STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+ORG_PAGE = 20  # ListAccounts' largest MaxResults
+# Handlers that answer only with --org-accounts N > 0 (otherwise the fallback, as before).
+ORG_HANDLERS = {"op_organizations_ListAccounts", "op_sts_AssumeRole"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -132,9 +142,32 @@ S3_EMPTY_DOCUMENTS = {
 # --------------------------------------------------------------------------------------------
 # Operations
 # --------------------------------------------------------------------------------------------
+def member_id(i):
+    """The i-th member account (1-based) of --org-accounts."""
+    return str(200000000000 + i)
+
+
+def key_account(headers):
+    """The 12 digits of an access key ASIA<12 digits>... in the Authorization header, or None."""
+    auth = headers.get("authorization", "")
+    if "Credential=" not in auth:
+        return None
+    key = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/")[0]
+    digits = key[4:16]
+    if key.startswith("ASIA") and len(digits) == 12 and all("0" <= c <= "9" for c in digits):
+        return digits
+    return None
+
+
 class Simulator:
-    def __init__(self, account, latency_ms, rate, rates):
+    def __init__(self, account, latency_ms, rate, rates, org_accounts=0):
         self.account = account
+        self.org_accounts = org_accounts
+        # The Organization: the management account (ACCOUNT) first, then the members.
+        self.org = ([ACCOUNT] + [member_id(i) for i in range(1, org_accounts + 1)]
+                    if org_accounts > 0 else [])
+        self.org_set = set(self.org)
+        self.headers = {}
         self.latency = latency_ms / 1000.0
         self.default_rate = rate
         self.rates = rates
@@ -230,8 +263,12 @@ class Simulator:
                    "Rate exceeded</Message></Error></ErrorResponse>", 400)
 
     # ---- answers ----------------------------------------------------------------------------
-    def answer(self, service, op, params, path, query, json_protocol):
-        handler = getattr(self, f"op_{service.replace('-', '_')}_{op}", None)
+    def answer(self, service, op, params, path, query, json_protocol, headers=None):
+        self.headers = headers or {}
+        name = f"op_{service.replace('-', '_')}_{op}"
+        handler = getattr(self, name, None)
+        if name in ORG_HANDLERS and not self.org_accounts:
+            handler = None
         if handler is not None:
             return handler(params, path, query)
         return self.feature_not_used(service, op, path, json_protocol)
@@ -257,10 +294,57 @@ class Simulator:
         return xml(query_response(op, "https://sim.amazonaws.com/", ""))
 
     def op_sts_GetCallerIdentity(self, *_):
+        account = key_account(self.headers) if self.org_accounts else None
+        if account is not None:  # credentials of an assumed role (AssumeRole below)
+            return xml(query_response(
+                "GetCallerIdentity", STS_NS,
+                f"<Arn>arn:aws:sts::{account}:assumed-role/DSPMAuditRole/bench</Arn>"
+                f"<UserId>AROABENCH:bench</UserId><Account>{account}</Account>"))
         return xml(query_response(
             "GetCallerIdentity", "https://sts.amazonaws.com/doc/2011-06-15/",
             f"<Arn>arn:aws:iam::{ACCOUNT}:user/bench</Arn><UserId>AIDABENCH</UserId>"
             f"<Account>{ACCOUNT}</Account>"))
+
+    def op_sts_AssumeRole(self, params, *_):
+        """Credentials for a role of an account of the Organization (--org-accounts): the access
+        key names the account (ASIA + its 12 digits), so GetCallerIdentity can answer it."""
+        arn = params.get("RoleArn", "")
+        session = params.get("RoleSessionName", "")
+        parts = arn.split(":", 5)
+        account = parts[4] if len(parts) == 6 and parts[:3] == ["arn", "aws", "iam"] else ""
+        resource = parts[5] if len(parts) == 6 else ""
+        if account not in self.org_set or not resource.startswith("role/"):
+            return xml(f'<ErrorResponse xmlns="{STS_NS}"><Error><Type>Sender</Type>'
+                       "<Code>AccessDenied</Code><Message>User: arn:aws:iam::"
+                       f"{ACCOUNT}:user/bench is not authorized to perform: sts:AssumeRole on "
+                       f"resource: {escape(arn)}</Message></Error><RequestId>sim</RequestId>"
+                       "</ErrorResponse>", 403)
+        role = resource.rsplit("/", 1)[1]
+        expiration = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(time.time()) + 3600))
+        return xml(f'<AssumeRoleResponse xmlns="{STS_NS}"><AssumeRoleResult><Credentials>'
+                   f"<AccessKeyId>ASIA{account}</AccessKeyId>"
+                   "<SecretAccessKey>benchsecret</SecretAccessKey>"
+                   f"<SessionToken>benchtoken-{account}</SessionToken>"
+                   f"<Expiration>{expiration}</Expiration></Credentials><AssumedRoleUser>"
+                   f"<AssumedRoleId>AROABENCH:{escape(session)}</AssumedRoleId>"
+                   f"<Arn>arn:aws:sts::{account}:assumed-role/{escape(role)}/{escape(session)}"
+                   "</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>sim"
+                   "</RequestId></ResponseMetadata></AssumeRoleResponse>")
+
+    def op_organizations_ListAccounts(self, params, *_):
+        """The Organization's accounts, botocore's paginator: NextToken in, NextToken out."""
+        limit = min(int(params.get("MaxResults", ORG_PAGE)), ORG_PAGE)
+        ids, nxt = page(self.org, params.get("NextToken"), limit)
+        accounts = [{
+            "Id": i, "Arn": f"arn:aws:organizations::{ACCOUNT}:account/o-bench/{i}",
+            "Email": f"bench+{i}@example.com",
+            "Name": "management" if i == ACCOUNT else f"member-{i}",
+            "Status": "ACTIVE", "State": "ACTIVE", "JoinedMethod": "CREATED",
+            "JoinedTimestamp": 1700000000} for i in ids]
+        doc = {"Accounts": accounts}
+        if nxt:
+            doc["NextToken"] = nxt
+        return js(doc)
 
     def op_ec2_DescribeRegions(self, *_):
         return xml('<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
@@ -557,7 +641,7 @@ async def dispatch(sim, method, path, query, headers, body):
             sim.repeated_by_op[key] += 1
         sim.seen.add(fingerprint)
         json_protocol = "x-amz-target" in headers
-        return sim.answer(service, op, params, path, query, json_protocol)
+        return sim.answer(service, op, params, path, query, json_protocol, headers)
     finally:
         sim.in_flight -= 1
 
@@ -571,12 +655,15 @@ def main():
                         help="allowed requests/s per operation (0: unlimited)")
     parser.add_argument("--op-rate", action="append", default=[],
                         help="SERVICE:Operation=RATE, overrides --rate for one operation")
+    parser.add_argument("--org-accounts", type=int, default=0,
+                        help="an Organization of this many member accounts besides this one "
+                             "(ListAccounts, AssumeRole, GetCallerIdentity; 0: none)")
     args = parser.parse_args()
     rates = {}
     for spec in args.op_rate:
         key, value = spec.rsplit("=", 1)
         rates[key] = float(value)
-    sim = Simulator(Account(args.size), args.latency_ms, args.rate, rates)
+    sim = Simulator(Account(args.size), args.latency_ms, args.rate, rates, args.org_accounts)
 
     async def serve():
         server = await asyncio.start_server(lambda r, w: handle(sim, r, w), "127.0.0.1",
