@@ -12,6 +12,12 @@
 // without a target, a body that is not JSON, int() of a bad parameter, ...) the connection is
 // closed without an answer, as its handler's `finally: writer.close()` does.
 //
+// With --org-accounts N (default 0: none of this) the account is the management account of an
+// Organization of N more members (200000000001, ...): organizations ListAccounts lists all N + 1
+// in pages of 20, sts AssumeRole of a role in any of them answers credentials whose access key is
+// ASIA and that account's 12 digits, and sts GetCallerIdentity signed with such a key answers that
+// account. Every other call answers the same synthetic account whatever account or region asks.
+//
 // Known differences, all for requests no AWS SDK sends: Python's int() also reads non-ASCII
 // decimal digits and integers of any size (here ASCII digits, clamped to +-2^62); its json module
 // reads NaN/Infinity, lone \ud800 escapes, UTF-16/32 bodies and integers over 4,300 digits, which
@@ -29,6 +35,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -49,6 +56,8 @@ namespace {
 
 const std::string kAccount = "123456789012";
 const std::string kRegion = "us-east-1";
+const std::string kStsNs = "https://sts.amazonaws.com/doc/2011-06-15/";
+constexpr int64_t kOrgPage = 20;  // ListAccounts' largest MaxResults
 
 // Thrown where awssim.py would raise while handling a request: the connection is closed.
 struct Dropped {};
@@ -669,6 +678,43 @@ std::string query_response(std::string_view action, std::string_view ns, std::st
     return out;
 }
 
+// xml.sax.saxutils.escape(): &, < and >.
+std::string escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        if (c == '&') {
+            out += "&amp;";
+        } else if (c == '<') {
+            out += "&lt;";
+        } else if (c == '>') {
+            out += "&gt;";
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
+// The i-th member account (1-based) of --org-accounts.
+std::string member_id(int64_t i) {
+    return std::to_string(int64_t{200000000000} + i);
+}
+
+// The 12 digits of an access key ASIA<12 digits>... in the Authorization header, or nullopt.
+std::optional<std::string> key_account(const std::string& auth) {
+    size_t at = auth.find("Credential=");
+    if (at == std::string::npos) return std::nullopt;
+    std::string_view rest = std::string_view(auth).substr(at + 11);
+    rest = rest.substr(0, std::min(rest.find(','), rest.size()));
+    std::string_view key = split(rest, "/")[0];
+    if (key.substr(0, 4) != "ASIA" || key.size() < 16) return std::nullopt;
+    std::string_view digits = key.substr(4, 12);
+    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    return std::string(digits);
+}
+
 const std::string kS3Ns = "http://s3.amazonaws.com/doc/2006-03-01/";
 const std::string kCloudFrontNs = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
 
@@ -811,11 +857,20 @@ struct Classified {
 class Simulator {
   public:
     Simulator(Account account, double latency_ms, double rate,
-              std::unordered_map<std::string, double> rates)
+              std::unordered_map<std::string, double> rates, int64_t org_accounts = 0)
         : account_(std::move(account)),
           latency_ms_(latency_ms),
           default_rate_(rate),
-          rates_(std::move(rates)) {}
+          rates_(std::move(rates)),
+          org_accounts_(org_accounts) {
+        // The Organization: the management account (kAccount) first, then the members.
+        if (org_accounts_ > 0) {
+            org_.push_back(kAccount);
+            for (int64_t i = 1; i <= org_accounts_; ++i)
+                org_.push_back(member_id(i));
+            org_set_.insert(org_.begin(), org_.end());
+        }
+    }
 
     double latency_ms() const { return latency_ms_; }
 
@@ -1030,6 +1085,8 @@ class Simulator {
             {"op_organizations_ListTargetsForPolicy",
              &Simulator::organizations_ListTargetsForPolicy},
             {"op_organizations_ListPoliciesForTarget", &Simulator::organizations_ListPolicies},
+            {"op_organizations_ListAccounts", &Simulator::organizations_ListAccounts},
+            {"op_sts_AssumeRole", &Simulator::sts_AssumeRole},
             {"op_config_DescribeConformancePacks", &Simulator::config_DescribeConformancePacks},
             {"op_config_DescribeConformancePackStatus",
              &Simulator::config_DescribeConformancePackStatus},
@@ -1044,8 +1101,12 @@ class Simulator {
     Answer answer(const Classified& c, const Request& req) {
         std::string service = c.service;
         std::replace(service.begin(), service.end(), '-', '_');
-        auto it = handlers().find("op_" + service + "_" + c.op);
-        if (it != handlers().end()) return (this->*(it->second))(c.params, req);
+        std::string name = "op_" + service + "_" + c.op;
+        // Handlers that answer only with --org-accounts N > 0 (otherwise the fallback).
+        bool org_only = name == "op_organizations_ListAccounts" || name == "op_sts_AssumeRole";
+        auto it = handlers().find(name);
+        if (it != handlers().end() && !(org_only && org_accounts_ <= 0))
+            return (this->*(it->second))(c.params, req);
         return feature_not_used(c, req);
     }
 
@@ -1072,11 +1133,80 @@ class Simulator {
     }
 
     // ---- operations ----------------------------------------------------------------------
-    Answer sts_GetCallerIdentity(const json::value&, const Request&) {
+    Answer sts_GetCallerIdentity(const json::value&, const Request& req) {
+        if (org_accounts_ > 0) {
+            // Credentials of an assumed role (sts_AssumeRole below).
+            if (auto account = key_account(req.header("authorization")))
+                return xml(query_response("GetCallerIdentity", kStsNs,
+                                          "<Arn>arn:aws:sts::" + *account +
+                                              ":assumed-role/DSPMAuditRole/bench</Arn><UserId>"
+                                              "AROABENCH:bench</UserId><Account>" +
+                                              *account + "</Account>"));
+        }
         return xml(query_response("GetCallerIdentity", "https://sts.amazonaws.com/doc/2011-06-15/",
                                   "<Arn>arn:aws:iam::" + kAccount +
                                       ":user/bench</Arn><UserId>AIDABENCH</UserId><Account>" +
                                       kAccount + "</Account>"));
+    }
+
+    // params.get(key, ""): a string (anything else would fail str methods in awssim.py).
+    static std::string str_param(const json::value& params, std::string_view key) {
+        const json::value* v = get(params, key);
+        if (!v) return "";
+        if (!v->is_string()) throw Dropped{};
+        return std::string(v->get_string());
+    }
+
+    // Credentials for a role of an account of the Organization (--org-accounts): the access key
+    // names the account (ASIA + its 12 digits), so GetCallerIdentity can answer it.
+    Answer sts_AssumeRole(const json::value& params, const Request&) {
+        std::string arn = str_param(params, "RoleArn");
+        const json::value* session_value = get(params, "RoleSessionName");
+        // arn.split(":", 5)
+        std::vector<std::string> parts;
+        size_t start = 0;
+        while (parts.size() < 5) {
+            size_t colon = arn.find(':', start);
+            if (colon == std::string::npos) break;
+            parts.push_back(arn.substr(start, colon - start));
+            start = colon + 1;
+        }
+        parts.push_back(arn.substr(start));
+        bool six = parts.size() == 6;
+        std::string account =
+            six && parts[0] == "arn" && parts[1] == "aws" && parts[2] == "iam" ? parts[4] : "";
+        std::string resource = six ? parts[5] : "";
+        if (!org_set_.count(account) || resource.rfind("role/", 0) != 0)
+            return xml("<ErrorResponse xmlns=\"" + kStsNs +
+                           "\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: "
+                           "arn:aws:iam::" +
+                           kAccount +
+                           ":user/bench is not authorized to perform: sts:AssumeRole on "
+                           "resource: " +
+                           escape(arn) +
+                           "</Message></Error><RequestId>sim</RequestId></ErrorResponse>",
+                       403);
+        std::string session;
+        if (session_value) {
+            if (!session_value->is_string()) throw Dropped{};  // escape() of a non-str
+            session = std::string(session_value->get_string());
+        }
+        std::string role = resource.substr(resource.rfind('/') + 1);
+        std::time_t later = std::time(nullptr) + 3600;
+        std::tm tm{};
+        gmtime_r(&later, &tm);
+        char expiration[32];
+        std::strftime(expiration, sizeof expiration, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        return xml("<AssumeRoleResponse xmlns=\"" + kStsNs +
+                   "\"><AssumeRoleResult><Credentials><AccessKeyId>ASIA" + account +
+                   "</AccessKeyId><SecretAccessKey>benchsecret</SecretAccessKey><SessionToken>"
+                   "benchtoken-" +
+                   account + "</SessionToken><Expiration>" + expiration +
+                   "</Expiration></Credentials><AssumedRoleUser><AssumedRoleId>AROABENCH:" +
+                   escape(session) + "</AssumedRoleId><Arn>arn:aws:sts::" + account +
+                   ":assumed-role/" + escape(role) + "/" + escape(session) +
+                   "</Arn></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>sim"
+                   "</RequestId></ResponseMetadata></AssumeRoleResponse>");
     }
 
     Answer ec2_DescribeRegions(const json::value&, const Request&) {
@@ -1410,6 +1540,28 @@ class Simulator {
                                                       ":organization/o-bench"}}}});
     }
 
+    // The Organization's accounts, botocore's paginator: NextToken in, NextToken out.
+    Answer organizations_ListAccounts(const json::value& params, const Request&) {
+        int64_t limit = std::min(int_param(params, "MaxResults", kOrgPage), kOrgPage);
+        Page p = page(org_.size(), get(params, "NextToken"), limit);
+        json::array accounts;
+        for (int64_t k = p.first; k < p.last; ++k) {
+            const std::string& id = org_[static_cast<size_t>(k)];
+            accounts.push_back(json::object{
+                {"Id", id},
+                {"Arn", "arn:aws:organizations::" + kAccount + ":account/o-bench/" + id},
+                {"Email", "bench+" + id + "@example.com"},
+                {"Name", id == kAccount ? std::string("management") : "member-" + id},
+                {"Status", "ACTIVE"},
+                {"State", "ACTIVE"},
+                {"JoinedMethod", "CREATED"},
+                {"JoinedTimestamp", 1700000000}});
+        }
+        json::object doc{{"Accounts", accounts}};
+        if (p.next) doc["NextToken"] = std::to_string(*p.next);
+        return js(doc);
+    }
+
     Answer organizations_ListRoots(const json::value&, const Request&) {
         return js(json::object{
             {"Roots",
@@ -1483,6 +1635,9 @@ class Simulator {
     std::unordered_set<std::string> seen_;  // fingerprints of the reads answered
     int64_t repeated_ = 0;
     std::string list_buckets_;
+    int64_t org_accounts_ = 0;
+    std::vector<std::string> org_;  // the management account, then the members
+    std::unordered_set<std::string> org_set_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1640,7 +1795,7 @@ class Server {
 // ---------------------------------------------------------------------------------------------
 const char* kUsage =
     "usage: awssim [-h] --port PORT [--size SIZE] [--latency-ms LATENCY_MS] [--rate RATE]\n"
-    "              [--op-rate OP_RATE]\n";
+    "              [--op-rate OP_RATE] [--org-accounts ORG_ACCOUNTS]\n";
 
 [[noreturn]] void usage_error(const std::string& message) {
     std::cerr << kUsage << "awssim: error: " << message << "\n";
@@ -1676,11 +1831,12 @@ struct Options {
     double latency_ms = 40.0;
     double rate = 0;
     std::unordered_map<std::string, double> rates;
+    int64_t org_accounts = 0;
 };
 
 Options parse_args(int argc, char** argv) {
-    const std::vector<std::string> names = {"--port", "--size",    "--latency-ms",
-                                            "--rate", "--op-rate", "--help"};
+    const std::vector<std::string> names = {"--port",    "--size",         "--latency-ms", "--rate",
+                                            "--op-rate", "--org-accounts", "--help"};
     Options o;
     for (int i = 1; i < argc; ++i) {
         std::string arg = argv[i];
@@ -1711,7 +1867,11 @@ Options parse_args(int argc, char** argv) {
                          "  --latency-ms MS        delay before every answer (40)\n"
                          "  --rate RATE            allowed requests/s per operation (0: "
                          "unlimited)\n"
-                         "  --op-rate SERVICE:Operation=RATE  overrides --rate for one operation\n";
+                         "  --op-rate SERVICE:Operation=RATE  overrides --rate for one operation\n"
+                         "  --org-accounts N       an Organization of N member accounts besides "
+                         "this one\n"
+                         "                         (ListAccounts, AssumeRole, GetCallerIdentity; "
+                         "0: none)\n";
             std::exit(0);
         }
         std::string value;
@@ -1742,6 +1902,8 @@ Options parse_args(int argc, char** argv) {
             o.latency_ms = as_float();
         } else if (name == "--rate") {
             o.rate = as_float();
+        } else if (name == "--org-accounts") {
+            o.org_accounts = as_int();
         } else {
             size_t eq = value.rfind('=');
             auto rate = eq == std::string::npos ? std::nullopt : parse_float(value.substr(eq + 1));
@@ -1771,7 +1933,7 @@ int main(int argc, char** argv) {
         setrlimit(RLIMIT_NOFILE, &nofile);
     }
     try {
-        Simulator sim(Account(o.size), o.latency_ms, o.rate, std::move(o.rates));
+        Simulator sim(Account(o.size), o.latency_ms, o.rate, std::move(o.rates), o.org_accounts);
         asio::io_context io(1);
         Server server(io, static_cast<uint16_t>(*o.port), sim);
         server.accept();

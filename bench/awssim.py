@@ -267,7 +267,7 @@ class Simulator:
         self.headers = headers or {}
         name = f"op_{service.replace('-', '_')}_{op}"
         handler = getattr(self, name, None)
-        if name in ORG_HANDLERS and not self.org_accounts:
+        if name in ORG_HANDLERS and self.org_accounts <= 0:
             handler = None
         if handler is not None:
             return handler(params, path, query)
@@ -294,7 +294,7 @@ class Simulator:
         return xml(query_response(op, "https://sim.amazonaws.com/", ""))
 
     def op_sts_GetCallerIdentity(self, *_):
-        account = key_account(self.headers) if self.org_accounts else None
+        account = key_account(self.headers) if self.org_accounts > 0 else None
         if account is not None:  # credentials of an assumed role (AssumeRole below)
             return xml(query_response(
                 "GetCallerIdentity", STS_NS,

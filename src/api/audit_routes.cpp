@@ -292,6 +292,7 @@ struct OrgDeps {
     Settings settings;
     std::shared_ptr<net::HttpClient> http;
     std::shared_ptr<catalog::CatalogSource> catalog;
+    std::shared_ptr<store::RunStore> runs;  // each account's answer is a run of its own
 };
 
 net::ServerResponse org_audit(const OrgDeps& deps, const net::ServerRequest& request,
@@ -314,7 +315,8 @@ net::ServerResponse org_audit(const OrgDeps& deps, const net::ServerRequest& req
     org::OrgRunOptions options;
     options.stop = stop.get();
     try {
-        auto answer = org::run_org_audit(deps.settings, deps.http, deps.catalog, req, options);
+        auto answer =
+            org::run_org_audit(deps.settings, deps.http, deps.catalog, req, options, deps.runs);
         if (!answer) return error_response(answer.error().http_status, answer.error().detail);
         return net::ServerResponse::json(200, std::move(answer->text));
     } catch (const std::exception& e) {
@@ -344,7 +346,7 @@ void add_audit_routes(Router& router, ApiContext& context) {
                       context.settings.slack_webhook_url);
     auto org_deps = std::make_shared<const OrgDeps>(
         OrgDeps{context.settings, context.http ? context.http : std::make_shared<net::HttpClient>(),
-                context.catalog});
+                context.catalog, context.runs});
 
     router.add(
         Route{

@@ -241,7 +241,8 @@ int run_org_audit(const Settings& settings, const AuditArgs& args,
     }
     auto http = std::make_shared<net::HttpClient>();
     auto catalog = catalog::make_catalog_source(settings, http);
-    org::OrgRequest request{args.framework, std::move(*selection), std::move(regions), args.filter};
+    org::OrgRequest request{args.framework, std::move(*selection), std::move(regions), args.filter,
+                            !args.no_store};
     std::atomic<bool> stop{false};
     org::OrgRunOptions options;
     options.stop = &stop;
@@ -255,7 +256,8 @@ int run_org_audit(const Settings& settings, const AuditArgs& args,
     };
     auto answer = [&] {
         StopOnSignal guard(stop);
-        return org::run_org_audit(settings, http, catalog, request, options);
+        return org::run_org_audit(settings, http, catalog, request, options,
+                                  args.no_store ? nullptr : store::open_store(settings));
     }();
     if (!answer) {
         std::fprintf(stderr, "dspm-audit audit: %s\n", answer.error().detail.c_str());

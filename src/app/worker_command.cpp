@@ -20,6 +20,7 @@
 #include "org/unit.hpp"
 #include "org/worker.hpp"
 #include "queue/queue.hpp"
+#include "store/store.hpp"
 
 namespace dspm::app {
 namespace {
@@ -38,7 +39,9 @@ int run_worker(const Settings& settings, const WorkerArgs& args) {
     }
     auto http = std::make_shared<net::HttpClient>();
     auto catalog = catalog::make_catalog_source(settings, http);
-    org::UnitRunner runner(settings, http, catalog);
+    // Each account's answer goes to the run store (DATABASE_URL's, which the workers share)
+    // unless the run was asked with --no-store.
+    org::UnitRunner runner(settings, http, catalog, store::open_store(settings));
     auto queue = queue::open_postgres_queue(settings.database_url);
     const std::size_t width = args.parallel > 0 ? args.parallel : settings.audit_accounts_parallel;
     const std::string owner = queue::new_owner_id();

@@ -170,11 +170,11 @@ OrgAnswer aggregate(const Aggregate& meta, const std::vector<std::string>& resul
 Expected<OrgAnswer, OrgError> run_org_audit(const Settings& settings,
                                             std::shared_ptr<net::HttpClient> http,
                                             std::shared_ptr<catalog::CatalogSource> catalog,
-                                            const OrgRequest& request,
-                                            const OrgRunOptions& options) {
+                                            const OrgRequest& request, const OrgRunOptions& options,
+                                            std::shared_ptr<store::RunStore> runs) {
     const auto started = Clock::now();
     const auto steady = std::chrono::steady_clock::now();
-    UnitRunner runner(settings, http, catalog);
+    UnitRunner runner(settings, http, catalog, request.store ? std::move(runs) : nullptr);
     // The framework first: a typo is a 404 before any account is listed.
     auto planner = engine::make_engine(settings, http, catalog, runner.caller_client());
     auto plan = planner->plan(request.framework, std::nullopt);
@@ -193,8 +193,8 @@ Expected<OrgAnswer, OrgError> run_org_audit(const Settings& settings,
     meta.regions = request.regions;
     std::vector<UnitSpec> units;
     const auto unit_for = [&](std::string id, std::string name) {
-        return UnitSpec{plan->framework, request.regions, request.filter, std::move(id),
-                        std::move(name)};
+        return UnitSpec{plan->framework, request.regions, request.filter,
+                        std::move(id),   std::move(name), request.store};
     };
     if (request.accounts.organization) {
         auto listed = list_organization_accounts(*runner.caller_client());

@@ -20,6 +20,9 @@ class CatalogSource;
 namespace dspm::net {
 class HttpClient;
 }
+namespace dspm::store {
+class RunStore;
+}
 
 namespace dspm::org {
 
@@ -28,6 +31,7 @@ struct OrgRequest {
     AccountSelection accounts;
     std::vector<std::string> regions;  // validated; empty: every enabled region of each account
     engine::PlanFilter filter;
+    bool store = true;  // each account's answer kept in the run store as a run of its own
 };
 
 struct OrgRunOptions {
@@ -53,11 +57,13 @@ struct OrgAnswer {
     std::string execution;     // "in-process" or "queue"
 };
 
+// runs: the run store each account's answer is kept in (null: none, as with request.store false).
 Expected<OrgAnswer, OrgError> run_org_audit(const Settings& settings,
                                             std::shared_ptr<net::HttpClient> http,
                                             std::shared_ptr<catalog::CatalogSource> catalog,
                                             const OrgRequest& request,
-                                            const OrgRunOptions& options = {});
+                                            const OrgRunOptions& options = {},
+                                            std::shared_ptr<store::RunStore> runs = nullptr);
 
 // The answer from the units' results (one JSON text per account, in account order), exposed for
 // tests: {framework, scope, summary, organization: {requirements: [...]}, accounts: [...]}.

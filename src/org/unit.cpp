@@ -11,6 +11,8 @@
 #include "engine/factory.hpp"
 #include "net/http_client.hpp"
 #include "org/accounts.hpp"
+#include "store/record.hpp"
+#include "store/store.hpp"
 
 namespace dspm::org {
 
@@ -72,7 +74,8 @@ std::string to_payload(const UnitSpec& unit) {
                                         {"services", strings(unit.filter.services)},
                                         {"severities", strings(unit.filter.severities)},
                                         {"account", unit.account},
-                                        {"account_name", unit.account_name}});
+                                        {"account_name", unit.account_name},
+                                        {"store", unit.store}});
 }
 
 Expected<UnitSpec, std::string> parse_payload(const std::string& payload) {
@@ -94,6 +97,7 @@ Expected<UnitSpec, std::string> parse_payload(const std::string& payload) {
     if (!valid_account_id(unit.account))
         return unexpected(std::string("payload: account is not a 12-digit id"));
     if (unit.account_name.size() > 256) unit.account_name.resize(256);
+    if (const auto* st = o.if_contains("store"); st && st->is_bool()) unit.store = st->as_bool();
     auto regions = string_list(o, "regions", aws::max_regions_per_run);
     if (!regions) return unexpected(regions.error());
     // The regions become part of host names: held to the same grammar as a request's.
@@ -111,8 +115,12 @@ Expected<UnitSpec, std::string> parse_payload(const std::string& payload) {
 }
 
 UnitRunner::UnitRunner(Settings settings, std::shared_ptr<net::HttpClient> http,
-                       std::shared_ptr<catalog::CatalogSource> catalog)
-    : settings_(std::move(settings)), http_(std::move(http)), catalog_(std::move(catalog)) {
+                       std::shared_ptr<catalog::CatalogSource> catalog,
+                       std::shared_ptr<store::RunStore> runs)
+    : settings_(std::move(settings)),
+      http_(std::move(http)),
+      catalog_(std::move(catalog)),
+      runs_(std::move(runs)) {
     settings_.aws_region = engine::effective_region(settings_);
     aws::CredentialsOptions options;
     options.env = aws::process_env();
@@ -201,10 +209,28 @@ UnitOutcome UnitRunner::run(const UnitSpec& unit, const std::atomic<bool>* stop)
                       {"credentials", credentials}};
     if (!role.empty()) head["role_arn"] = role;
     if (run.summary.cancelled) head["cancelled"] = true;
+    std::string answer;
+    if (runs_ && unit.store) {
+        // Each account is a run of its own in the history: `runs list --account`, diffs against
+        // that account's previous run, reports.
+        const auto id = store::new_run_id(run.summary.started_at);
+        auto record =
+            store::make_record(run, id, engine::all_response_text(run, store::run_id_member(id)));
+        if (auto saved = runs_->save(record); saved) {
+            head["run_id"] = id;
+            answer = std::move(record.answer);
+        } else {
+            head["run_stored"] = false;
+            head["store_error"] = saved.error();
+            answer = engine::all_response_text(run, store::store_failure_members(saved.error()));
+        }
+    } else {
+        answer = engine::all_response_text(run);
+    }
     std::string out = json::serialize(head);
     out.pop_back();
     out += ",\"answer\":";
-    out += engine::all_response_text(run);
+    out += answer;
     out += '}';
     return {std::string(engine::to_string(run.summary.status)), std::move(out)};
 }

@@ -23,6 +23,9 @@ class CatalogSource;
 namespace dspm::net {
 class HttpClient;
 }
+namespace dspm::store {
+class RunStore;
+}
 
 namespace dspm::org {
 
@@ -32,6 +35,7 @@ struct UnitSpec {
     engine::PlanFilter filter;
     std::string account;
     std::string account_name;  // from ListAccounts; empty for a given list
+    bool store = true;         // keep the account's answer in the run store (--no-store: not)
 };
 
 std::string unit_key(const UnitSpec& unit);  // "account/123456789012"
@@ -49,13 +53,16 @@ struct UnitOutcome {
 
 class UnitRunner {
   public:
+    // runs: where each account's answer is kept as a run of its own (history, diff and reports
+    // per account); null: not kept.
     UnitRunner(Settings settings, std::shared_ptr<net::HttpClient> http,
-               std::shared_ptr<catalog::CatalogSource> catalog);
+               std::shared_ptr<catalog::CatalogSource> catalog,
+               std::shared_ptr<store::RunStore> runs = nullptr);
 
-    // The unit's result as JSON text: {account, name, status, credentials, role_arn?, error?,
-    // answer?}. An account that cannot be reached (the role cannot be assumed, the catalog
-    // failed) is status ERROR with the exact reason, never an exception. stop: set, checks not
-    // started are not started (the answer says cancelled).
+    // The unit's result as JSON text: {account, name, status, credentials, role_arn?, run_id?,
+    // store_error?, error?, answer?}. An account that cannot be reached (the role cannot be
+    // assumed, the catalog failed) is status ERROR with the exact reason, never an exception. stop:
+    // set, checks not started are not started (the answer says cancelled).
     UnitOutcome run(const UnitSpec& unit, const std::atomic<bool>* stop = nullptr);
     // The caller's own client (organizations:ListAccounts, the run's plan).
     std::shared_ptr<aws::AwsClient> caller_client() const { return caller_aws_; }
@@ -72,6 +79,7 @@ class UnitRunner {
     Settings settings_;
     std::shared_ptr<net::HttpClient> http_;
     std::shared_ptr<catalog::CatalogSource> catalog_;
+    std::shared_ptr<store::RunStore> runs_;
     std::shared_ptr<aws::CredentialsProvider> caller_credentials_;
     std::shared_ptr<aws::AwsClient> caller_aws_;
     std::mutex mutex_;

@@ -168,7 +168,7 @@ class OrgMotoTest : public ::testing::Test {
 
 TEST_F(OrgMotoTest, TheCommandLineAuditsEveryActiveAccountOfTheOrganization) {
     Process p({DSPM_BINARY, "audit", "ISMS-P", "--all", "--org", "--check", "2.0-01", "--region",
-               "us-east-1", "--no-store", "--output", (dir_ / "org.json").string()},
+               "us-east-1", "--output", (dir_ / "org.json").string()},
               env_, dir_.string());
     // NON_COMPLIANT (member 1) outranks the ERROR (member 2) in the exit code.
     EXPECT_EQ(p.wait(120s), 3) << p.stderr_text();
@@ -182,6 +182,19 @@ TEST_F(OrgMotoTest, TheCommandLineAuditsEveryActiveAccountOfTheOrganization) {
     EXPECT_EQ(management.at("credentials").as_string(), "caller");
     EXPECT_FALSE(management.contains("role_arn"));
     expect_org_answer(answer, true, true);
+    // Each audited account is a run of its own in the store (DATA_DIR's SQLite here): its
+    // history and diffs work per account. The unreached account has none.
+    EXPECT_FALSE(account(answer, org_.members[2]).contains("run_id"));
+    const auto& m1 = account(answer, org_.members[1]);
+    ASSERT_TRUE(m1.contains("run_id")) << m1;
+    EXPECT_EQ(m1.at("answer").at("run_id"), m1.at("run_id"));
+    Process list({DSPM_BINARY, "runs", "list", "--account", org_.members[1], "--format", "json"},
+                 env_, dir_.string());
+    ASSERT_EQ(list.wait(20s), 0) << list.stderr_text();
+    const auto runs = json::parse(list.stdout_text()).at("runs").as_array();
+    ASSERT_EQ(runs.size(), 1u) << list.stdout_text();
+    EXPECT_EQ(runs[0].at("run_id"), m1.at("run_id"));
+    EXPECT_EQ(runs[0].at("status").as_string(), "NON_COMPLIANT");
     // stdout: the accounts table and the requirements some account fails.
     EXPECT_NE(p.stdout_text().find(org_.members[2] + "  ERROR"), std::string::npos)
         << p.stdout_text();
