@@ -251,8 +251,12 @@ int run_org_audit(const Settings& settings, const AuditArgs& args,
                                  std::size_t done, std::size_t total) {
         const double elapsed =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        std::fprintf(stderr, "[%zu/%zu accounts] %s %s  %.1f s elapsed\n", done, total,
-                     account.c_str(), status.c_str(), elapsed);
+        // Through the queue only the count is known here: the workers know which account.
+        if (account.empty())
+            std::fprintf(stderr, "[%zu/%zu accounts] %.1f s elapsed\n", done, total, elapsed);
+        else
+            std::fprintf(stderr, "[%zu/%zu accounts] %s %s  %.1f s elapsed\n", done, total,
+                         account.c_str(), status.c_str(), elapsed);
     };
     auto answer = [&] {
         StopOnSignal guard(stop);
