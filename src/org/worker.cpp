@@ -67,7 +67,19 @@ std::size_t work(queue::WorkQueue& queue, UnitRunner& runner, const WorkerOption
         });
         UnitOutcome outcome;
         auto spec = parse_payload(unit.payload);
-        if (!spec) {
+        if (spec && unit.attempts > options.max_attempts) {
+            outcome = {
+                "ERROR",
+                boost::json::serialize(boost::json::object{
+                    {"account", spec->account},
+                    {"name", spec->account_name},
+                    {"status", "ERROR"},
+                    {"error",
+                     boost::json::object{
+                         {"reason", "not audited: taken " + std::to_string(unit.attempts - 1) +
+                                        " times by workers that stopped before finishing "
+                                        "it (died, or lost the lease)"}}}})};
+        } else if (!spec) {
             outcome = {"ERROR",
                        boost::json::serialize(boost::json::object{
                            {"account", ""},

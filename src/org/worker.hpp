@@ -24,6 +24,10 @@ struct WorkerOptions {
     // Asked when nothing is ready to take: true ends the loop (a local loop whose run is done).
     std::function<bool()> finished;
     std::chrono::milliseconds idle_wait{500};
+    // A unit taken this many times already (each time its worker died or lost the lease) is not
+    // run again: it is stored as the account's ERROR, saying so, so that one account that kills
+    // its workers cannot hold the run forever.
+    int max_attempts = 3;
     // After each unit: its key, the account's status, whether this worker stored the result.
     std::function<void(const std::string& key, const std::string& status, bool stored)> on_unit;
     // A failure of the queue itself (the database went away): the loop waits and tries again.
